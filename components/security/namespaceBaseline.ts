@@ -1,0 +1,31 @@
+// The agents' namespace. Pod Security Admission enforces the `restricted` standard on it, pinned
+// to a Kubernetes minor version so that a cluster upgrade cannot tighten it under running pods.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+export const POD_SECURITY_VERSION = "v1.33";
+
+export interface NamespaceBaselineArgs {
+    name: string;
+    labels?: Record<string, string>;
+}
+
+export class NamespaceBaseline extends pulumi.ComponentResource {
+    public readonly namespace: k8s.core.v1.Namespace;
+    public readonly namespaceName: pulumi.Output<string>;
+
+    constructor(name: string, args: NamespaceBaselineArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("adk:security:NamespaceBaseline", name, {}, opts);
+        const podSecurity = Object.fromEntries(
+            ["enforce", "audit", "warn"].flatMap((mode) => [
+                [`pod-security.kubernetes.io/${mode}`, "restricted"],
+                [`pod-security.kubernetes.io/${mode}-version`, POD_SECURITY_VERSION],
+            ]),
+        );
+        this.namespace = new k8s.core.v1.Namespace(`${name}-ns`, {
+            metadata: { name: args.name, labels: { ...args.labels, ...podSecurity } },
+        }, { parent: this });
+        this.namespaceName = this.namespace.metadata.name;
+        this.registerOutputs({ namespaceName: this.namespaceName });
+    }
+}

@@ -1,0 +1,241 @@
+// The one place that reads stack configuration. It validates everything at once, applies the
+// environment preset, and hands the program one typed object; components never read config.
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, formatIssues, formatKey, Path } from "./errors";
+import { Environment, Preset, PRESETS } from "./presets";
+import { parseCpu, parseMemory } from "./quantity";
+import { agentSchema, ENV_NAME, parseImage, RawAgent, RawConfig, rawConfigSchema } from "./schema";
+
+export { ConfigError } from "./errors";
+export type { Environment } from "./presets";
+
+export const PROJECT = "adk-platform";
+
+/**
+ * Keys whose values are secret whether or not the stack stored them with `--secret`: never echoed,
+ * and wrapped in `pulumi.secret` as soon as they are read.
+ */
+const SECRET_KEYS = new Set(["agentSecrets", "kubeconfig"]);
+
+export type Strategy = "rolling" | "canary" | "blue-green" | "ab-testing";
+
+export interface AgentConfig {
+    name: string;
+    image: string;
+    /** Image tag, or the digest's first 12 hex digits: the pods' `version` label. */
+    version: string;
+    /** `Always` only for a moving `latest` tag; a pinned tag or digest never needs a pull. */
+    imagePullPolicy: "Always" | "IfNotPresent";
+    port: number;
+    replicas: number;
+    maxReplicas: number;
+    resources: { cpuRequest: string; cpuLimit: string; memoryRequest: string; memoryLimit: string };
+    env: Record<string, string>;
+    healthPath: string;
+    readyPath: string;
+    runAsUser: number;
+    tmpSizeLimit: string;
+    drainSeconds: number;
+    shutdownSeconds: number;
+    strategy: Strategy;
+    /** Present when the agent runs a second track (canary, blue-green or A/B). */
+    canary?: { image: string; version: string; imagePullPolicy: "Always" | "IfNotPresent"; weight: number };
+    /** Secret environment of the agent, from `agentSecrets`; always a secret Output. */
+    secrets?: pulumi.Output<Record<string, string>>;
+}
+
+export interface PlatformConfig extends Preset {
+    project: string;
+    stack: string;
+    cloud: "aws" | "gcp";
+    environment: Environment;
+    namespace: string;
+    kubernetes: { kubeconfig?: pulumi.Output<string>; context?: string };
+    aws?: { region: string };
+    gcp?: { project: string; region: string };
+    agents: AgentConfig[];
+}
+
+interface RawValues {
+    values: Record<string, unknown>;
+    providers: Record<string, string>;
+}
+
+/** Reads `adk-platform:*` (structured values arrive as JSON text) and the provider keys we rely on. */
+function readRaw(): RawValues {
+    const values: Record<string, unknown> = {};
+    const providers: Record<string, string> = {};
+    for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
+        const [namespace, key] = fullKey.split(":", 2);
+        if (namespace !== PROJECT) {
+            providers[fullKey] = text;
+            continue;
+        }
+        values[key] = /^\s*[[{]/.test(text) ? parseJson(text) : text;
+    }
+    return { values, providers };
+}
+
+function parseJson(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}
+
+type Problem = { path: Path; message: string };
+
+
+function effective<K extends keyof Preset>(raw: Partial<RawConfig>, preset: Preset, key: K): Preset[K] {
+    return (raw[key] as Preset[K] | undefined) ?? preset[key];
+}
+
+/**
+ * The keys that are valid on their own, so that checks spanning several keys still run, and
+ * report, when some other key is broken: the user sees every problem in one go.
+ */
+function validParts(values: Record<string, unknown>): { fields: Partial<RawConfig>; agents: [number, RawAgent][]; names: Set<string> } {
+    const fields: Record<string, unknown> = {};
+    for (const [key, schema] of Object.entries(rawConfigSchema.shape)) {
+        const result = schema.safeParse(values[key]);
+        if (result.success) fields[key] = result.data;
+    }
+    const agents: [number, RawAgent][] = [];
+    if (Array.isArray(values.agents)) {
+        values.agents.forEach((value, i) => {
+            const result = agentSchema.safeParse(value);
+            if (result.success) agents.push([i, result.data]);
+        });
+    }
+    const names = new Set(Array.isArray(values.agents) ? values.agents.map((a) => a?.name).filter((n) => typeof n === "string") : []);
+    return { fields: fields as Partial<RawConfig>, agents, names };
+}
+
+/** Checks that span several keys. */
+function crossCheck(raw: Partial<RawConfig>, agents: [number, RawAgent][], names: Set<string>): Problem[] {
+    const problems: Problem[] = [];
+    const preset = raw.environment ? PRESETS[raw.environment] : undefined;
+    const seen = new Map<string, number>();
+    for (const [i, agent] of agents) {
+        const first = seen.get(agent.name);
+        if (first !== undefined) problems.push({ path: ["agents", i, "name"], message: `duplicate agent name "${agent.name}" (also agents[${first}])` });
+        else seen.set(agent.name, i);
+        problems.push(...checkAgent(raw, preset, agent, i));
+    }
+    for (const [name, variables] of Object.entries(raw.agentSecrets ?? {})) {
+        if (!names.has(name)) problems.push({ path: ["agentSecrets", name], message: `no agent is named "${name}"` });
+        for (const variable of Object.keys(variables)) {
+            if (!ENV_NAME.test(variable)) problems.push({ path: ["agentSecrets", name, variable], message: "is not a valid environment variable name" });
+        }
+    }
+    if (preset && effective(raw, preset, "maxUnavailable") === 0 && effective(raw, preset, "maxSurge") === 0) {
+        problems.push({ path: ["maxSurge"], message: "must be at least 1 when maxUnavailable is 0, or a rollout can never progress" });
+    }
+    return problems;
+}
+
+function checkAgent(raw: Partial<RawConfig>, preset: Preset | undefined, agent: RawAgent, i: number): Problem[] {
+    const problems: Problem[] = [];
+    const at = (...path: PropertyKey[]) => ["agents", i, ...path];
+    if (preset) {
+        const replicas = agent.replicas ?? effective(raw, preset, "replicas");
+        const maxReplicas = agent.maxReplicas ?? effective(raw, preset, "maxReplicas");
+        if (replicas > maxReplicas) {
+            const where = agent.replicas !== undefined ? at("replicas") : ["replicas"];
+            problems.push({ path: where, message: `must not exceed maxReplicas (${maxReplicas}), got ${replicas}` });
+        }
+    }
+    const r = agent.resources;
+    if (parseCpu(r.cpuRequest)! > parseCpu(r.cpuLimit)!) problems.push({ path: at("resources", "cpuRequest"), message: `must not exceed cpuLimit (${r.cpuLimit}), got ${r.cpuRequest}` });
+    if (parseMemory(r.memoryRequest)! > parseMemory(r.memoryLimit)!) problems.push({ path: at("resources", "memoryRequest"), message: `must not exceed memoryLimit (${r.memoryLimit}), got ${r.memoryRequest}` });
+    if (raw.environment === "prod") {
+        if (isMovingTag(agent.image)) problems.push({ path: at("image"), message: `must not use the moving "latest" tag in prod, got "${agent.image}"` });
+        if (agent.canary?.tag === "latest" || (agent.canary?.image && isMovingTag(agent.canary.image))) problems.push({ path: at("canary"), message: `must not use the moving "latest" tag in prod` });
+    }
+    const strategy = agent.strategy ?? (agent.canary ? "canary" : "rolling");
+    if (agent.canary?.image && agent.canary.tag) problems.push({ path: at("canary", "tag"), message: "set canary.image or canary.tag, not both" });
+    if (strategy === "rolling" && agent.canary) problems.push({ path: at("canary"), message: `only applies to the canary, blue-green and ab-testing strategies; strategy is "rolling"` });
+    if (strategy !== "rolling" && !agent.canary?.image && !agent.canary?.tag) problems.push({ path: at("canary", "image"), message: `is required for strategy "${strategy}" (set canary.image or canary.tag)` });
+    return problems;
+}
+
+function isMovingTag(image: string): boolean {
+    const ref = parseImage(image);
+    return ref?.tag === "latest" && ref.digest === undefined;
+}
+
+function resolveAgent(raw: RawConfig, preset: Preset, agent: RawAgent): AgentConfig {
+    const image = parseImage(agent.image)!;
+    const strategy = agent.strategy ?? (agent.canary ? "canary" : "rolling");
+    const canaryImage = agent.canary?.image ?? (agent.canary?.tag ? `${image.repository}:${agent.canary.tag}` : undefined);
+    const secretValues = raw.agentSecrets[agent.name];
+    return {
+        ...agent,
+        ...imageFacts(agent.image),
+        replicas: agent.replicas ?? effective(raw, preset, "replicas"),
+        maxReplicas: agent.maxReplicas ?? effective(raw, preset, "maxReplicas"),
+        strategy,
+        canary: canaryImage === undefined ? undefined : { image: canaryImage, ...imageFacts(canaryImage), weight: agent.canary?.weight ?? 10 },
+        secrets: secretValues === undefined ? undefined : pulumi.secret(secretValues),
+    };
+}
+
+function imageFacts(text: string): { version: string; imagePullPolicy: "Always" | "IfNotPresent" } {
+    const ref = parseImage(text)!;
+    // Label values allow neither ':' nor more than 63 characters, so a digest is shortened.
+    const version = ref.tag ?? ref.digest!.slice("sha256:".length, "sha256:".length + 12);
+    return { version, imagePullPolicy: ref.tag === "latest" && !ref.digest ? "Always" : "IfNotPresent" };
+}
+
+function providerSettings(cloud: RawConfig["cloud"], providers: Record<string, string>): { problems: string[]; aws?: PlatformConfig["aws"]; gcp?: PlatformConfig["gcp"] } {
+    const require = (key: string) => providers[key];
+    if (cloud === "aws") {
+        const region = require("aws:region");
+        return region ? { problems: [], aws: { region } } : { problems: ["aws:region: is required when adk-platform:cloud is aws"] };
+    }
+    const project = require("gcp:project");
+    const region = require("gcp:region");
+    const problems = [
+        ...(project ? [] : ["gcp:project: is required when adk-platform:cloud is gcp"]),
+        ...(region ? [] : ["gcp:region: is required when adk-platform:cloud is gcp"]),
+    ];
+    return problems.length > 0 ? { problems } : { problems, gcp: { project, region } };
+}
+
+/**
+ * Validates the whole stack configuration and applies the environment preset.
+ * Throws a ConfigError that lists every problem, one line each, before any resource exists.
+ */
+export function loadConfig(): PlatformConfig {
+    const { values, providers } = readRaw();
+    const parsed = rawConfigSchema.safeParse(values, { reportInput: true });
+    const problems = parsed.success ? [] : formatIssues(PROJECT, rawConfigSchema, parsed.error.issues, SECRET_KEYS);
+    const parts = validParts(values);
+    problems.push(...crossCheck(parts.fields, parts.agents, parts.names).map((p) => `${formatKey(PROJECT, p.path)}: ${p.message}`));
+    const provider = parts.fields.cloud ? providerSettings(parts.fields.cloud, providers) : { problems: [] };
+    problems.push(...provider.problems);
+    if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+
+    const raw = parsed.data;
+    const preset = PRESETS[raw.environment];
+    const resolvedPreset = Object.fromEntries(
+        (Object.keys(preset) as (keyof Preset)[]).map((key) => [key, effective(raw, preset, key)]),
+    ) as unknown as Preset;
+    return {
+        ...resolvedPreset,
+        project: pulumi.getProject(),
+        stack: pulumi.getStack(),
+        cloud: raw.cloud,
+        environment: raw.environment,
+        namespace: raw.namespace,
+        kubernetes: {
+            kubeconfig: raw.kubeconfig === undefined ? undefined : pulumi.secret(raw.kubeconfig),
+            context: raw.kubeContext,
+        },
+        aws: provider.aws,
+        gcp: provider.gcp,
+        agents: raw.agents.map((agent) => resolveAgent(raw, preset, agent)),
+    };
+}
+

@@ -1,0 +1,55 @@
+// Environment presets: the defaults a stack starts from. Every field is also a stack config key
+// (README, "Configuration"), so a stack overrides a preset key by key.
+
+export type Environment = "dev" | "staging" | "prod";
+
+export interface Preset {
+    /** Minimum replicas per agent (the HPA's minReplicas). */
+    replicas: number;
+    /** Upper bound for the HPA. */
+    maxReplicas: number;
+    /** Rolling-update budget: prod never drops below the desired count during a rollout. */
+    maxUnavailable: number;
+    maxSurge: number;
+    /** `protect` on stateful resources (keys, secrets, buckets, log groups, the load balancer). */
+    protect: boolean;
+    /** Spread pods across zones and nodes. */
+    topologySpread: boolean;
+    /** Retention of application logs, in days. */
+    logRetentionDays: number;
+    /** Retention of audit and access logs, in days. */
+    auditRetentionDays: number;
+}
+
+export const PRESETS: Record<Environment, Preset> = {
+    dev: {
+        replicas: 1,
+        maxReplicas: 3,
+        maxUnavailable: 1,
+        maxSurge: 1,
+        protect: false,
+        topologySpread: false,
+        logRetentionDays: 7,
+        auditRetentionDays: 30,
+    },
+    staging: {
+        replicas: 2,
+        maxReplicas: 5,
+        maxUnavailable: 1,
+        maxSurge: 1,
+        protect: false,
+        topologySpread: true,
+        logRetentionDays: 30,
+        auditRetentionDays: 90,
+    },
+    prod: {
+        replicas: 3,
+        maxReplicas: 10,
+        maxUnavailable: 0,
+        maxSurge: 1,
+        protect: true,
+        topologySpread: true,
+        logRetentionDays: 90,
+        auditRetentionDays: 365,
+    },
+};

@@ -1,0 +1,135 @@
+// The stack configuration as the user writes it (keys `adk-platform:<key>`), before presets are
+// applied. Every object is strict so that a misspelt key is reported instead of silently ignored.
+import { z } from "zod";
+import { parseCpu, parseMemory } from "./quantity";
+
+export const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+// An OCI reference: registry/path, then an optional tag, then an optional digest.
+const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+
+export interface ImageRef {
+    repository: string;
+    tag?: string;
+    digest?: string;
+}
+
+/** Splits an image reference; `undefined` when it is not a valid reference. */
+export function parseImage(text: string): ImageRef | undefined {
+    if (!IMAGE.test(text)) return undefined;
+    const [withTag, digest] = text.split("@");
+    const slash = withTag.lastIndexOf("/");
+    const colon = withTag.lastIndexOf(":");
+    const hasTag = colon > slash;
+    return {
+        repository: hasTag ? withTag.slice(0, colon) : withTag,
+        tag: hasTag ? withTag.slice(colon + 1) : undefined,
+        digest,
+    };
+}
+
+/** Integer between lo and hi with a message that repeats the bad value. */
+export function intBetween(lo: number, hi: number) {
+    const error = (issue: { input?: unknown }) => `must be between ${lo} and ${hi}, got ${String(issue.input)}`;
+    return z.preprocess(numberFromText, z.number({ error: (issue) => `must be a number, got ${JSON.stringify(issue.input)}` })
+        .int({ error: (issue) => `must be a whole number, got ${String(issue.input)}` })
+        .min(lo, { error })
+        .max(hi, { error }));
+}
+
+/** Top-level scalars arrive as text from the Pulumi CLI; "3" means 3, "abc" stays text and is reported. */
+function numberFromText(value: unknown): unknown {
+    return typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)) ? Number(value) : value;
+}
+
+export const flag = z.union([z.boolean(), z.stringbool()], {
+    error: (issue) => `must be true or false, got ${JSON.stringify(issue.input)}`,
+});
+
+export const dnsLabel = (max: number) =>
+    z.string()
+        .max(max, { error: (issue) => `must be at most ${max} characters, got ${String(issue.input).length}` })
+        .regex(DNS_LABEL, {
+            error: (issue) =>
+                `must be a DNS label (lowercase letters, digits and '-', starting with a letter), got ${JSON.stringify(issue.input)}`,
+        });
+
+const imageRef = z.string().refine((text) => parseImage(text) !== undefined, {
+    error: (issue) => `is not a valid image reference, got ${JSON.stringify(issue.input)}`,
+}).refine((text) => {
+    const ref = parseImage(text);
+    return ref === undefined || ref.tag !== undefined || ref.digest !== undefined;
+}, { error: (issue) => `must carry a tag or a digest (for example ${issue.input}:1.2.3), got ${JSON.stringify(issue.input)}` });
+
+const cpu = z.string().refine((text) => parseCpu(text) !== undefined, {
+    error: (issue) => `is not a CPU quantity Kubernetes accepts (for example 500m or 1), got ${JSON.stringify(issue.input)}`,
+});
+const memory = z.string().refine((text) => parseMemory(text) !== undefined, {
+    error: (issue) => `is not a memory quantity Kubernetes accepts (for example 512Mi or 1Gi), got ${JSON.stringify(issue.input)}`,
+});
+const httpPath = z.string().regex(/^\/[\w\-./~%]*$/, {
+    error: (issue) => `must be an absolute HTTP path such as /health, got ${JSON.stringify(issue.input)}`,
+});
+
+export const STRATEGIES = ["rolling", "canary", "blue-green", "ab-testing"] as const;
+
+const canarySchema = z.strictObject({
+    /** Full image of the canary track; or `tag`, which reuses the stable repository. */
+    image: imageRef.optional(),
+    tag: z.string().regex(/^[\w][\w.-]{0,127}$/, { error: (issue) => `is not a valid image tag, got ${JSON.stringify(issue.input)}` }).optional(),
+    /** Percentage of traffic to the canary track. */
+    weight: intBetween(0, 100).optional(),
+});
+
+export const agentSchema = z.strictObject({
+    // Room is left for the "-canary" suffix and the load balancer's own prefixes.
+    name: dnsLabel(40),
+    image: imageRef,
+    port: intBetween(1024, 65535).default(8080),
+    replicas: intBetween(1, 1000).optional(),
+    maxReplicas: intBetween(1, 1000).optional(),
+    resources: z.strictObject({
+        cpuRequest: cpu.default("500m"),
+        cpuLimit: cpu.default("1000m"),
+        memoryRequest: memory.default("512Mi"),
+        memoryLimit: memory.default("1Gi"),
+    }).default({ cpuRequest: "500m", cpuLimit: "1000m", memoryRequest: "512Mi", memoryLimit: "1Gi" }),
+    env: z.record(z.string().regex(ENV_NAME, { error: (issue) => `is not a valid environment variable name, got ${JSON.stringify(issue.input)}` }), z.coerce.string()).default({}),
+    healthPath: httpPath.default("/health"),
+    readyPath: httpPath.default("/ready"),
+    runAsUser: intBetween(1, 2147483647).default(10001),
+    tmpSizeLimit: memory.default("256Mi"),
+    /** Seconds the pod keeps serving after it is marked for termination, so that load balancers drain it. */
+    drainSeconds: intBetween(0, 300).default(15),
+    /** Seconds the agent needs to finish in-flight requests after SIGTERM. */
+    shutdownSeconds: intBetween(1, 3600).default(30),
+    strategy: z.enum(STRATEGIES, { error: (issue) => `must be one of ${STRATEGIES.join(", ")}, got ${JSON.stringify(issue.input)}` }).optional(),
+    canary: canarySchema.optional(),
+});
+
+export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
+export const CLOUDS = ["aws", "gcp"] as const;
+
+export const rawConfigSchema = z.strictObject({
+    cloud: z.enum(CLOUDS, { error: (issue) => issue.input === undefined ? "is required (aws or gcp)" : `must be one of ${CLOUDS.join(", ")}, got ${JSON.stringify(issue.input)}` }),
+    environment: z.enum(ENVIRONMENTS, { error: (issue) => issue.input === undefined ? "is required (dev, staging or prod)" : `must be one of ${ENVIRONMENTS.join(", ")}, got ${JSON.stringify(issue.input)}` }),
+    agents: z.array(agentSchema, { error: (issue) => issue.input === undefined ? "is required: a list of agents, each with name and image" : `must be a list of agents, got ${JSON.stringify(issue.input)}` })
+        .min(1, { error: "must list at least one agent" }),
+    namespace: dnsLabel(63).default("adk-agents"),
+    kubeconfig: z.string().min(1).optional(),
+    kubeContext: z.string().min(1).optional(),
+    /** Secret: agent name -> environment variable -> value. */
+    agentSecrets: z.record(z.string(), z.record(z.string(), z.string())).default({}),
+    replicas: intBetween(1, 1000).optional(),
+    maxReplicas: intBetween(1, 1000).optional(),
+    maxUnavailable: intBetween(0, 100).optional(),
+    maxSurge: intBetween(0, 100).optional(),
+    protect: flag.optional(),
+    topologySpread: flag.optional(),
+    logRetentionDays: intBetween(1, 3653).optional(),
+    auditRetentionDays: intBetween(1, 3653).optional(),
+});
+
+export type RawConfig = z.infer<typeof rawConfigSchema>;
+export type RawAgent = z.infer<typeof agentSchema>;

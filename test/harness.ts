@@ -1,0 +1,221 @@
+// The one mock runtime of the project: unit tests and the offline `plan` command both run
+// `index.ts` through it. It answers resource registrations like a provider would (ids, ARNs,
+// auto-names), records every registration with its parent, and refuses invokes it does not know,
+// so that a new data-source lookup cannot slip through with an invented answer.
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+import { PROJECT } from "../config";
+
+export const SECRET = "[secret]";
+
+export interface RecordedResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** URN of the parent, or null at the top of the program. */
+    parent: string | null;
+    custom: boolean;
+    /** URN of the explicit provider reference the resource was registered with, if any. */
+    provider: string | null;
+    /** Inputs as the engine would see them, with every secret value replaced by "[secret]". */
+    inputs: Record<string, any>;
+    /** What the mock provider answered (inputs plus ids, ARNs, auto-names), redacted the same way. */
+    state: Record<string, any>;
+}
+
+export interface ProgramRun {
+    stack: string;
+    resources: RecordedResource[];
+    /** Stack outputs; a secret output reads "[secret]". */
+    outputs: Record<string, unknown>;
+}
+
+export interface RunOptions {
+    stack?: string;
+    /** Config values; keys without a namespace belong to the project. Objects are JSON-encoded. */
+    config: Record<string, unknown>;
+    /** Keys (same spelling as in `config`) whose values are secret. */
+    secretKeys?: string[];
+}
+
+const ACCOUNT = "123456789012";
+
+/** Provider-computed outputs that the program reads, per resource type. */
+const COMPUTED: Record<string, (name: string, inputs: Record<string, any>, region: string) => Record<string, unknown>> = {};
+
+/** Data sources the program may call, with the answers a real account would give. */
+const INVOKES: Record<string, (inputs: Record<string, any>, region: string) => Record<string, unknown>> = {
+    "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: "AIDAEXAMPLE" }),
+    "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
+    "aws:index/getRegion:getRegion": (_inputs, region) => ({ name: region, region, id: region }),
+};
+
+/** Lets a component's test or module teach the mocks a new computed output or data source. */
+export function registerComputed(type: string, compute: (typeof COMPUTED)[string]): void {
+    COMPUTED[type] = compute;
+}
+export function registerInvoke(token: string, answer: (typeof INVOKES)[string]): void {
+    INVOKES[token] = answer;
+}
+
+function shortHash(text: string): string {
+    return createHash("sha256").update(text).digest("hex").slice(0, 7);
+}
+
+/** What a provider would return: the inputs plus ids, ARNs and Kubernetes auto-names. */
+function stateFor(type: string, name: string, inputs: Record<string, any>, region: string): Record<string, unknown> {
+    const state: Record<string, any> = { ...inputs };
+    const [pkg, module] = type.split(":");
+    if (pkg === "kubernetes" && !type.startsWith("kubernetes:yaml") && state.metadata?.name === undefined) {
+        // The Kubernetes provider auto-names like this: logical name plus a random suffix.
+        state.metadata = { ...state.metadata, name: `${name}-${shortHash(type + name)}` };
+    }
+    if (pkg === "aws") {
+        const service = module.split("/")[0];
+        state.arn ??= `arn:aws:${service}:${region}:${ACCOUNT}:${type.split(":")[2].toLowerCase()}/${name}`;
+    }
+    if (pkg === "gcp") {
+        state.name ??= name;
+        state.selfLink ??= `https://www.googleapis.com/compute/v1/projects/mock-project/global/${module.split("/")[1] ?? module}/${name}`;
+    }
+    return { ...state, ...COMPUTED[type]?.(name, inputs, region) };
+}
+
+function isSecretValue(value: unknown): value is { value: unknown } {
+    return typeof value === "object" && value !== null
+        && (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+}
+
+/** Every leaf replaced by "[secret]": the shape (a Secret's keys) stays readable, no value does. */
+function maskLeaves(value: unknown): any {
+    if (Array.isArray(value)) return value.map(maskLeaves);
+    if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskLeaves(v)]));
+    return SECRET;
+}
+
+/** Replaces secret values by "[secret]" and resource references by their URN. */
+export function redact(value: unknown): any {
+    if (isSecretValue(value)) return maskLeaves(value.value);
+    if (Array.isArray(value)) return value.map(redact);
+    if (typeof value === "object" && value !== null) {
+        const record = value as Record<string, unknown>;
+        if (record[pulumi.runtime.specialSigKey] === pulumi.runtime.specialResourceSig) return record.urn;
+        return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, redact(v)]));
+    }
+    return value;
+}
+
+let recorded: RecordedResource[] = [];
+let region = "us-east-1";
+
+const mocks: pulumi.runtime.Mocks = {
+    newResource: (args) => ({ id: `${args.name}-id`, state: stateFor(args.type, args.name, args.inputs, region) }),
+    call: (args) => {
+        const answer = INVOKES[args.token];
+        if (answer === undefined) throw new Error(`test harness: no mock for invoke ${args.token}; add one to test/harness.ts`);
+        return answer(args.inputs, region);
+    },
+};
+
+/**
+ * Wraps the mock monitor so that every registration is recorded in order, with its parent, which
+ * the Mocks interface does not show.
+ */
+function recordRegistrations(): void {
+    const monitor = pulumi.runtime.getMonitor() as unknown as {
+        registerResource(req: any, callback: (err: unknown, res: any) => void): void;
+    };
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) => {
+        const record: RecordedResource = {
+            urn: "",
+            type: req.getType(),
+            name: req.getName(),
+            parent: req.getParent() || null,
+            custom: req.getCustom(),
+            provider: providerUrn(req.getProvider()),
+            inputs: redact(pulumi.runtime.deserializeProperties(req.getObject())),
+            state: {},
+        };
+        recorded.push(record);
+        register(req, (err, res) => {
+            if (res) {
+                record.urn = res.getUrn();
+                record.state = redact(pulumi.runtime.deserializeProperties(res.getObject()));
+            }
+            callback(err, res);
+        });
+    };
+}
+
+/** A provider reference is "<urn>::<id>". */
+function providerUrn(reference: string): string | null {
+    return reference ? reference.slice(0, reference.lastIndexOf("::")) : null;
+}
+
+function encodeConfig(config: Record<string, unknown>): Record<string, string> {
+    return Object.fromEntries(Object.entries(config).map(([key, value]) => [
+        key.includes(":") ? key : `${PROJECT}:${key}`,
+        typeof value === "string" ? value : JSON.stringify(value),
+    ]));
+}
+
+// Internal to the SDK (not in its typings): resolves once every pending registration has finished.
+const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+
+/** Resolves an Output (or plain value) to its value. */
+export function unwrap<T>(value: pulumi.Input<T>): Promise<pulumi.Unwrap<T>> {
+    return new Promise((resolve) => pulumi.output(value).apply((v) => resolve(v)));
+}
+
+async function resolveOutputs(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const resolved: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(outputs ?? {})) {
+        const output = pulumi.output(value) as pulumi.Output<unknown>;
+        resolved[key] = (await pulumi.isSecret(output)) ? SECRET : redact(await unwrap(output));
+    }
+    return resolved;
+}
+
+/**
+ * Runs `index.ts` on the mocks for one stack and config. Rejects with the program's error (a
+ * ConfigError for bad configuration) exactly as `pulumi up` would fail.
+ */
+export async function runProgram(options: RunOptions): Promise<ProgramRun> {
+    const stack = options.stack ?? "test";
+    const config = encodeConfig(options.config);
+    region = config["aws:region"] ?? config["gcp:region"] ?? "us-east-1";
+    await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
+    recordRegistrations();
+    recorded = [];
+    pulumi.runtime.setAllConfig(config, Object.keys(encodeConfig(Object.fromEntries((options.secretKeys ?? []).map((k) => [k, ""])))));
+    const program = (await import("../index")).default as unknown as () => Promise<Record<string, unknown>>;
+    const run = recorded;
+    const outputs = await resolveOutputs(await program());
+    await waitForRPCs();
+    return { stack, resources: run, outputs };
+}
+
+/** Lookups over a run, so that tests read as statements about the plan. */
+export class Plan {
+    constructor(readonly run: ProgramRun) {}
+
+    get resources(): RecordedResource[] {
+        return this.run.resources;
+    }
+
+    ofType(type: string): RecordedResource[] {
+        return this.resources.filter((r) => r.type === type);
+    }
+
+    /** The one resource of a type with the given logical name; throws when there is not exactly one. */
+    one(type: string, name: string): RecordedResource {
+        const found = this.ofType(type).filter((r) => r.name === name);
+        if (found.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${found.length}: ${this.ofType(type).map((r) => r.name).join(", ")}`);
+        return found[0];
+    }
+
+    childrenOf(urn: string): RecordedResource[] {
+        return this.resources.filter((r) => r.parent === urn);
+    }
+}

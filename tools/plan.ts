@@ -1,0 +1,110 @@
+// `npm run plan -- --stack <name> [--out <dir>]`: what a stack would create, offline. It runs
+// index.ts on the test harness's mock runtime (no cloud, no Pulumi CLI), validates every
+// Kubernetes object against its schema, and writes plan.json, manifests.yaml and, when the stack
+// has alert rules, prometheus-rules.yaml.
+import { mkdirSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { stringify } from "yaml";
+import { ConfigError, PROJECT } from "../config";
+import { ProgramRun, runProgram } from "../test/harness";
+import { isKubernetesObject, Manifest, toManifest, validateManifests } from "./manifests";
+import { readStackConfig } from "./stackConfig";
+
+export interface PlanResult {
+    run: ProgramRun;
+    manifests: Manifest[];
+    /** The merged `spec.groups` of every PrometheusRule, or undefined when there is none. */
+    rules?: { groups: unknown[] };
+    /** Problems that make the plan fail: schema violations. */
+    errors: string[];
+    unvalidated: string[];
+}
+
+export class PlanError extends Error {
+    constructor(readonly problems: string[]) {
+        super(problems.join("\n"));
+    }
+}
+
+/** Evaluates a stack; throws ConfigError on bad configuration, PlanError on invalid objects. */
+export async function plan(stack: string): Promise<PlanResult> {
+    const { config, secretKeys } = readStackConfig(stack);
+    const run = await runProgram({ stack, config, secretKeys });
+    const manifests = run.resources.filter(isKubernetesObject).map(toManifest);
+    const report = await validateManifests(manifests);
+    const ruleObjects = manifests.filter((m) => m.kind === "PrometheusRule" && m.apiVersion === "monitoring.coreos.com/v1");
+    const rules = ruleObjects.length > 0 ? { groups: ruleObjects.flatMap((m) => (m.spec as { groups: unknown[] }).groups) } : undefined;
+    const result = { run, manifests, rules, errors: report.errors, unvalidated: report.unvalidated };
+    if (result.errors.length > 0) throw new PlanError(result.errors);
+    return result;
+}
+
+export function planDocument(result: PlanResult) {
+    return {
+        project: PROJECT,
+        stack: result.run.stack,
+        resources: result.run.resources.map(({ urn, type, name, parent, custom, inputs }) => ({ urn, type, name, parent, custom, inputs })),
+        outputs: result.run.outputs,
+    };
+}
+
+export function writePlan(result: PlanResult, outDir: string): string[] {
+    mkdirSync(outDir, { recursive: true });
+    const files: [string, string][] = [
+        ["plan.json", JSON.stringify(planDocument(result), null, 2) + "\n"],
+        ["manifests.yaml", result.manifests.map((m) => stringify(m, { lineWidth: 0 })).join("---\n")],
+    ];
+    if (result.rules) files.push(["prometheus-rules.yaml", stringify(result.rules, { lineWidth: 0 })]);
+    for (const [name, text] of files) writeFileSync(path.join(outDir, name), text);
+    return files.map(([name]) => path.join(outDir, name));
+}
+
+export function summary(result: PlanResult): string {
+    const counts = new Map<string, number>();
+    for (const r of result.run.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+    const width = Math.max(...[...counts.keys()].map((t) => t.length));
+    const lines = [...counts.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([type, n]) => `  + ${type.padEnd(width)}  ${n}`);
+    const notes = result.unvalidated.length > 0 ? [`  (no schema available, not validated: ${result.unvalidated.join(", ")})`] : [];
+    return [
+        `Stack ${result.run.stack}: ${result.run.resources.length} resources to create`,
+        ...lines,
+        `${result.manifests.length} Kubernetes objects validated against their schemas`,
+        ...notes,
+    ].join("\n");
+}
+
+async function main(): Promise<number> {
+    const { values } = parseArgs({
+        options: { stack: { type: "string", short: "s" }, out: { type: "string", short: "o" } },
+        strict: true,
+    });
+    if (!values.stack) {
+        console.error("usage: npm run plan -- --stack <name> [--out <dir>]");
+        return 2;
+    }
+    try {
+        const result = await plan(values.stack);
+        const files = writePlan(result, values.out ?? path.join("out", values.stack));
+        console.log(summary(result));
+        console.log(`Wrote ${files.join(", ")}`);
+        return 0;
+    } catch (err) {
+        if (err instanceof ConfigError || err instanceof PlanError) {
+            const heading = err instanceof ConfigError ? "Invalid configuration" : "Invalid Kubernetes objects";
+            console.error(`${heading} for stack ${values.stack}; nothing was written:`);
+            for (const problem of err.problems) console.error(problem);
+            return 1;
+        }
+        throw err;
+    }
+}
+
+if (require.main === module) {
+    main().then((code) => process.exit(code), (err) => {
+        console.error(err instanceof Error ? err.message : err);
+        process.exit(1);
+    });
+}
