@@ -4,11 +4,13 @@ import { loadConfig } from "./config";
 import { AgentWorkload } from "./components/k8s/agentWorkload";
 import { kubernetesProvider } from "./components/k8s/provider";
 import { NamespaceBaseline } from "./components/security/namespaceBaseline";
+import { platformFor } from "./platform";
 
 export = async () => {
     // Every key is validated before the first resource is registered.
     const config = loadConfig();
 
+    const cloud = platformFor(config);
     const k8sProvider = kubernetesProvider("cluster", config.kubernetes);
     const labels = { environment: config.environment };
 
@@ -30,5 +32,6 @@ export = async () => {
             services: Object.fromEntries(w.tracks.map((t) => [t, w.services[t]!.metadata.name])),
         }])),
         environment: pulumi.output(config.environment),
+        cloud: cloud.cloud,
     };
 };

@@ -2,8 +2,11 @@
 // environment preset, and hands the program one typed object; components never read config.
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, formatIssues, formatKey, Path } from "./errors";
+import { LoadBalancerConfig, resolveLoadBalancer } from "./loadBalancer";
+import { MonitoringConfig, resolveMonitoring } from "./monitoring";
 import { Environment, Preset, PRESETS } from "./presets";
 import { parseCpu, parseMemory } from "./quantity";
+import { resolveSecurity, SecurityConfig } from "./security";
 import { agentSchema, ENV_NAME, parseImage, RawAgent, RawConfig, rawConfigSchema } from "./schema";
 
 export { ConfigError } from "./errors";
@@ -54,6 +57,9 @@ export interface PlatformConfig extends Preset {
     aws?: { region: string };
     gcp?: { project: string; region: string };
     agents: AgentConfig[];
+    loadBalancer: LoadBalancerConfig;
+    monitoring: MonitoringConfig;
+    security: SecurityConfig;
 }
 
 interface RawValues {
@@ -236,6 +242,9 @@ export function loadConfig(): PlatformConfig {
         aws: provider.aws,
         gcp: provider.gcp,
         agents: raw.agents.map((agent) => resolveAgent(raw, preset, agent)),
+        loadBalancer: resolveLoadBalancer(raw.loadBalancer, raw.environment),
+        monitoring: resolveMonitoring(raw.monitoring, raw.environment),
+        security: resolveSecurity(raw.security, raw.environment),
     };
 }
 

@@ -1,7 +1,10 @@
 // The stack configuration as the user writes it (keys `adk-platform:<key>`), before presets are
 // applied. Every object is strict so that a misspelt key is reported instead of silently ignored.
 import { z } from "zod";
+import { loadBalancerSchema } from "./loadBalancer";
+import { monitoringSchema } from "./monitoring";
 import { parseCpu, parseMemory } from "./quantity";
+import { securitySchema } from "./security";
 
 export const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -129,6 +132,9 @@ export const rawConfigSchema = z.strictObject({
     topologySpread: flag.optional(),
     logRetentionDays: intBetween(1, 3653).optional(),
     auditRetentionDays: intBetween(1, 3653).optional(),
+    loadBalancer: loadBalancerSchema,
+    monitoring: monitoringSchema,
+    security: securitySchema,
 });
 
 export type RawConfig = z.infer<typeof rawConfigSchema>;

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { PROJECT } from "../config";
+import { ACCOUNT, COMPUTED, INVOKES } from "./mocks";
 
 export const SECRET = "[secret]";
 
@@ -36,26 +37,6 @@ export interface RunOptions {
     config: Record<string, unknown>;
     /** Keys (same spelling as in `config`) whose values are secret. */
     secretKeys?: string[];
-}
-
-const ACCOUNT = "123456789012";
-
-/** Provider-computed outputs that the program reads, per resource type. */
-const COMPUTED: Record<string, (name: string, inputs: Record<string, any>, region: string) => Record<string, unknown>> = {};
-
-/** Data sources the program may call, with the answers a real account would give. */
-const INVOKES: Record<string, (inputs: Record<string, any>, region: string) => Record<string, unknown>> = {
-    "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: "AIDAEXAMPLE" }),
-    "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
-    "aws:index/getRegion:getRegion": (_inputs, region) => ({ name: region, region, id: region }),
-};
-
-/** Lets a component's test or module teach the mocks a new computed output or data source. */
-export function registerComputed(type: string, compute: (typeof COMPUTED)[string]): void {
-    COMPUTED[type] = compute;
-}
-export function registerInvoke(token: string, answer: (typeof INVOKES)[string]): void {
-    INVOKES[token] = answer;
 }
 
 function shortHash(text: string): string {

@@ -1,0 +1,3 @@
+import "./aws";
+
+export { ACCOUNT, COMPUTED, INVOKES, registerComputed, registerInvoke } from "./registry";
