@@ -4,7 +4,14 @@
 import type { RecordedResource } from "../test/harness";
 
 /** Model packages, each laid out as `<package>/<group>/<version>` exporting one class per kind. */
-const MODEL_PACKAGES = ["kubernetes-models", "@kubernetes-models/prometheus-operator"];
+const MODEL_PACKAGES = [
+    "kubernetes-models",
+    "@kubernetes-models/prometheus-operator",
+    "@kubernetes-models/external-secrets",
+    "@kubernetes-models/gateway-api",
+    "@kubernetes-models/gke",
+    "@kubernetes-models/opentelemetry-operator",
+];
 
 export interface Manifest {
     apiVersion: string;
