@@ -43,15 +43,25 @@ function unwrap(schema: z.ZodType): z.ZodType {
     return node;
 }
 
-function describe(issue: z.core.$ZodIssue): string {
+/**
+ * Messages for the issues a schema does not word itself; passed as the parse's error map, so a
+ * schema's own message (with the bad value, say) always wins.
+ */
+export function defaultMessage(issue: z.core.$ZodRawIssue): string | undefined {
     switch (issue.code) {
         case "invalid_type":
-            return issue.input === undefined ? "is required" : `must be ${issue.expected === "array" ? "a list" : `a ${issue.expected}`}, got ${JSON.stringify(issue.input)}`;
+            if (issue.input === undefined) return "is required";
+            return `must be ${issue.expected === "array" ? "a list" : `a ${issue.expected}`}, got ${JSON.stringify(issue.input)}`;
         case "invalid_value":
             return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${JSON.stringify(issue.input)}`;
         default:
-            return issue.message;
+            return undefined;
     }
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+    // A record key that fails its own schema carries that schema's message one level down.
+    return issue.code === "invalid_key" ? issue.issues[0]?.message ?? issue.message : issue.message;
 }
 
 /**

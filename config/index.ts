@@ -1,7 +1,7 @@
 // The one place that reads stack configuration. It validates everything at once, applies the
 // environment preset, and hands the program one typed object; components never read config.
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, formatIssues, formatKey, Path } from "./errors";
+import { ConfigError, defaultMessage, formatIssues, formatKey, Path } from "./errors";
 import { LoadBalancerConfig, resolveLoadBalancer } from "./loadBalancer";
 import { MonitoringConfig, resolveMonitoring } from "./monitoring";
 import { Environment, Preset, PRESETS } from "./presets";
@@ -101,7 +101,7 @@ function effective<K extends keyof Preset>(raw: Partial<RawConfig>, preset: Pres
  * The keys that are valid on their own, so that checks spanning several keys still run, and
  * report, when some other key is broken: the user sees every problem in one go.
  */
-function validParts(values: Record<string, unknown>): { fields: Partial<RawConfig>; agents: [number, RawAgent][]; names: Set<string> } {
+function validParts(values: Record<string, unknown>): { fields: Partial<RawConfig>; agents: [number, RawAgent][]; names: string[] } {
     const fields: Record<string, unknown> = {};
     for (const [key, schema] of Object.entries(rawConfigSchema.shape)) {
         const result = schema.safeParse(values[key]);
@@ -114,23 +114,22 @@ function validParts(values: Record<string, unknown>): { fields: Partial<RawConfi
             if (result.success) agents.push([i, result.data]);
         });
     }
-    const names = new Set(Array.isArray(values.agents) ? values.agents.map((a) => a?.name).filter((n) => typeof n === "string") : []);
+    // Names by position, even of agents that are broken elsewhere, so that duplicates still show.
+    const names = Array.isArray(values.agents) ? values.agents.map((a) => a?.name) : [];
     return { fields: fields as Partial<RawConfig>, agents, names };
 }
 
 /** Checks that span several keys. */
-function crossCheck(raw: Partial<RawConfig>, agents: [number, RawAgent][], names: Set<string>): Problem[] {
+function crossCheck(raw: Partial<RawConfig>, agents: [number, RawAgent][], names: unknown[]): Problem[] {
     const problems: Problem[] = [];
     const preset = raw.environment ? PRESETS[raw.environment] : undefined;
-    const seen = new Map<string, number>();
-    for (const [i, agent] of agents) {
-        const first = seen.get(agent.name);
-        if (first !== undefined) problems.push({ path: ["agents", i, "name"], message: `duplicate agent name "${agent.name}" (also agents[${first}])` });
-        else seen.set(agent.name, i);
-        problems.push(...checkAgent(raw, preset, agent, i));
-    }
+    names.forEach((name, i) => {
+        const first = names.indexOf(name);
+        if (typeof name === "string" && first < i) problems.push({ path: ["agents", i, "name"], message: `duplicate agent name "${name}" (also agents[${first}])` });
+    });
+    for (const [i, agent] of agents) problems.push(...checkAgent(raw, preset, agent, i));
     for (const [name, variables] of Object.entries(raw.agentSecrets ?? {})) {
-        if (!names.has(name)) problems.push({ path: ["agentSecrets", name], message: `no agent is named "${name}"` });
+        if (!names.includes(name)) problems.push({ path: ["agentSecrets", name], message: `no agent is named "${name}"` });
         for (const variable of Object.keys(variables)) {
             if (!ENV_NAME.test(variable)) problems.push({ path: ["agentSecrets", name, variable], message: "is not a valid environment variable name" });
         }
@@ -215,7 +214,7 @@ function providerSettings(cloud: RawConfig["cloud"], providers: Record<string, s
  */
 export function loadConfig(): PlatformConfig {
     const { values, providers } = readRaw();
-    const parsed = rawConfigSchema.safeParse(values, { reportInput: true });
+    const parsed = rawConfigSchema.safeParse(values, { reportInput: true, error: defaultMessage });
     const problems = parsed.success ? [] : formatIssues(PROJECT, rawConfigSchema, parsed.error.issues, SECRET_KEYS);
     const parts = validParts(values);
     problems.push(...crossCheck(parts.fields, parts.agents, parts.names).map((p) => `${formatKey(PROJECT, p.path)}: ${p.message}`));

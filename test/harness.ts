@@ -144,6 +144,11 @@ function encodeConfig(config: Record<string, unknown>): Record<string, string> {
 // Internal to the SDK (not in its typings): resolves once every pending registration has finished.
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 
+/** What the last run registered so far; after a failed run, proof of what got through. */
+export function registrations(): readonly RecordedResource[] {
+    return recorded;
+}
+
 /** Resolves an Output (or plain value) to its value. */
 export function unwrap<T>(value: pulumi.Input<T>): Promise<pulumi.Unwrap<T>> {
     return new Promise((resolve) => pulumi.output(value).apply((v) => resolve(v)));
@@ -170,7 +175,9 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     recordRegistrations();
     recorded = [];
     pulumi.runtime.setAllConfig(config, Object.keys(encodeConfig(Object.fromEntries((options.secretKeys ?? []).map((k) => [k, ""])))));
-    const program = (await import("../index")).default as unknown as () => Promise<Record<string, unknown>>;
+    // require, not import(): the program is CommonJS under both mocha and tsx, and stays cached
+    // between runs; each run calls its exported function afresh.
+    const program = require("../index") as () => Promise<Record<string, unknown>>;
     const run = recorded;
     const outputs = await resolveOutputs(await program());
     await waitForRPCs();
