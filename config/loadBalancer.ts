@@ -1,13 +1,232 @@
 // `adk-platform:loadBalancer`: the stack's canary load balancer (issue: canary load balancer).
+// One load balancer per stack in front of every agent; this module validates its settings and
+// turns agents plus settings into cloud-neutral routes that the AWS and GCP components consume.
+import { isIP } from "node:net";
 import { z } from "zod";
 import type { Environment } from "./presets";
+// schema.ts imports this module, so its helpers are required on first parse, not at load: then
+// either module may be loaded first.
+const schema = () => require("./schema") as typeof import("./schema");
+const flag = z.lazy(() => schema().flag);
+const intBetween = (lo: number, hi: number) => z.lazy(() => schema().intBetween(lo, hi));
 
-export const loadBalancerSchema = z.strictObject({}).default({});
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+const hostname = z.string({ error: (issue) => issue.input === undefined ? "is required: the DNS name the agents are served under (for example agents.example.com)" : `must be a DNS name, got ${JSON.stringify(issue.input)}` })
+    .regex(HOSTNAME, { error: (issue) => `must be a lowercase DNS name such as agents.example.com, got ${JSON.stringify(issue.input)}` });
+
+function isCidr(text: string): boolean {
+    const [address, prefix, ...rest] = text.split("/");
+    const family = isIP(address);
+    if (rest.length > 0 || family === 0 || !/^\d{1,3}$/.test(prefix ?? "")) return false;
+    return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+const cidr = z.string().refine(isCidr, { error: (issue) => `must be a CIDR block such as 203.0.113.0/24, got ${JSON.stringify(issue.input)}` });
+
+const awsId = (prefix: string) => z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), {
+    error: (issue) => `must be an id such as ${prefix}-0123456789abcdef0, got ${JSON.stringify(issue.input)}`,
+});
+
+/** TLS 1.3 policies only: the seed's ELBSecurityPolicy-TLS-1-2-2019-07 cannot negotiate TLS 1.3. */
+const TLS13_POLICY = /^ELBSecurityPolicy-TLS13-[\w-]+$/;
+export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
+
+const awsSchema = z.strictObject({
+    vpcId: awsId("vpc"),
+    /** Public subnets in at least two Availability Zones (an ALB requires two). */
+    publicSubnetIds: z.array(awsId("subnet")).min(2, { error: (issue) => `must list at least two public subnets in different Availability Zones, got ${JSON.stringify(issue.input)}` }),
+    /** An issued ACM certificate; without it, a DNS-validated one is created in `hostedZoneId`. */
+    certificateArn: z.string().regex(/^arn:aws[-a-z]*:acm:[a-z0-9-]+:\d{12}:certificate\/[-0-9a-f]+$/, {
+        error: (issue) => `must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>), got ${JSON.stringify(issue.input)}`,
+    }).optional(),
+    hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, { error: (issue) => `must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ, got ${JSON.stringify(issue.input)}` }).optional(),
+    /** Alias records for the served names in `hostedZoneId`. */
+    aliasRecords: flag.optional(),
+    sslPolicy: z.string().regex(TLS13_POLICY, { error: (issue) => `must be a TLS 1.3 ELB security policy (ELBSecurityPolicy-TLS13-...), got ${JSON.stringify(issue.input)}` }).default(DEFAULT_SSL_POLICY),
+});
+
+export const SSL_PROFILES = ["MODERN", "RESTRICTED"] as const;
+
+const gcpSchema = z.strictObject({
+    sslProfile: z.enum(SSL_PROFILES, { error: (issue) => `must be one of ${SSL_PROFILES.join(", ")}, got ${JSON.stringify(issue.input)}` }).default("MODERN"),
+});
+
+export const ROUTINGS = ["host", "path"] as const;
+
+const loadBalancerObject = z.strictObject({
+    domain: hostname,
+    /** With several agents: `<agent>.<domain>` (host) or `<domain>/<agent>/` (path). */
+    routing: z.enum(ROUTINGS, { error: (issue) => `must be one of ${ROUTINGS.join(", ")}, got ${JSON.stringify(issue.input)}` }).default("host"),
+    ingressCidrs: z.array(cidr).min(1, { error: "must list at least one CIDR block" }).default(() => [...OPEN_TO_ALL]),
+    /** Agents stream long model responses; the ALB's 60 s default cuts them off. */
+    idleTimeoutSeconds: intBetween(1, 4000).default(300),
+    /** 0 turns stickiness off; otherwise a client stays on its track (and pod) this long. */
+    stickinessSeconds: intBetween(0, 604800).default(0),
+    accessLogs: flag.optional(),
+    waf: flag.optional(),
+    /** Requests per client IP per 5 minutes before the WAF blocks it. */
+    wafRateLimit: intBetween(100, 2000000000).default(2000),
+    deletionProtection: flag.optional(),
+    aws: awsSchema.optional(),
+    gcp: gcpSchema.default({ sslProfile: "MODERN" }),
+});
+
+// Parsed even when absent, so that a stack without the key hears which settings it needs.
+export const loadBalancerSchema = loadBalancerObject.prefault({} as z.input<typeof loadBalancerObject>);
 
 export type RawLoadBalancer = z.infer<typeof loadBalancerSchema>;
 
-export interface LoadBalancerConfig {}
+export interface LoadBalancerConfig {
+    domain: string;
+    routing: "host" | "path";
+    ingressCidrs: string[];
+    idleTimeoutSeconds: number;
+    stickinessSeconds: number;
+    accessLogs: boolean;
+    waf: boolean;
+    wafRateLimit: number;
+    deletionProtection: boolean;
+    aws?: {
+        vpcId: string;
+        publicSubnetIds: string[];
+        certificateArn?: string;
+        hostedZoneId?: string;
+        aliasRecords: boolean;
+        sslPolicy: string;
+    };
+    gcp: { sslProfile: (typeof SSL_PROFILES)[number] };
+}
 
-export function resolveLoadBalancer(_raw: RawLoadBalancer, _environment: Environment): LoadBalancerConfig {
-    return {};
+export function resolveLoadBalancer(raw: RawLoadBalancer, environment: Environment): LoadBalancerConfig {
+    const prod = environment === "prod";
+    return {
+        ...raw,
+        accessLogs: raw.accessLogs ?? true,
+        waf: raw.waf ?? prod,
+        deletionProtection: raw.deletionProtection ?? prod,
+        aws: raw.aws && { ...raw.aws, aliasRecords: raw.aws.aliasRecords ?? raw.aws.hostedZoneId !== undefined },
+    };
+}
+
+/** AWS quotas that one listener and one ALB impose on the agents of a stack. */
+export const ALB_RULES_PER_LISTENER = 100;
+export const ALB_TARGET_GROUPS = 100;
+
+export type Track = "stable" | "canary";
+
+/** What a rollout strategy asks of the load balancer for one agent. */
+export interface TrafficSplit {
+    /** Percentages; they add up to 100. */
+    weights: Record<Track, number>;
+    /** Requests carrying this header go to `track`, whatever the weights. */
+    headerRoute?: { name: string; value: string; track: Track };
+}
+
+interface SplitAgent {
+    strategy: "rolling" | "canary" | "blue-green" | "ab-testing";
+    canary?: { weight: number; header?: { name: string; value: string }; active?: "blue" | "green" };
+}
+
+/**
+ * Blue is the stable track (`image`), green the canary track (`canary.image`): switching colours
+ * moves all traffic, and the header, if any, previews the idle colour.
+ */
+export function trafficSplit(agent: SplitAgent): TrafficSplit {
+    const canary = agent.canary;
+    if (agent.strategy === "rolling" || canary === undefined) return { weights: { stable: 100, canary: 0 } };
+    const header = canary.header;
+    switch (agent.strategy) {
+        case "canary":
+            return { weights: { stable: 100 - canary.weight, canary: canary.weight } };
+        case "ab-testing":
+            return { weights: { stable: 100, canary: 0 }, headerRoute: header && { ...header, track: "canary" } };
+        case "blue-green": {
+            const green = canary.active === "green";
+            return {
+                weights: { stable: green ? 0 : 100, canary: green ? 100 : 0 },
+                headerRoute: header && { ...header, track: green ? "stable" : "canary" },
+            };
+        }
+    }
+}
+
+/** Where one agent is served and how its traffic splits: the input of both clouds' components. */
+export interface AgentRoute extends TrafficSplit {
+    agent: string;
+    tracks: Track[];
+    /** Host the agent answers on. */
+    host: string;
+    /** Path routing only: the prefix that selects the agent and is stripped before it reaches the pods. */
+    pathPrefix?: string;
+    port: number;
+    readyPath: string;
+    drainSeconds: number;
+}
+
+interface RoutedAgent extends SplitAgent {
+    name: string;
+    port: number;
+    readyPath: string;
+    drainSeconds: number;
+}
+
+/** One agent takes the default route; several get `<agent>.<domain>` or `<domain>/<agent>/`. */
+export function agentRoutes(agents: RoutedAgent[], lb: Pick<LoadBalancerConfig, "domain" | "routing">): AgentRoute[] {
+    const shared = agents.length === 1;
+    return agents.map((agent) => ({
+        agent: agent.name,
+        tracks: agent.canary ? ["stable", "canary"] : ["stable"],
+        host: shared || lb.routing === "path" ? lb.domain : `${agent.name}.${lb.domain}`,
+        pathPrefix: !shared && lb.routing === "path" ? `/${agent.name}` : undefined,
+        port: agent.port,
+        readyPath: agent.readyPath,
+        drainSeconds: agent.drainSeconds,
+        ...trafficSplit(agent),
+    }));
+}
+
+/** A route with the agent's Service per track: what the load balancer components take. */
+export type ServedRoute<Service> = AgentRoute & { services: Partial<Record<Track, Service>> };
+
+export function servedRoutes<Service>(agents: RoutedAgent[], lb: LoadBalancerConfig, services: Record<string, Partial<Record<Track, Service>>>): ServedRoute<Service>[] {
+    return agentRoutes(agents, lb).map((route) => ({ ...route, services: services[route.agent] }));
+}
+
+type Problem = { path: PropertyKey[]; message: string };
+
+export const OPEN_TO_ALL = ["0.0.0.0/0"];
+
+/** Checks that need the cloud, the environment or the agents as well as `loadBalancer`. */
+export function checkLoadBalancer(lb: RawLoadBalancer | undefined, cloud: "aws" | "gcp" | undefined, environment: Environment | undefined, agents: { canary?: { header?: unknown } }[]): Problem[] {
+    if (lb === undefined || cloud === undefined) return [];
+    const at = (...path: PropertyKey[]) => ["loadBalancer", ...path];
+    if (cloud === "gcp") {
+        // A Google front end has no security group: only Cloud Armor can turn clients away by address.
+        const restricted = lb.ingressCidrs.join() !== OPEN_TO_ALL.join();
+        const armor = lb.waf ?? environment === "prod";
+        return restricted && !armor ? [{ path: at("ingressCidrs"), message: "is enforced by Cloud Armor on gcp: set loadBalancer.waf to true, or leave ingressCidrs open" }] : [];
+    }
+    if (lb.aws === undefined) return [{ path: at("aws"), message: "is required when cloud is aws: vpcId, publicSubnetIds, and certificateArn or hostedZoneId" }];
+    const problems: Problem[] = [];
+    if (lb.aws.certificateArn === undefined && lb.aws.hostedZoneId === undefined) {
+        problems.push({ path: at("aws", "certificateArn"), message: "is required unless loadBalancer.aws.hostedZoneId names the Route 53 zone for a DNS-validated certificate" });
+    }
+    if (lb.aws.aliasRecords === true && lb.aws.hostedZoneId === undefined) {
+        problems.push({ path: at("aws", "aliasRecords"), message: "needs loadBalancer.aws.hostedZoneId, the zone to write the records in" });
+    }
+    const subnets = lb.aws.publicSubnetIds;
+    subnets.forEach((id, i) => {
+        if (subnets.indexOf(id) < i) problems.push({ path: at("aws", "publicSubnetIds", i), message: `duplicate subnet "${id}"` });
+    });
+    // Header settings on a strategy that has no header route are reported on the agent already.
+    const rules = (agents.length > 1 ? agents.length : 0) + agents.filter((a) => a.canary?.header !== undefined).length;
+    if (rules > ALB_RULES_PER_LISTENER) {
+        problems.push({ path: ["agents"], message: `need ${rules} listener rules, more than the ${ALB_RULES_PER_LISTENER} an ALB listener allows; split the agents over several stacks` });
+    }
+    const targetGroups = agents.reduce((n, a) => n + (a.canary ? 2 : 1), 0);
+    if (targetGroups > ALB_TARGET_GROUPS) {
+        problems.push({ path: ["agents"], message: `need ${targetGroups} target groups, more than the ${ALB_TARGET_GROUPS} one ALB can use; split the agents over several stacks` });
+    }
+    return problems;
 }

@@ -1,0 +1,276 @@
+// The stack's internet-facing Application Load Balancer: HTTPS with a TLS 1.3 policy, HTTP that
+// only redirects, and per agent a stable and a canary target group behind a weighted forward
+// (plus a header rule for A/B tests and blue-green previews). Pods join the target groups through
+// TargetGroupBinding objects that the AWS Load Balancer Controller reconciles.
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ServedRoute, Track } from "../../config/loadBalancer";
+import { SERVICE_PORT } from "../k8s/agentWorkload";
+import { AccessLogBucket } from "./accessLogBucket";
+import { ValidatedCertificate } from "./validatedCertificate";
+import { WebAcl } from "./webAcl";
+
+export type AlbAgent = ServedRoute<k8s.core.v1.Service>;
+
+export interface AlbCanaryArgs {
+    agents: AlbAgent[];
+    /** Namespace of the agents' Services; the TargetGroupBindings live beside them. */
+    namespace: pulumi.Input<string>;
+    kubernetesProvider: k8s.Provider;
+    domain: string;
+    vpcId: string;
+    subnetIds: string[];
+    ingressCidrs: string[];
+    idleTimeoutSeconds: number;
+    deletionProtection: boolean;
+    sslPolicy: string;
+    /** An issued certificate, or the Route 53 zone in which to validate a new one. */
+    certificate: { arn: string } | { hostedZoneId: string };
+    /** Zone for alias records of the served names; none when DNS is managed elsewhere. */
+    aliasZoneId?: string;
+    stickinessSeconds: number;
+    accessLogs?: { retentionDays: number };
+    waf?: { rateLimit: number };
+    /** `protect` the load balancer and its log bucket. */
+    protect: boolean;
+    labels?: Record<string, string>;
+}
+
+/** Seed thresholds (healthy 2, unhealthy 3, every 30 s, 5 s timeout), on the readiness path. */
+const HEALTH_CHECK = { interval: 30, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: "200" };
+const HTTPS = 443;
+const HTTP = 80;
+
+export class AlbCanary extends pulumi.ComponentResource {
+    public readonly loadBalancer: aws.lb.LoadBalancer;
+    public readonly securityGroup: aws.ec2.SecurityGroup;
+    public readonly httpsListener: aws.lb.Listener;
+    public readonly httpListener: aws.lb.Listener;
+    /** Target groups per agent and track. */
+    public readonly targetGroups: Record<string, Partial<Record<Track, aws.lb.TargetGroup>>>;
+    public readonly targetGroupArns: pulumi.Output<Record<string, Partial<Record<Track, string>>>>;
+    public readonly rules: aws.lb.ListenerRule[];
+    public readonly bindings: k8s.apiextensions.CustomResource[];
+    public readonly certificateArn: pulumi.Output<string>;
+    public readonly webAcl?: WebAcl;
+    public readonly accessLogs?: AccessLogBucket;
+    public readonly dnsName: pulumi.Output<string>;
+    public readonly zoneId: pulumi.Output<string>;
+    public readonly url: pulumi.Output<string>;
+    /** Public URL of each agent. */
+    public readonly endpoints: Record<string, string>;
+
+    constructor(name: string, args: AlbCanaryArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("adk:aws:AlbCanary", name, {}, opts);
+        const parent = { parent: this };
+
+        this.securityGroup = this.securityGroupFor(name, args);
+        this.accessLogs = args.accessLogs && new AccessLogBucket(`${name}-logs`, {
+            retentionDays: args.accessLogs.retentionDays,
+            prefix: name,
+            protect: args.protect,
+        }, parent);
+
+        this.loadBalancer = new aws.lb.LoadBalancer(name, {
+            loadBalancerType: "application",
+            internal: false,
+            subnets: args.subnetIds,
+            securityGroups: [this.securityGroup.id],
+            dropInvalidHeaderFields: true,
+            enableDeletionProtection: args.deletionProtection,
+            idleTimeout: args.idleTimeoutSeconds,
+            accessLogs: this.accessLogs && { bucket: this.accessLogs.bucketName, prefix: this.accessLogs.prefix, enabled: true },
+        }, { ...parent, protect: args.protect, dependsOn: this.accessLogs?.ready ?? [] });
+
+        this.certificateArn = "arn" in args.certificate
+            ? pulumi.output(args.certificate.arn)
+            : new ValidatedCertificate(`${name}-cert`, { domains: certificateNames(args), hostedZoneId: args.certificate.hostedZoneId }, parent).arn;
+
+        this.targetGroups = Object.fromEntries(args.agents.map((agent) => [agent.agent, this.targetGroupsFor(name, args, agent)]));
+
+        this.httpListener = new aws.lb.Listener(`${name}-http`, {
+            loadBalancerArn: this.loadBalancer.arn,
+            port: HTTP,
+            protocol: "HTTP",
+            defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: String(HTTPS), statusCode: "HTTP_301" } }],
+        }, parent);
+
+        const [only] = args.agents;
+        this.httpsListener = new aws.lb.Listener(`${name}-https`, {
+            loadBalancerArn: this.loadBalancer.arn,
+            port: HTTPS,
+            protocol: "HTTPS",
+            sslPolicy: args.sslPolicy,
+            certificateArn: this.certificateArn,
+            defaultActions: [args.agents.length === 1
+                ? this.weightedForward(only, args.stickinessSeconds)
+                : { type: "fixed-response", fixedResponse: { statusCode: "404", contentType: "application/json", messageBody: `{"error":"no agent is served at this address"}` } }],
+        }, parent);
+
+        this.rules = args.agents.flatMap((agent, i) => this.rulesFor(name, args, agent, i));
+        this.bindings = args.agents.flatMap((agent) => this.bindingsFor(name, args, agent));
+        this.webAcl = args.waf && new WebAcl(`${name}-waf`, { resourceArn: this.loadBalancer.arn, rateLimit: args.waf.rateLimit }, parent);
+
+        if (args.aliasZoneId !== undefined) {
+            for (const host of new Set(args.agents.map((a) => a.host))) {
+                new aws.route53.Record(`${name}-alias-${host}`, {
+                    zoneId: args.aliasZoneId,
+                    name: host,
+                    type: "A",
+                    aliases: [{ name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: true }],
+                }, parent);
+            }
+        }
+
+        this.dnsName = this.loadBalancer.dnsName;
+        this.zoneId = this.loadBalancer.zoneId;
+        this.targetGroupArns = pulumi.output(Object.fromEntries(Object.entries(this.targetGroups).map(([agent, groups]) =>
+            [agent, Object.fromEntries(Object.entries(groups).map(([track, group]) => [track, group.arn]))])));
+        this.url = pulumi.output(`https://${args.domain}`);
+        this.endpoints = Object.fromEntries(args.agents.map((a) => [a.agent, `https://${a.host}${a.pathPrefix ?? ""}/`]));
+        this.registerOutputs({
+            dnsName: this.dnsName,
+            zoneId: this.zoneId,
+            url: this.url,
+            endpoints: this.endpoints,
+            certificateArn: this.certificateArn,
+            targetGroupArns: this.targetGroupArns,
+        });
+    }
+
+    /** 80 and 443 from the allowed CIDRs; out only to the agents' ports inside the VPC. */
+    private securityGroupFor(name: string, args: AlbCanaryArgs): aws.ec2.SecurityGroup {
+        const parent = { parent: this };
+        const group = new aws.ec2.SecurityGroup(`${name}-sg`, {
+            vpcId: args.vpcId,
+            description: "ADK agents load balancer: HTTPS and redirecting HTTP in, agent ports out",
+        }, parent);
+        for (const port of [HTTPS, HTTP]) {
+            args.ingressCidrs.forEach((cidr, i) => {
+                new aws.vpc.SecurityGroupIngressRule(`${name}-in-${port}-${i}`, {
+                    securityGroupId: group.id,
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    ...(cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr }),
+                    description: `${port === HTTPS ? "HTTPS" : "HTTP (redirected)"} from ${cidr}`,
+                }, parent);
+            });
+        }
+        const vpcCidr = aws.ec2.getVpcOutput({ id: args.vpcId }, parent).cidrBlock;
+        for (const port of new Set(args.agents.map((a) => a.port))) {
+            new aws.vpc.SecurityGroupEgressRule(`${name}-out-${port}`, {
+                securityGroupId: group.id,
+                ipProtocol: "tcp",
+                fromPort: port,
+                toPort: port,
+                cidrIpv4: vpcCidr,
+                description: `agent pods on port ${port}`,
+            }, parent);
+        }
+        return group;
+    }
+
+    private targetGroupsFor(name: string, args: AlbCanaryArgs, agent: AlbAgent): Partial<Record<Track, aws.lb.TargetGroup>> {
+        const sticky = args.stickinessSeconds > 0;
+        return Object.fromEntries(agent.tracks.map((track) => [track, new aws.lb.TargetGroup(`${name}-${agent.agent}-${track}`, {
+            vpcId: args.vpcId,
+            targetType: "ip",
+            port: agent.port,
+            protocol: "HTTP",
+            protocolVersion: "HTTP1",
+            // Agent requests vary from milliseconds to minutes; round-robin would pile them up.
+            loadBalancingAlgorithmType: "least_outstanding_requests",
+            // Equal to the pods' preStop pause: the ALB stops sending before the agent stops serving.
+            deregistrationDelay: agent.drainSeconds,
+            healthCheck: { enabled: true, protocol: "HTTP", port: "traffic-port", path: agent.readyPath, ...HEALTH_CHECK },
+            stickiness: { type: "lb_cookie", enabled: sticky, cookieDuration: Math.max(1, args.stickinessSeconds) },
+            tags: { agent: agent.agent, track },
+        }, { parent: this })]));
+    }
+
+    private weightedForward(agent: AlbAgent, stickinessSeconds: number): aws.types.input.lb.ListenerDefaultAction {
+        const groups = this.targetGroups[agent.agent];
+        return {
+            type: "forward",
+            forward: {
+                targetGroups: agent.tracks.map((track) => ({ arn: groups[track]!.arn, weight: agent.weights[track] })),
+                // Keeps a client on the track it first landed on, so a conversation does not flip versions.
+                stickiness: { enabled: stickinessSeconds > 0, duration: Math.max(1, stickinessSeconds) },
+            },
+        };
+    }
+
+    /** The agent's own route when several agents share the listener, and its header route. */
+    private rulesFor(name: string, args: AlbCanaryArgs, agent: AlbAgent, index: number): aws.lb.ListenerRule[] {
+        const shared = args.agents.length > 1;
+        const select = agent.pathPrefix !== undefined
+            ? [{ pathPattern: { values: [agent.pathPrefix, `${agent.pathPrefix}/*`] } }]
+            : shared ? [{ hostHeader: { values: [agent.host] } }] : [];
+        // The agents serve from "/", so the prefix that selected the agent is cut off.
+        const transforms = agent.pathPrefix === undefined ? undefined : [{
+            type: "url-rewrite",
+            urlRewriteConfig: { rewrite: { regex: `^${agent.pathPrefix}/?(.*)$`, replace: "/$1" } },
+        }];
+        const rules: aws.lb.ListenerRule[] = [];
+        // Priorities are spaced per agent position, so that adding an agent at the end moves nothing.
+        if (agent.headerRoute) {
+            const { name: header, value, track } = agent.headerRoute;
+            rules.push(new aws.lb.ListenerRule(`${name}-${agent.agent}-header`, {
+                listenerArn: this.httpsListener.arn,
+                priority: index * 10 + 1,
+                conditions: [{ httpHeader: { httpHeaderName: header, values: [value] } }, ...select],
+                actions: [{ type: "forward", targetGroupArn: this.targetGroups[agent.agent][track]!.arn }],
+                transforms,
+                tags: { agent: agent.agent, route: "header" },
+            }, { parent: this }));
+        }
+        if (shared) {
+            rules.push(new aws.lb.ListenerRule(`${name}-${agent.agent}`, {
+                listenerArn: this.httpsListener.arn,
+                priority: index * 10 + 5,
+                conditions: select,
+                actions: [this.weightedForward(agent, args.stickinessSeconds)],
+                transforms,
+                tags: { agent: agent.agent, route: "weighted" },
+            }, { parent: this }));
+        }
+        return rules;
+    }
+
+    /** One TargetGroupBinding per Service; the controller also opens the pods' security group to the ALB. */
+    private bindingsFor(name: string, args: AlbCanaryArgs, agent: AlbAgent): k8s.apiextensions.CustomResource[] {
+        return agent.tracks.map((track) => {
+            const service = agent.services[track];
+            if (service === undefined) throw new pulumi.ResourceError(`agent ${agent.agent} has no ${track} Service to bind`, this);
+            return new k8s.apiextensions.CustomResource(`${name}-${agent.agent}-${track}-binding`, {
+                apiVersion: "elbv2.k8s.aws/v1beta1",
+                kind: "TargetGroupBinding",
+                metadata: {
+                    name: service.metadata.name,
+                    namespace: args.namespace,
+                    labels: { ...args.labels, app: agent.agent, track, "app.kubernetes.io/managed-by": "pulumi" },
+                },
+                spec: {
+                    serviceRef: { name: service.metadata.name, port: SERVICE_PORT },
+                    targetGroupARN: this.targetGroups[agent.agent][track]!.arn,
+                    targetType: "ip",
+                    vpcID: args.vpcId,
+                    networking: {
+                        ingress: [{
+                            from: [{ securityGroup: { groupID: this.securityGroup.id } }],
+                            ports: [{ protocol: "TCP", port: agent.port }],
+                        }],
+                    },
+                },
+            }, { parent: this, provider: args.kubernetesProvider });
+        });
+    }
+}
+
+/** Several hosts under the domain share one wildcard name rather than one name each (ACM allows 10). */
+function certificateNames(args: AlbCanaryArgs): string[] {
+    const hosts = new Set(args.agents.map((a) => a.host));
+    return hosts.size === 1 ? [...hosts] : [args.domain, `*.${args.domain}`];
+}
