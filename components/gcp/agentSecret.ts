@@ -1,0 +1,65 @@
+// One agent's secret in Secret Manager, replicated in the stack's region under the stack's key,
+// announcing rotation on the stack's topic; and the Google service account that the agent's
+// Kubernetes ServiceAccount impersonates (GKE Workload Identity), allowed to read that secret only.
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+
+export interface AgentSecretArgs {
+    secretId: string;
+    values: pulumi.Input<Record<string, string>>;
+    location: string;
+    kmsKeyName: pulumi.Input<string>;
+    rotationTopic: pulumi.Input<string>;
+    rotationDays: number;
+    project: string;
+    namespace: string;
+    serviceAccountName: string;
+}
+
+/** A service account id (at most 30 characters) from a longer name, unique by a hash of the whole. */
+export function accountId(name: string): string {
+    return name.length <= 30 ? name : `${name.slice(0, 23).replace(/-+$/, "")}-${createHash("sha256").update(name).digest("hex").slice(0, 6)}`;
+}
+
+export class AgentSecret extends pulumi.ComponentResource {
+    public readonly secret: gcp.secretmanager.Secret;
+    public readonly serviceAccount: gcp.serviceaccount.Account;
+    public readonly serviceAccountEmail: pulumi.Output<string>;
+
+    constructor(name: string, args: AgentSecretArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("adk:gcp:AgentSecret", name, {}, opts);
+        const period = args.rotationDays * 86400;
+        // The first notice one period after the day of creation; Secret Manager moves it on by itself.
+        const firstRotation = new Date((Math.floor(Date.now() / 86400000) * 86400 + period) * 1000).toISOString();
+        this.secret = new gcp.secretmanager.Secret(`${name}-secret`, {
+            secretId: args.secretId,
+            replication: { userManaged: { replicas: [{ location: args.location, customerManagedEncryption: { kmsKeyName: args.kmsKeyName } }] } },
+            rotation: { rotationPeriod: `${period}s`, nextRotationTime: firstRotation },
+            topics: [{ name: args.rotationTopic }],
+        }, { parent: this, ignoreChanges: ["rotation.nextRotationTime"] });
+        new gcp.secretmanager.SecretVersion(`${name}-value`, {
+            secret: this.secret.id,
+            secretData: pulumi.secret(pulumi.output(args.values).apply((values) => JSON.stringify(values))),
+        }, { parent: this });
+
+        this.serviceAccount = new gcp.serviceaccount.Account(`${name}-gsa`, {
+            project: args.project,
+            // Named after the secret, which carries the stack: stacks may share a project.
+            accountId: accountId(args.secretId),
+            displayName: `ADK agent ${args.namespace}/${args.serviceAccountName}`,
+        }, { parent: this });
+        this.serviceAccountEmail = this.serviceAccount.email;
+        new gcp.serviceaccount.IAMMember(`${name}-workload-identity`, {
+            serviceAccountId: this.serviceAccount.name,
+            role: "roles/iam.workloadIdentityUser",
+            member: `serviceAccount:${args.project}.svc.id.goog[${args.namespace}/${args.serviceAccountName}]`,
+        }, { parent: this });
+        new gcp.secretmanager.SecretIamMember(`${name}-reader`, {
+            secretId: this.secret.id,
+            role: "roles/secretmanager.secretAccessor",
+            member: pulumi.interpolate`serviceAccount:${this.serviceAccount.email}`,
+        }, { parent: this });
+        this.registerOutputs({ serviceAccountEmail: this.serviceAccountEmail, secretId: this.secret.id });
+    }
+}
