@@ -37,7 +37,7 @@ function knownKeys(schema: z.ZodType, path: Path): string[] {
 
 function unwrap(schema: z.ZodType): z.ZodType {
     let node = schema;
-    while (node instanceof z.ZodOptional || node instanceof z.ZodDefault || node instanceof z.ZodPipe) {
+    while (node instanceof z.ZodOptional || node instanceof z.ZodDefault || node instanceof z.ZodPrefault || node instanceof z.ZodPipe) {
         node = (node instanceof z.ZodPipe ? node.in : node.unwrap()) as z.ZodType;
     }
     return node;

@@ -1,12 +1,15 @@
 // The one place that reads stack configuration. It validates everything at once, applies the
 // environment preset, and hands the program one typed object; components never read config.
 import * as pulumi from "@pulumi/pulumi";
+// First: the concern modules (loadBalancer, security) use its helpers lazily, which requires that
+// schema.ts, which imports them, starts loading before they do.
+import "./schema";
 import { ConfigError, defaultMessage, formatIssues, formatKey, Path } from "./errors";
-import { LoadBalancerConfig, resolveLoadBalancer } from "./loadBalancer";
-import { MonitoringConfig, resolveMonitoring } from "./monitoring";
+import { checkLoadBalancer, LoadBalancerConfig, resolveLoadBalancer } from "./loadBalancer";
+import { checkMonitoring, MonitoringConfig, resolveMonitoring } from "./monitoring";
 import { Environment, Preset, PRESETS } from "./presets";
 import { parseCpu, parseMemory } from "./quantity";
-import { resolveSecurity, SecurityConfig } from "./security";
+import { AgentDemand, checkSecurity, resolveSecurity, SecurityConfig } from "./security";
 import { agentSchema, ENV_NAME, parseImage, RawAgent, RawConfig, rawConfigSchema } from "./schema";
 
 export { ConfigError } from "./errors";
@@ -41,8 +44,14 @@ export interface AgentConfig {
     drainSeconds: number;
     shutdownSeconds: number;
     strategy: Strategy;
-    /** Present when the agent runs a second track (canary, blue-green or A/B). */
-    canary?: { image: string; version: string; imagePullPolicy: "Always" | "IfNotPresent"; weight: number };
+    /**
+     * Present when the agent runs a second track (canary, blue-green or A/B). `header` routes by
+     * request header (A/B test, blue-green preview); `active` is the blue-green colour in service.
+     */
+    canary?: {
+        image: string; version: string; imagePullPolicy: "Always" | "IfNotPresent"; weight: number;
+        header?: { name: string; value: string }; active?: "blue" | "green";
+    };
     /** Secret environment of the agent, from `agentSecrets`; always a secret Output. */
     secrets?: pulumi.Output<Record<string, string>>;
 }
@@ -134,6 +143,11 @@ function crossCheck(raw: Partial<RawConfig>, agents: [number, RawAgent][], names
             if (!ENV_NAME.test(variable)) problems.push({ path: ["agentSecrets", name, variable], message: "is not a valid environment variable name" });
         }
     }
+    if (preset && raw.security) {
+        problems.push(...checkSecurity(raw.security, raw.environment!, raw.cloud, agents.map(([i, agent]) => agentDemand(raw, preset, agent, i))));
+    }
+    problems.push(...checkLoadBalancer(raw.loadBalancer, raw.cloud, raw.environment, agents.map(([, agent]) => agent)));
+    if (raw.monitoring) problems.push(...checkMonitoring(raw.monitoring, raw.cloud, raw.security?.aws?.oidcProviderArn));
     if (preset && effective(raw, preset, "maxUnavailable") === 0 && effective(raw, preset, "maxSurge") === 0) {
         problems.push({ path: ["maxSurge"], message: "must be at least 1 when maxUnavailable is 0, or a rollout can never progress" });
     }
@@ -162,6 +176,25 @@ function checkAgent(raw: Partial<RawConfig>, preset: Preset | undefined, agent: 
     if (agent.canary?.image && agent.canary.tag) problems.push({ path: at("canary", "tag"), message: "set canary.image or canary.tag, not both" });
     if (strategy === "rolling" && agent.canary) problems.push({ path: at("canary"), message: `only applies to the canary, blue-green and ab-testing strategies; strategy is "rolling"` });
     if (strategy !== "rolling" && !agent.canary?.image && !agent.canary?.tag) problems.push({ path: at("canary", "image"), message: `is required for strategy "${strategy}" (set canary.image or canary.tag)` });
+    problems.push(...checkRouting(agent.canary, strategy, at));
+    return problems;
+}
+
+/** Peak pods of an agent: every track at maxReplicas plus the rollout surge. */
+function agentDemand(raw: Partial<RawConfig>, preset: Preset, agent: RawAgent, index: number): AgentDemand {
+    const tracks = agent.canary ? 2 : 1;
+    const pods = tracks * ((agent.maxReplicas ?? effective(raw, preset, "maxReplicas")) + effective(raw, preset, "maxSurge"));
+    return { index, pods, ...agent.resources };
+}
+
+/** Settings of one strategy given to another would be silently ignored; say so instead. */
+function checkRouting(canary: RawAgent["canary"], strategy: Strategy, at: (...path: PropertyKey[]) => PropertyKey[]): Problem[] {
+    if (canary === undefined || strategy === "rolling") return [];
+    const problems: Problem[] = [];
+    if (canary.weight !== undefined && strategy !== "canary") problems.push({ path: at("canary", "weight"), message: `only applies to strategy "canary"; strategy is "${strategy}"` });
+    if (canary.active !== undefined && strategy !== "blue-green") problems.push({ path: at("canary", "active"), message: `only applies to strategy "blue-green"; strategy is "${strategy}"` });
+    if (canary.header !== undefined && strategy === "canary") problems.push({ path: at("canary", "header"), message: `only applies to strategies "ab-testing" and "blue-green"; strategy is "canary"` });
+    if (canary.header === undefined && strategy === "ab-testing") problems.push({ path: at("canary", "header"), message: `is required for strategy "ab-testing": the header (name and value) that sends a request to the canary` });
     return problems;
 }
 
@@ -181,7 +214,9 @@ function resolveAgent(raw: RawConfig, preset: Preset, agent: RawAgent): AgentCon
         replicas: agent.replicas ?? effective(raw, preset, "replicas"),
         maxReplicas: agent.maxReplicas ?? effective(raw, preset, "maxReplicas"),
         strategy,
-        canary: canaryImage === undefined ? undefined : { image: canaryImage, ...imageFacts(canaryImage), weight: agent.canary?.weight ?? 10 },
+        canary: canaryImage === undefined ? undefined : {
+            image: canaryImage, ...imageFacts(canaryImage), weight: agent.canary?.weight ?? 10, header: agent.canary?.header, active: agent.canary?.active,
+        },
         secrets: secretValues === undefined ? undefined : pulumi.secret(secretValues),
     };
 }

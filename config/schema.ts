@@ -81,8 +81,18 @@ const canarySchema = z.strictObject({
     /** Full image of the canary track; or `tag`, which reuses the stable repository. */
     image: imageRef.optional(),
     tag: z.string().regex(/^[\w][\w.-]{0,127}$/, { error: (issue) => `is not a valid image tag, got ${JSON.stringify(issue.input)}` }).optional(),
-    /** Percentage of traffic to the canary track. */
+    /** Percentage of traffic to the canary track (strategy canary). */
     weight: intBetween(0, 100).optional(),
+    /** Requests with this header go to the canary (ab-testing) or to the idle colour (blue-green preview). */
+    header: z.strictObject({
+        // An RFC 9110 token; ALB matches at most 40 characters of a header name.
+        name: z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,40}$/, { error: (issue) => `must be an HTTP header name of at most 40 characters, got ${JSON.stringify(issue.input)}` }),
+        // Exact match on both clouds: ALB would read '*' and '?' as wildcards, Gateway API would not.
+        value: z.string().regex(/^[\x21-\x7e]([\x20-\x7e]{0,126}[\x21-\x7e])?$/, { error: (issue) => `must be 1 to 128 printable characters, got ${JSON.stringify(issue.input)}` })
+            .refine((text) => !/[*?]/.test(text), { error: (issue) => `must not contain '*' or '?' (matched exactly), got ${JSON.stringify(issue.input)}` }),
+    }).optional(),
+    /** Blue-green: the colour that takes all traffic; blue is `image`, green is the canary image. */
+    active: z.enum(["blue", "green"], { error: (issue) => `must be blue or green, got ${JSON.stringify(issue.input)}` }).optional(),
 });
 
 export const agentSchema = z.strictObject({

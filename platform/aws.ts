@@ -1,11 +1,107 @@
 import * as aws from "@pulumi/aws";
+import { AlbCanary } from "../components/aws/albCanary";
+import { CloudWatchLogs } from "../components/aws/cloudWatchLogs";
+import { IrsaRole } from "../components/aws/irsaRole";
+import { AgentSecret } from "../components/aws/agentSecret";
+import { SecretsKey } from "../components/aws/secretsKey";
 import type { PlatformConfig } from "../config";
-import type { CloudPlatform } from ".";
+import { servedRoutes } from "../config/loadBalancer";
+import type { AgentCloudSecret, AgentSecretsArgs, CanaryLoadBalancerArgs, CloudPlatform, CloudTracing, CloudTracingArgs, ContainerLogs, ContainerLogsArgs } from ".";
 
 export function awsPlatform(config: PlatformConfig): CloudPlatform {
     const provider = new aws.Provider("aws", {
         region: config.aws!.region as aws.Region,
-        defaultTags: { tags: { project: config.project, stack: config.stack, environment: config.environment, "managed-by": "pulumi" } },
+        defaultTags: { tags: { project: config.project, stack: config.stack, environment: config.environment, "managed-by": "pulumi", ...config.security.labels } },
     });
-    return { cloud: "aws", provider };
+    // Until the load balancer component reports its own: an ALB reaches IP targets from its subnets.
+    const loadBalancerSourceRanges = (config.loadBalancer.aws?.publicSubnetIds ?? [])
+        .map((id) => aws.ec2.getSubnetOutput({ id }, { provider }).cidrBlock);
+    // IRSA exchanges the projected token with STS over HTTPS, which the agents may reach anyway.
+    return {
+        cloud: "aws",
+        provider,
+        loadBalancerSourceRanges,
+        workloadIdentityEgress: [],
+        canaryLoadBalancer: (name, args) => albCanary(config, provider, name, args),
+        containerLogs: (name, args) => cloudWatchLogs(config, provider, name, args),
+        cloudTracing: (name, args) => xrayTracing(config, provider, name, args),
+        agentSecrets: (name, args) => secretsManager(config, provider, name, args),
+    };
+}
+
+function secretsManager(config: PlatformConfig, provider: aws.Provider, name: string, args: AgentSecretsArgs): Record<string, AgentCloudSecret> {
+    const security = config.security;
+    const opts = { provider, protect: config.protect };
+    const key = new SecretsKey(name, { alias: `adk-${config.stack}-agent-secrets`, deletionWindowInDays: config.protect ? 30 : 7 }, opts);
+    return Object.fromEntries(args.agents.map((agent) => {
+        const secret = new AgentSecret(`${name}-${agent.name}`, {
+            secretName: `adk/${config.stack}/${agent.name}`,
+            values: agent.secrets!,
+            kmsKeyArn: key.arn,
+            // config/security.ts checkSecurity: both are required for external-secrets on AWS.
+            rotationLambdaArn: security.aws.rotationLambdaArn!,
+            oidcProviderArn: security.aws.oidcProviderArn!,
+            rotationDays: security.secretRotationDays,
+            recoveryWindowInDays: config.protect ? 30 : 7,
+            namespace: args.namespace,
+            serviceAccountName: agent.name,
+            region: config.aws!.region,
+        }, opts);
+        const storeProvider = { aws: { service: "SecretsManager", region: config.aws!.region, auth: { jwt: { serviceAccountRef: { name: agent.name } } } } };
+        return [agent.name, { serviceAccountAnnotations: secret.role.serviceAccountAnnotations, storeProvider, remoteKey: secret.secret.name }];
+    }));
+}
+
+function cloudWatchLogs(config: PlatformConfig, provider: aws.Provider, name: string, args: ContainerLogsArgs): ContainerLogs {
+    const logs = new CloudWatchLogs(name, {
+        sourceNamespace: args.namespace,
+        namespace: `${args.namespace}-logging`,
+        logGroupName: `/adk-platform/${config.stack}/${args.namespace}`,
+        retentionDays: config.logRetentionDays,
+        region: config.aws!.region,
+        // config/monitoring.ts checkMonitoring: shipping on AWS requires it.
+        oidcProviderArn: config.security.aws.oidcProviderArn!,
+        image: config.monitoring.logging.fluentBitImage,
+        kubernetesProvider: args.kubernetesProvider,
+        protect: config.protect,
+        labels: args.labels,
+    }, { provider });
+    return { destination: logs.logGroupName };
+}
+
+function xrayTracing(config: PlatformConfig, provider: aws.Provider, name: string, args: CloudTracingArgs): CloudTracing {
+    const role = new IrsaRole(name, {
+        oidcProviderArn: config.security.aws.oidcProviderArn!,
+        namespace: args.namespace,
+        serviceAccountName: args.serviceAccountName,
+        description: "The OpenTelemetry Collector sends the agents' traces to X-Ray",
+        // The AWSXRayDaemonWriteAccess managed policy's actions.
+        statements: [{ Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"], Resource: "*" }],
+    }, { provider });
+    return { cloudExporter: { name: "awsxray", config: { region: config.aws!.region } }, serviceAccountAnnotations: role.serviceAccountAnnotations };
+}
+
+function albCanary(config: PlatformConfig, provider: aws.Provider, name: string, args: CanaryLoadBalancerArgs) {
+    const lb = config.loadBalancer;
+    const network = lb.aws!;
+    const alb = new AlbCanary(name, {
+        agents: servedRoutes(config.agents, lb, args.services),
+        namespace: args.namespace,
+        kubernetesProvider: args.kubernetesProvider,
+        labels: args.labels,
+        domain: lb.domain,
+        vpcId: network.vpcId,
+        subnetIds: network.publicSubnetIds,
+        ingressCidrs: lb.ingressCidrs,
+        idleTimeoutSeconds: lb.idleTimeoutSeconds,
+        deletionProtection: lb.deletionProtection,
+        sslPolicy: network.sslPolicy,
+        certificate: network.certificateArn !== undefined ? { arn: network.certificateArn } : { hostedZoneId: network.hostedZoneId! },
+        aliasZoneId: network.aliasRecords ? network.hostedZoneId : undefined,
+        stickinessSeconds: lb.stickinessSeconds,
+        accessLogs: lb.accessLogs ? { retentionDays: config.auditRetentionDays } : undefined,
+        waf: lb.waf ? { rateLimit: lb.wafRateLimit } : undefined,
+        protect: config.protect,
+    }, { provider });
+    return { url: alb.url, dnsName: alb.dnsName, endpoints: alb.endpoints, backends: alb.targetGroupArns };
 }

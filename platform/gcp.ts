@@ -1,12 +1,96 @@
 import * as gcp from "@pulumi/gcp";
+import { CloudLoggingBucket } from "../components/gcp/cloudLoggingBucket";
+import { GatewayCanary } from "../components/gcp/gatewayCanary";
+import { TraceWriter } from "../components/gcp/traceWriter";
+import { AgentSecret } from "../components/gcp/agentSecret";
+import { SecretsKey } from "../components/gcp/secretsKey";
 import type { PlatformConfig } from "../config";
-import type { CloudPlatform } from ".";
+import { OPEN_TO_ALL, servedRoutes } from "../config/loadBalancer";
+import type { AgentCloudSecret, AgentSecretsArgs, CanaryLoadBalancerArgs, CloudPlatform } from ".";
+
+/** Google front ends and health checkers: where a global external Application Load Balancer's requests come from. */
+export const GOOGLE_FRONT_END_RANGES = ["35.191.0.0/16", "130.211.0.0/22"];
 
 export function gcpPlatform(config: PlatformConfig): CloudPlatform {
     const provider = new gcp.Provider("gcp", {
         project: config.gcp!.project,
         region: config.gcp!.region,
-        defaultLabels: { project: config.project, stack: config.stack, environment: config.environment, "managed-by": "pulumi" },
+        defaultLabels: { project: config.project, stack: config.stack, environment: config.environment, "managed-by": "pulumi", ...config.security.labels },
     });
-    return { cloud: "gcp", provider };
+    return {
+        cloud: "gcp",
+        provider,
+        loadBalancerSourceRanges: GOOGLE_FRONT_END_RANGES,
+        // Workload Identity tokens come from the GKE metadata server: 169.254.169.252:988 under
+        // Dataplane V2, 127.0.0.1:988 otherwise (GKE docs, "Workload Identity Federation for GKE").
+        workloadIdentityEgress: [
+            { cidr: "169.254.169.252/32", ports: [988], protocol: "TCP" },
+            { cidr: "127.0.0.1/32", ports: [988], protocol: "TCP" },
+        ],
+        canaryLoadBalancer: (name, args) => gatewayCanary(config, provider, name, args),
+        containerLogs: (name, args) => {
+            const logs = new CloudLoggingBucket(name, {
+                project: config.gcp!.project,
+                bucketId: `${config.project}-${config.stack}-${args.namespace}`.slice(0, 100),
+                namespace: args.namespace,
+                retentionDays: config.logRetentionDays,
+                protect: config.protect,
+            }, { provider });
+            return { destination: logs.bucketPath };
+        },
+        cloudTracing: (name, args) => {
+            const writer = new TraceWriter(name, {
+                project: config.gcp!.project,
+                accountId: `adk-traces-${config.stack}`.slice(0, 30).replace(/-+$/, ""),
+                namespace: args.namespace,
+                serviceAccountName: args.serviceAccountName,
+            }, { provider });
+            return { cloudExporter: { name: "googlecloud", config: { project: config.gcp!.project } }, serviceAccountAnnotations: writer.serviceAccountAnnotations };
+        },
+        agentSecrets: (name, args) => secretManager(config, provider, name, args),
+    };
+}
+
+/** Cloud KMS's own ceiling is a day to 100 years; the policy pack's is 90 days. */
+const KEY_ROTATION_DAYS = 90;
+
+function secretManager(config: PlatformConfig, provider: gcp.Provider, name: string, args: AgentSecretsArgs): Record<string, AgentCloudSecret> {
+    const { project, region } = config.gcp!;
+    const opts = { provider, protect: config.protect };
+    // Secret Manager checks at creation that its service agent may use the key and the topic, so
+    // every secret waits for the whole SecretsKey component, IAM grants included.
+    const key = new SecretsKey(name, { prefix: `adk-${config.stack}`, location: region, rotationDays: KEY_ROTATION_DAYS }, opts);
+    return Object.fromEntries(args.agents.map((agent) => {
+        const secret = new AgentSecret(`${name}-${agent.name}`, {
+            secretId: `adk-${config.stack}-${agent.name}`,
+            values: agent.secrets!,
+            location: region,
+            kmsKeyName: key.keyName,
+            rotationTopic: key.rotationTopic.id,
+            rotationDays: config.security.secretRotationDays,
+            project,
+            namespace: args.namespace,
+            serviceAccountName: agent.name,
+        }, { ...opts, dependsOn: [key] });
+        const storeProvider = { gcpsm: { projectID: project, auth: { workloadIdentity: { serviceAccountRef: { name: agent.name } } } } };
+        return [agent.name, { serviceAccountAnnotations: { "iam.gke.io/gcp-service-account": secret.serviceAccountEmail }, storeProvider, remoteKey: secret.secret.secretId }];
+    }));
+}
+
+function gatewayCanary(config: PlatformConfig, provider: gcp.Provider, name: string, args: CanaryLoadBalancerArgs) {
+    const lb = config.loadBalancer;
+    const gateway = new GatewayCanary(name, {
+        agents: servedRoutes(config.agents, lb, args.services),
+        namespace: args.namespace,
+        kubernetesProvider: args.kubernetesProvider,
+        labels: args.labels,
+        domain: lb.domain,
+        sslProfile: lb.gcp.sslProfile,
+        timeoutSeconds: lb.idleTimeoutSeconds,
+        stickinessSeconds: lb.stickinessSeconds,
+        accessLogs: lb.accessLogs,
+        cloudArmor: lb.waf ? { rateLimit: lb.wafRateLimit, allowedCidrs: lb.ingressCidrs.join() === OPEN_TO_ALL.join() ? undefined : lb.ingressCidrs } : undefined,
+        protect: config.protect,
+    }, { provider });
+    return { url: gateway.url, dnsName: gateway.ipAddress, endpoints: gateway.endpoints, backends: gateway.backends };
 }

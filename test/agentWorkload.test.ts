@@ -58,7 +58,9 @@ describe("AgentWorkload (adk:k8s:AgentWorkload)", () => {
 
         it("puts every object in the configured namespace", async () => {
             const plan = await planFor(awsStack({ namespace: "agents-dev" }));
-            const namespaced = plan.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "kubernetes:core/v1:Namespace" && r.custom && !r.type.startsWith("pulumi:"));
+            // Grafana dashboards go where Grafana's sidecar looks (monitoring.dashboards.namespace).
+            const dashboards = new Set(plan.ofType("adk:monitoring:AgentDashboard").map((d) => d.urn));
+            const namespaced = plan.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "kubernetes:core/v1:Namespace" && r.custom && !r.type.startsWith("pulumi:") && !dashboards.has(r.parent!));
             for (const object of namespaced) assert.equal(object.inputs.metadata.namespace, "agents-dev", object.name);
         });
     });
@@ -274,8 +276,9 @@ describe("AgentWorkload (adk:k8s:AgentWorkload)", () => {
         });
 
         it("does not exist without canary settings", () => {
-            assert.deepEqual(prod.ofType(DEPLOYMENT).map((d) => d.name).sort(), ["research-agent-canary", "research-agent-stable", "support-agent-stable"]);
-            assert.deepEqual(dev.ofType(SERVICE).map((s) => s.name), ["research-agent-stable-svc"]);
+            const agentDeployments = prod.ofType(DEPLOYMENT).filter((d) => d.inputs.metadata.labels["app.kubernetes.io/component"] === "agent");
+            assert.deepEqual(agentDeployments.map((d) => d.name).sort(), ["research-agent-canary", "research-agent-stable", "support-agent-stable"]);
+            assert.deepEqual(dev.ofType(SERVICE).filter((s) => s.inputs.metadata.labels["app.kubernetes.io/component"] === "agent").map((s) => s.name), ["research-agent-stable-svc"]);
         });
 
         it("gives blue-green a full second track", async () => {

@@ -101,7 +101,7 @@ describe("stack configuration", () => {
 
     it("reads top-level numbers and booleans given as text, as the Pulumi CLI passes them", async () => {
         const run = await runProgram({ config: awsStack({ replicas: "2", maxReplicas: "4", topologySpread: "true" }) });
-        const deployment = run.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment")!;
+        const deployment = run.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && r.name === "research-agent-stable")!;
         assert.equal(deployment.inputs.spec.replicas, 2);
         assert.equal(deployment.inputs.spec.template.spec.topologySpreadConstraints.length, 2);
     });
@@ -109,7 +109,7 @@ describe("stack configuration", () => {
     it("accepts an image pinned by digest only", async () => {
         const image = `ghcr.io/acme/research@sha256:${"a".repeat(64)}`;
         const run = await runProgram({ config: awsStack({ environment: "prod", agents: [{ name: "research-agent", image }] }) });
-        const deployment = run.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment")!;
+        const deployment = run.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && r.name === "research-agent-stable")!;
         assert.equal(deployment.inputs.spec.template.spec.containers[0].image, image);
         assert.equal(deployment.inputs.metadata.labels.version, "a".repeat(12));
     });

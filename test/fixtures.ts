@@ -1,7 +1,22 @@
 // Minimal valid stacks that tests start from and change key by key.
+import { ConfigError } from "../config";
 import { Plan, runProgram, RunOptions } from "./harness";
 
 export const IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/adk/research-agent:1.4.2";
+
+/** The load balancer settings an AWS stack cannot do without: network and certificate. */
+export const AWS_LOAD_BALANCER = {
+    domain: "agents.example.com",
+    aws: { vpcId: "vpc-0a1b2c3d4e5f60718", publicSubnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"], hostedZoneId: "Z0123456789ABCDEFGHIJ" },
+};
+
+/** IRSA and rotation settings, without which an AWS stack cannot deliver secrets through External Secrets (prod's default). */
+export const AWS_SECURITY = {
+    aws: {
+        oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
+        rotationLambdaArn: "arn:aws:lambda:eu-west-1:123456789012:function:adk-secret-rotation",
+    },
+};
 
 export function awsStack(overrides: Record<string, unknown> = {}): Record<string, unknown> {
     return {
@@ -9,6 +24,8 @@ export function awsStack(overrides: Record<string, unknown> = {}): Record<string
         cloud: "aws",
         environment: "dev",
         agents: [{ name: "research-agent", image: IMAGE }],
+        loadBalancer: AWS_LOAD_BALANCER,
+        security: AWS_SECURITY,
         ...overrides,
     };
 }
@@ -20,8 +37,20 @@ export function gcpStack(overrides: Record<string, unknown> = {}): Record<string
         cloud: "gcp",
         environment: "dev",
         agents: [{ name: "research-agent", image: "europe-west1-docker.pkg.dev/adk-prod-123/agents/research-agent:1.4.2" }],
+        loadBalancer: { domain: "agents.example.com" },
         ...overrides,
     };
+}
+
+/** Runs the program expecting the configuration to be rejected; returns the problem lines. */
+export async function configProblems(config: Record<string, unknown>): Promise<string[]> {
+    try {
+        await runProgram({ config });
+    } catch (err) {
+        if (err instanceof ConfigError) return err.problems;
+        throw err;
+    }
+    throw new Error("expected the configuration to be rejected");
 }
 
 /** Runs the program for a config and returns lookups over what it registered. */

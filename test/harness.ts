@@ -18,6 +18,10 @@ export interface RecordedResource {
     custom: boolean;
     /** URN of the explicit provider reference the resource was registered with, if any. */
     provider: string | null;
+    /** The `protect` option (policies require it on prod's stateful resources). */
+    protect: boolean;
+    /** Per input property, the URNs of the resources its value came from (policies link resources by them). */
+    propertyDependencies: Record<string, string[]>;
     /** Inputs as the engine would see them, with every secret value replaced by "[secret]". */
     inputs: Record<string, any>;
     /** What the mock provider answered (inputs plus ids, ARNs, auto-names), redacted the same way. */
@@ -115,6 +119,8 @@ function recordRegistrations(): void {
             parent: req.getParent() || null,
             custom: req.getCustom(),
             provider: providerUrn(req.getProvider()),
+            protect: req.getProtect() ?? false,
+            propertyDependencies: propertyDependencies(req.getPropertydependenciesMap()),
             inputs: redact(pulumi.runtime.deserializeProperties(req.getObject())),
             state: {},
         };
@@ -127,6 +133,14 @@ function recordRegistrations(): void {
             callback(err, res);
         });
     };
+}
+
+function propertyDependencies(map: { forEach(fn: (deps: { getUrnsList(): string[] }, key: string) => void): void }): Record<string, string[]> {
+    const result: Record<string, string[]> = {};
+    map.forEach((deps, key) => {
+        result[key] = deps.getUrnsList();
+    });
+    return result;
 }
 
 /** A provider reference is "<urn>::<id>". */

@@ -9,6 +9,8 @@ import { stringify } from "yaml";
 import { ConfigError, PROJECT } from "../config";
 import { ProgramRun, runProgram } from "../test/harness";
 import { isKubernetesObject, Manifest, toManifest, validateManifests } from "./manifests";
+import { POLICIES } from "../policy/all";
+import { evaluatePolicies, formatViolation, PolicyViolation } from "./policies";
 import { readStackConfig } from "./stackConfig";
 
 export interface PlanResult {
@@ -19,10 +21,12 @@ export interface PlanResult {
     /** Problems that make the plan fail: schema violations. */
     errors: string[];
     unvalidated: string[];
+    /** Findings of the CrossGuard pack (policy/); a mandatory one fails the plan. */
+    violations: PolicyViolation[];
 }
 
 export class PlanError extends Error {
-    constructor(readonly problems: string[]) {
+    constructor(readonly problems: string[], readonly heading = "Invalid Kubernetes objects") {
         super(problems.join("\n"));
     }
 }
@@ -35,8 +39,11 @@ export async function plan(stack: string): Promise<PlanResult> {
     const report = await validateManifests(manifests);
     const ruleObjects = manifests.filter((m) => m.kind === "PrometheusRule" && m.apiVersion === "monitoring.coreos.com/v1");
     const rules = ruleObjects.length > 0 ? { groups: ruleObjects.flatMap((m) => (m.spec as { groups: unknown[] }).groups) } : undefined;
-    const result = { run, manifests, rules, errors: report.errors, unvalidated: report.unvalidated };
+    const violations = await evaluatePolicies(run);
+    const result = { run, manifests, rules, errors: report.errors, unvalidated: report.unvalidated, violations };
     if (result.errors.length > 0) throw new PlanError(result.errors);
+    const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
+    if (mandatory.length > 0) throw new PlanError(mandatory.map(formatViolation), "Mandatory policy violations");
     return result;
 }
 
@@ -73,6 +80,8 @@ export function summary(result: PlanResult): string {
         ...lines,
         `${result.manifests.length} Kubernetes objects validated against their schemas`,
         ...notes,
+        `${POLICIES.length} policies of the CrossGuard pack evaluated: ${result.violations.length === 0 ? "no violations" : `${result.violations.length} advisory findings`}`,
+        ...result.violations.map((v) => `  ${formatViolation(v)}`),
     ].join("\n");
 }
 
@@ -93,7 +102,7 @@ async function main(): Promise<number> {
         return 0;
     } catch (err) {
         if (err instanceof ConfigError || err instanceof PlanError) {
-            const heading = err instanceof ConfigError ? "Invalid configuration" : "Invalid Kubernetes objects";
+            const heading = err instanceof ConfigError ? "Invalid configuration" : err.heading;
             console.error(`${heading} for stack ${values.stack}; nothing was written:`);
             for (const problem of err.problems) console.error(problem);
             return 1;

@@ -1,3 +1,5 @@
 import "./aws";
+import "./gcp";
+import "./security";
 
 export { ACCOUNT, COMPUTED, INVOKES, registerComputed, registerInvoke } from "./registry";

@@ -1,0 +1,169 @@
+import * as assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { parseAllDocuments } from "yaml";
+import { plan, PlanResult, summary, writePlan } from "../tools/plan";
+import { validateManifests } from "../tools/manifests";
+import { ROOT } from "../tools/stackConfig";
+
+const run = promisify(execFile);
+const STACKS = readdirSync(ROOT).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => s !== undefined);
+
+/** Runs the real CLI the way a user does, through npm, and never throws on a non-zero exit. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+        const { stdout, stderr } = await run("npm", ["run", "--silent", "plan", "--", ...args], { cwd: ROOT });
+        return { code: 0, stdout, stderr };
+    } catch (err) {
+        const e = err as { code: number; stdout: string; stderr: string };
+        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+}
+
+describe("offline plan (npm run plan)", () => {
+    let dev: PlanResult;
+    let out: string;
+
+    before(async () => {
+        dev = await plan("dev");
+        out = mkdtempSync(path.join(tmpdir(), "adk-plan-"));
+        writePlan(dev, out);
+    });
+    after(() => rmSync(out, { recursive: true, force: true }));
+
+    it("finds the dev and prod stack files", () => {
+        assert.ok(STACKS.includes("dev") && STACKS.includes("prod"), STACKS.join(", "));
+    });
+
+    describe("every stack file plans cleanly", () => {
+        for (const stack of STACKS) {
+            it(stack, async () => {
+                const result = await plan(stack);
+                assert.deepEqual(result.errors, []);
+                assert.ok(result.manifests.length > 5);
+            });
+        }
+    });
+
+    it("writes plan.json in the contract's shape, resources in registration order", () => {
+        const doc = JSON.parse(readFileSync(path.join(out, "plan.json"), "utf8"));
+        assert.equal(doc.project, "adk-platform");
+        assert.equal(doc.stack, "dev");
+        assert.ok(doc.resources.length > 10);
+        const seen = new Set<string>();
+        for (const r of doc.resources) {
+            assert.deepEqual(Object.keys(r), ["urn", "type", "name", "parent", "custom", "inputs"]);
+            assert.ok(r.urn.startsWith("urn:pulumi:dev::adk-platform::"), r.urn);
+            assert.ok(r.parent === null || seen.has(r.parent), `${r.name}'s parent is registered before it`);
+            seen.add(r.urn);
+        }
+        const component = doc.resources.find((r: { type: string }) => r.type === "adk:k8s:AgentWorkload");
+        assert.equal(component.custom, false);
+        assert.equal(typeof doc.outputs, "object");
+    });
+
+    it("writes every Kubernetes object as a manifest, auto-names filled in", () => {
+        const docs = parseAllDocuments(readFileSync(path.join(out, "manifests.yaml"), "utf8")).map((d) => d.toJS());
+        assert.equal(docs.length, dev.manifests.length);
+        for (const m of docs) {
+            assert.equal(typeof m.apiVersion, "string");
+            assert.equal(typeof m.kind, "string");
+            assert.equal(typeof m.metadata.name, "string", `${m.kind} has a name`);
+        }
+        assert.ok(docs.some((m) => m.kind === "Deployment" && m.metadata.labels.track === "canary"));
+    });
+
+    it("never writes a secret, nor the stack file's ciphertext, in clear", () => {
+        const stackFile = readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8");
+        const ciphertexts = [...stackFile.matchAll(/secure:\s*(\S+)/g)].map((m) => m[1]);
+        assert.ok(ciphertexts.length > 0, "the dev stack has a secret to protect");
+        for (const file of readdirSync(out)) {
+            const text = readFileSync(path.join(out, file), "utf8");
+            for (const c of ciphertexts) assert.ok(!text.includes(c), `${file} contains ciphertext`);
+        }
+        const manifests = readFileSync(path.join(out, "manifests.yaml"), "utf8");
+        assert.match(manifests, /GOOGLE_API_KEY: "\[secret\]"/);
+    });
+
+    it("summarises what it would create, by type", () => {
+        const text = summary(dev);
+        assert.match(text, new RegExp(`^Stack dev: ${dev.run.resources.length} resources to create`));
+        // The agent's stable and canary tracks, and the OpenTelemetry Collector.
+        assert.match(text, /\+ kubernetes:apps\/v1:Deployment\s+3/);
+    });
+
+    describe("schema validation", () => {
+        it("accepts the planned objects", async () => {
+            const report = await validateManifests(dev.manifests);
+            assert.deepEqual(report.errors, []);
+        });
+
+        it("rejects a Deployment that the API server would reject", async () => {
+            const deployment = structuredClone(dev.manifests.find((m) => m.kind === "Deployment" && m.metadata.name === "research-agent")!);
+            (deployment.spec as any).template.spec.containers[0].resources.limits.cpu = "500mm";
+            delete (deployment.spec as any).selector;
+            const report = await validateManifests([deployment]);
+            assert.equal(report.errors.length, 1);
+            assert.match(report.errors[0], /^Deployment adk-agents\/research-agent: /);
+            assert.match(report.errors[0], /cpu/);
+            assert.match(report.errors[0], /selector/);
+        });
+
+        it("reports kinds it has no schema for instead of passing them silently", async () => {
+            const report = await validateManifests([{ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } }]);
+            assert.deepEqual(report, { errors: [], unvalidated: ["example.com/v1/Widget"] });
+        });
+    });
+
+    describe("command line", function () {
+        this.timeout(120_000);
+        const bad = `test-invalid-${process.pid}`;
+        const badFile = path.join(ROOT, `Pulumi.${bad}.yaml`);
+
+        before(() => writeFileSync(badFile, [
+            "config:",
+            "  aws:region: eu-west-1",
+            "  adk-platform:cloud: aws",
+            "  adk-platform:environment: prod",
+            "  adk-platform:agents:",
+            "    - name: research-agent",
+            "      image: ghcr.io/acme/research:latest",
+            "      canary:",
+            "        tag: '2.0.0'",
+            "        weight: 120",
+            "",
+        ].join("\n")));
+        after(() => rmSync(badFile, { force: true }));
+
+        it("writes the three views of a stack and prints the summary", async () => {
+            const dir = mkdtempSync(path.join(tmpdir(), "adk-plan-cli-"));
+            try {
+                const result = await cli("--stack", "dev", "--out", dir);
+                assert.equal(result.code, 0, result.stderr);
+                assert.match(result.stdout, /Stack dev: \d+ resources to create/);
+                assert.ok(existsSync(path.join(dir, "plan.json")) && existsSync(path.join(dir, "manifests.yaml")));
+            } finally {
+                rmSync(dir, { recursive: true, force: true });
+            }
+        });
+
+        it("on bad configuration exits non-zero, names each key, and writes nothing", async () => {
+            const dir = path.join(tmpdir(), `adk-plan-bad-${process.pid}`);
+            const result = await cli("--stack", bad, "--out", dir);
+            assert.equal(result.code, 1);
+            const lines = result.stderr.trim().split("\n");
+            assert.ok(lines.includes("adk-platform:agents[0].canary.weight: must be between 0 and 100, got 120"), result.stderr);
+            assert.ok(lines.includes(`adk-platform:agents[0].image: must not use the moving "latest" tag in prod, got "ghcr.io/acme/research:latest"`), result.stderr);
+            assert.equal(existsSync(dir), false);
+        });
+
+        it("requires a stack name", async () => {
+            const result = await cli();
+            assert.equal(result.code, 2);
+            assert.match(result.stderr, /usage: npm run plan -- --stack <name>/);
+        });
+    });
+});
