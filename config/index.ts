@@ -1,16 +1,15 @@
 // The one place that reads stack configuration. It validates everything at once, applies the
 // environment preset, and hands the program one typed object; components never read config.
 import * as pulumi from "@pulumi/pulumi";
-// First: the concern modules (loadBalancer, security) use its helpers lazily, which requires that
-// schema.ts, which imports them, starts loading before they do.
-import "./schema";
+import { z } from "zod";
 import { ConfigError, defaultMessage, formatIssues, formatKey, Path } from "./errors";
 import { checkLoadBalancer, LoadBalancerConfig, resolveLoadBalancer } from "./loadBalancer";
 import { checkMonitoring, MonitoringConfig, resolveMonitoring } from "./monitoring";
 import { Environment, Preset, PRESETS } from "./presets";
 import { parseCpu, parseMemory } from "./quantity";
 import { AgentDemand, checkSecurity, resolveSecurity, SecurityConfig } from "./security";
-import { agentSchema, ENV_NAME, parseImage, RawAgent, RawConfig, rawConfigSchema } from "./schema";
+import { ENV_NAME, parseImage } from "./primitives";
+import { agentSchema, RawAgent, RawConfig, rawConfigSchema } from "./schema";
 
 export { ConfigError } from "./errors";
 export type { Environment } from "./presets";
@@ -106,36 +105,47 @@ function effective<K extends keyof Preset>(raw: Partial<RawConfig>, preset: Pres
     return (raw[key] as Preset[K] | undefined) ?? preset[key];
 }
 
+/** The fields of an object that are valid on their own. */
+function validFields<T extends z.ZodRawShape>(shape: T, value: unknown): Record<string, unknown> {
+    const record = typeof value === "object" && value !== null ? value as Record<string, unknown> : {};
+    const fields: Record<string, unknown> = {};
+    for (const [key, schema] of Object.entries(shape)) {
+        const result = (schema as z.ZodType).safeParse(record[key]);
+        if (result.success) fields[key] = result.data;
+    }
+    return fields;
+}
+
 /**
  * The keys that are valid on their own, so that checks spanning several keys still run, and
  * report, when some other key is broken: the user sees every problem in one go.
  */
-function validParts(values: Record<string, unknown>): { fields: Partial<RawConfig>; agents: [number, RawAgent][]; names: string[] } {
-    const fields: Record<string, unknown> = {};
-    for (const [key, schema] of Object.entries(rawConfigSchema.shape)) {
-        const result = schema.safeParse(values[key]);
-        if (result.success) fields[key] = result.data;
-    }
+function validParts(values: Record<string, unknown>) {
+    const list = Array.isArray(values.agents) ? values.agents : [];
     const agents: [number, RawAgent][] = [];
-    if (Array.isArray(values.agents)) {
-        values.agents.forEach((value, i) => {
-            const result = agentSchema.safeParse(value);
-            if (result.success) agents.push([i, result.data]);
-        });
-    }
-    // Names by position, even of agents that are broken elsewhere, so that duplicates still show.
-    const names = Array.isArray(values.agents) ? values.agents.map((a) => a?.name) : [];
-    return { fields: fields as Partial<RawConfig>, agents, names };
+    list.forEach((value, i) => {
+        const result = agentSchema.safeParse(value);
+        if (result.success) agents.push([i, result.data]);
+    });
+    return {
+        fields: validFields(rawConfigSchema.shape, values) as Partial<RawConfig>,
+        agents,
+        // Field by field, even of agents that are broken elsewhere, so that duplicates and
+        // forbidden images still show.
+        partialAgents: list.map((value, i) => [i, validFields(agentSchema.shape, value) as Partial<RawAgent>] as const),
+    };
 }
 
 /** Checks that span several keys. */
-function crossCheck(raw: Partial<RawConfig>, agents: [number, RawAgent][], names: unknown[]): Problem[] {
+function crossCheck(raw: Partial<RawConfig>, agents: [number, RawAgent][], partialAgents: (readonly [number, Partial<RawAgent>])[]): Problem[] {
     const problems: Problem[] = [];
     const preset = raw.environment ? PRESETS[raw.environment] : undefined;
+    const names = partialAgents.map(([, agent]) => agent.name);
     names.forEach((name, i) => {
         const first = names.indexOf(name);
-        if (typeof name === "string" && first < i) problems.push({ path: ["agents", i, "name"], message: `duplicate agent name "${name}" (also agents[${first}])` });
+        if (name !== undefined && first < i) problems.push({ path: ["agents", i, "name"], message: `duplicate agent name "${name}" (also agents[${first}])` });
     });
+    for (const [i, agent] of partialAgents) problems.push(...checkImages(raw.environment, agent, i));
     for (const [i, agent] of agents) problems.push(...checkAgent(raw, preset, agent, i));
     for (const [name, variables] of Object.entries(raw.agentSecrets ?? {})) {
         if (!names.includes(name)) problems.push({ path: ["agentSecrets", name], message: `no agent is named "${name}"` });
@@ -168,15 +178,20 @@ function checkAgent(raw: Partial<RawConfig>, preset: Preset | undefined, agent: 
     const r = agent.resources;
     if (parseCpu(r.cpuRequest)! > parseCpu(r.cpuLimit)!) problems.push({ path: at("resources", "cpuRequest"), message: `must not exceed cpuLimit (${r.cpuLimit}), got ${r.cpuRequest}` });
     if (parseMemory(r.memoryRequest)! > parseMemory(r.memoryLimit)!) problems.push({ path: at("resources", "memoryRequest"), message: `must not exceed memoryLimit (${r.memoryLimit}), got ${r.memoryRequest}` });
-    if (raw.environment === "prod") {
-        if (isMovingTag(agent.image)) problems.push({ path: at("image"), message: `must not use the moving "latest" tag in prod, got "${agent.image}"` });
-        if (agent.canary?.tag === "latest" || (agent.canary?.image && isMovingTag(agent.canary.image))) problems.push({ path: at("canary"), message: `must not use the moving "latest" tag in prod` });
-    }
     const strategy = agent.strategy ?? (agent.canary ? "canary" : "rolling");
     if (agent.canary?.image && agent.canary.tag) problems.push({ path: at("canary", "tag"), message: "set canary.image or canary.tag, not both" });
     if (strategy === "rolling" && agent.canary) problems.push({ path: at("canary"), message: `only applies to the canary, blue-green and ab-testing strategies; strategy is "rolling"` });
     if (strategy !== "rolling" && !agent.canary?.image && !agent.canary?.tag) problems.push({ path: at("canary", "image"), message: `is required for strategy "${strategy}" (set canary.image or canary.tag)` });
     problems.push(...checkRouting(agent.canary, strategy, at));
+    return problems;
+}
+
+/** A moving tag makes a prod rollout unreproducible. */
+function checkImages(environment: Environment | undefined, agent: Partial<RawAgent>, i: number): Problem[] {
+    if (environment !== "prod") return [];
+    const problems: Problem[] = [];
+    if (agent.image !== undefined && isMovingTag(agent.image)) problems.push({ path: ["agents", i, "image"], message: `must not use the moving "latest" tag in prod, got "${agent.image}"` });
+    if (agent.canary?.tag === "latest" || (agent.canary?.image && isMovingTag(agent.canary.image))) problems.push({ path: ["agents", i, "canary"], message: `must not use the moving "latest" tag in prod` });
     return problems;
 }
 
@@ -252,7 +267,7 @@ export function loadConfig(): PlatformConfig {
     const parsed = rawConfigSchema.safeParse(values, { reportInput: true, error: defaultMessage });
     const problems = parsed.success ? [] : formatIssues(PROJECT, rawConfigSchema, parsed.error.issues, SECRET_KEYS);
     const parts = validParts(values);
-    problems.push(...crossCheck(parts.fields, parts.agents, parts.names).map((p) => `${formatKey(PROJECT, p.path)}: ${p.message}`));
+    problems.push(...crossCheck(parts.fields, parts.agents, parts.partialAgents).map((p) => `${formatKey(PROJECT, p.path)}: ${p.message}`));
     const provider = parts.fields.cloud ? providerSettings(parts.fields.cloud, providers) : { problems: [] };
     problems.push(...provider.problems);
     if (!parsed.success || problems.length > 0) throw new ConfigError(problems);

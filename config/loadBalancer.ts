@@ -4,11 +4,7 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 import type { Environment } from "./presets";
-// schema.ts imports this module, so its helpers are required on first parse, not at load: then
-// either module may be loaded first.
-const schema = () => require("./schema") as typeof import("./schema");
-const flag = z.lazy(() => schema().flag);
-const intBetween = (lo: number, hi: number) => z.lazy(() => schema().intBetween(lo, hi));
+import { flag, intBetween } from "./primitives";
 
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 

@@ -2,12 +2,9 @@
 import { z } from "zod";
 import type { Environment } from "./presets";
 
-// config/schema.ts imports this module, and tools import this module alone (the canary gate):
-// schema's helpers are required on first parse, so that neither load order meets a half-built module.
-const schema = () => require("./schema") as typeof import("./schema");
-const dnsLabel = z.lazy(() => schema().dnsLabel(63));
-const flag = z.lazy(() => schema().flag);
-const intBetween = (lo: number, hi: number) => z.lazy(() => schema().intBetween(lo, hi));
+import { dnsLabel as dnsLabelOf, flag, intBetween } from "./primitives";
+
+const dnsLabel = dnsLabelOf(63);
 
 /** The agents' request-duration histogram buckets (CONTRACTS.md), in seconds. */
 export const LATENCY_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;

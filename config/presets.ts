@@ -1,7 +1,8 @@
 // Environment presets: the defaults a stack starts from. Every field is also a stack config key
 // (README, "Configuration"), so a stack overrides a preset key by key.
 
-export type Environment = "dev" | "staging" | "prod";
+export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
 
 export interface Preset {
     /** Minimum replicas per agent (the HPA's minReplicas). */

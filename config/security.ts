@@ -2,10 +2,7 @@
 import { z } from "zod";
 import type { Environment } from "./presets";
 import { parseCpu, parseMemory } from "./quantity";
-// Lazily: schema.ts imports this module, so its helpers are not defined yet while this one loads.
-import { intBetween } from "./schema";
-
-const int = (lo: number, hi: number) => z.lazy(() => intBetween(lo, hi));
+import { intBetween as int } from "./primitives";
 
 export const CLASSIFICATIONS = ["public", "internal", "confidential", "restricted"] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];

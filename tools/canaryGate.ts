@@ -10,7 +10,7 @@ import { canaryQueries } from "../components/monitoring/ruleGroups";
 import { PROJECT } from "../config";
 import { formatIssues } from "../config/errors";
 import { CanaryCriteria, monitoringSchema, resolveMonitoring } from "../config/monitoring";
-import { ENVIRONMENTS } from "../config/schema";
+import { ENVIRONMENTS } from "../config/presets";
 import { readStackConfig, ROOT } from "./stackConfig";
 
 export const EXIT = { promote: 0, rollback: 1, wait: 2, error: 3 } as const;
