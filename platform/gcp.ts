@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import { CloudLoggingBucket } from "../components/gcp/cloudLoggingBucket";
 import { GatewayCanary } from "../components/gcp/gatewayCanary";
-import { TraceWriter } from "../components/gcp/traceWriter";
+import { WorkloadIdentity } from "../components/gcp/workloadIdentity";
 import { AgentSecret } from "../components/gcp/agentSecret";
 import { SecretsKey } from "../components/gcp/secretsKey";
 import type { PlatformConfig } from "../config";
@@ -39,11 +39,12 @@ export function gcpPlatform(config: PlatformConfig): CloudPlatform {
             return { destination: logs.bucketPath };
         },
         cloudTracing: (name, args) => {
-            const writer = new TraceWriter(name, {
+            const writer = new WorkloadIdentity(name, {
                 project: config.gcp!.project,
-                accountId: `adk-traces-${config.stack}`.slice(0, 30).replace(/-+$/, ""),
+                accountName: `adk-traces-${config.stack}`,
                 namespace: args.namespace,
                 serviceAccountName: args.serviceAccountName,
+                projectRoles: ["roles/cloudtrace.agent"],
             }, { provider });
             return { cloudExporter: { name: "googlecloud", config: { project: config.gcp!.project } }, serviceAccountAnnotations: writer.serviceAccountAnnotations };
         },

@@ -2,7 +2,6 @@
 // authenticates as the agent's ServiceAccount, ExternalSecret into the Secret the workload reads,
 // and the ServiceAccount annotated with the cloud identity that may read that secret only.
 import * as assert from "node:assert/strict";
-import { accountId } from "../components/gcp/agentSecret";
 import { awsStack, gcpStack, IMAGE, planFor } from "./fixtures";
 import { Plan } from "./harness";
 
@@ -97,14 +96,6 @@ describe("AgentExternalSecret", () => {
             assert.equal(secret.rotation.rotationPeriod, `${30 * 86400}s`);
             assert.equal(secret.topics.length, 1);
             assert.ok(secret.replication.userManaged.replicas.every((r: any) => r.location === "europe-west1" && r.customerManagedEncryption.kmsKeyName));
-        });
-
-        it("keeps service account ids within 30 characters and apart for names sharing a prefix", () => {
-            const a = accountId(`adk-prod-${"x".repeat(30)}-alpha`);
-            const b = accountId(`adk-prod-${"x".repeat(30)}-beta`);
-            assert.ok(a.length <= 30 && b.length <= 30 && /^[a-z][-a-z0-9]*[a-z0-9]$/.test(a), a);
-            assert.notEqual(a, b);
-            assert.equal(accountId("adk-prod-research-agent"), "adk-prod-research-agent");
         });
 
         it("binds each agent's Google service account to its Kubernetes ServiceAccount and its secret only", () => {

@@ -100,7 +100,7 @@ describe("OtelCollector", () => {
         assert.deepEqual(collectorConfig(plan).exporters, { googlecloud: { project: "adk-prod-123" } });
         const binding = plan.one("gcp:serviceaccount/iAMMember:IAMMember", "traces-workload-identity");
         assert.equal(binding.inputs.member, "serviceAccount:adk-prod-123.svc.id.goog[adk-agents/otel-collector]");
-        assert.equal(plan.one("gcp:projects/iAMMember:IAMMember", "traces-trace-agent").inputs.role, "roles/cloudtrace.agent");
+        assert.equal(plan.one("gcp:projects/iAMMember:IAMMember", "traces-cloudtrace-agent").inputs.role, "roles/cloudtrace.agent");
         const sa = plan.one("kubernetes:core/v1:ServiceAccount", "traces-sa");
         assert.equal(sa.inputs.metadata.annotations["iam.gke.io/gcp-service-account"], "adk-traces-test@adk-prod-123.iam.gserviceaccount.com");
     });

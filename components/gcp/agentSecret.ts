@@ -3,7 +3,7 @@
 // Kubernetes ServiceAccount impersonates (GKE Workload Identity), allowed to read that secret only.
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "node:crypto";
+import { WorkloadIdentity } from "./workloadIdentity";
 
 export interface AgentSecretArgs {
     secretId: string;
@@ -17,14 +17,9 @@ export interface AgentSecretArgs {
     serviceAccountName: string;
 }
 
-/** A service account id (at most 30 characters) from a longer name, unique by a hash of the whole. */
-export function accountId(name: string): string {
-    return name.length <= 30 ? name : `${name.slice(0, 23).replace(/-+$/, "")}-${createHash("sha256").update(name).digest("hex").slice(0, 6)}`;
-}
-
 export class AgentSecret extends pulumi.ComponentResource {
     public readonly secret: gcp.secretmanager.Secret;
-    public readonly serviceAccount: gcp.serviceaccount.Account;
+    public readonly identity: WorkloadIdentity;
     public readonly serviceAccountEmail: pulumi.Output<string>;
 
     constructor(name: string, args: AgentSecretArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -43,22 +38,18 @@ export class AgentSecret extends pulumi.ComponentResource {
             secretData: pulumi.secret(pulumi.output(args.values).apply((values) => JSON.stringify(values))),
         }, { parent: this });
 
-        this.serviceAccount = new gcp.serviceaccount.Account(`${name}-gsa`, {
+        this.identity = new WorkloadIdentity(name, {
             project: args.project,
             // Named after the secret, which carries the stack: stacks may share a project.
-            accountId: accountId(args.secretId),
-            displayName: `ADK agent ${args.namespace}/${args.serviceAccountName}`,
+            accountName: args.secretId,
+            namespace: args.namespace,
+            serviceAccountName: args.serviceAccountName,
         }, { parent: this });
-        this.serviceAccountEmail = this.serviceAccount.email;
-        new gcp.serviceaccount.IAMMember(`${name}-workload-identity`, {
-            serviceAccountId: this.serviceAccount.name,
-            role: "roles/iam.workloadIdentityUser",
-            member: `serviceAccount:${args.project}.svc.id.goog[${args.namespace}/${args.serviceAccountName}]`,
-        }, { parent: this });
+        this.serviceAccountEmail = this.identity.email;
         new gcp.secretmanager.SecretIamMember(`${name}-reader`, {
             secretId: this.secret.id,
             role: "roles/secretmanager.secretAccessor",
-            member: pulumi.interpolate`serviceAccount:${this.serviceAccount.email}`,
+            member: pulumi.interpolate`serviceAccount:${this.identity.email}`,
         }, { parent: this });
         this.registerOutputs({ serviceAccountEmail: this.serviceAccountEmail, secretId: this.secret.id });
     }
