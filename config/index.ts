@@ -157,7 +157,7 @@ function crossCheck(raw: Partial<RawConfig>, agents: [number, RawAgent][], parti
         problems.push(...checkSecurity(raw.security, raw.environment!, raw.cloud, agents.map(([i, agent]) => agentDemand(raw, preset, agent, i))));
     }
     problems.push(...checkLoadBalancer(raw.loadBalancer, raw.cloud, raw.environment, agents.map(([, agent]) => agent)));
-    if (raw.monitoring) problems.push(...checkMonitoring(raw.monitoring, raw.cloud, raw.security?.aws?.oidcProviderArn));
+    if (raw.monitoring) problems.push(...checkMonitoring(raw.monitoring, raw.environment, raw.cloud, raw.security?.aws?.oidcProviderArn));
     if (preset && effective(raw, preset, "maxUnavailable") === 0 && effective(raw, preset, "maxSurge") === 0) {
         problems.push({ path: ["maxSurge"], message: "must be at least 1 when maxUnavailable is 0, or a rollout can never progress" });
     }

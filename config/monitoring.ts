@@ -194,15 +194,19 @@ export function resolveMonitoring(raw: RawMonitoring, environment: Environment):
         },
         logging: {
             level: raw.logging?.level ?? (environment === "dev" ? "DEBUG" : "INFO"),
-            // Off until the policy pack exempts the node log agent's namespace (README, Logging).
-            ship: raw.logging?.ship ?? false,
+            ship: raw.logging?.ship ?? shipsByDefault(environment),
             fluentBitImage: raw.logging?.fluentBitImage ?? FLUENT_BIT_IMAGE,
         },
     };
 }
 
+/** Development logs stay in the cluster; staging and prod keep them in the cloud for their retention. */
+function shipsByDefault(environment: Environment): boolean {
+    return environment !== "dev";
+}
+
 /** Checks of `monitoring` against the cloud and the identity it needs there; paths from the project. */
-export function checkMonitoring(raw: RawMonitoring, cloud: "aws" | "gcp" | undefined, oidcProviderArn: string | undefined): { path: PropertyKey[]; message: string }[] {
+export function checkMonitoring(raw: RawMonitoring, environment: Environment | undefined, cloud: "aws" | "gcp" | undefined, oidcProviderArn: string | undefined): { path: PropertyKey[]; message: string }[] {
     const problems: { path: PropertyKey[]; message: string }[] = [];
     const tracing = raw.tracing ?? {};
     if (tracing.backend === "cloud" && tracing.endpoint !== undefined) {
@@ -210,7 +214,8 @@ export function checkMonitoring(raw: RawMonitoring, cloud: "aws" | "gcp" | undef
     }
     if (cloud === "aws" && oidcProviderArn === undefined) {
         const irsa = "set adk-platform:security.aws.oidcProviderArn (the EKS cluster's IAM OIDC provider, for IRSA)";
-        if (raw.logging?.ship === true) problems.push({ path: ["monitoring", "logging", "ship"], message: `ships logs to CloudWatch with an IRSA role: ${irsa}, or set it to false` });
+        const ships = raw.logging?.ship ?? (environment !== undefined && shipsByDefault(environment));
+        if (ships) problems.push({ path: ["monitoring", "logging", "ship"], message: `ships logs to CloudWatch with an IRSA role${raw.logging?.ship === undefined ? ` (on by default in ${environment})` : ""}: ${irsa}, or set it to false` });
         if ((tracing.enabled ?? true) && tracing.backend === "cloud") problems.push({ path: ["monitoring", "tracing", "backend"], message: `"cloud" sends traces to X-Ray with an IRSA role: ${irsa}, or use jaeger or tempo` });
     }
     return problems;

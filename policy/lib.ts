@@ -42,6 +42,26 @@ export const WORKLOAD_TYPES = [
     "kubernetes:batch/v1:Job", "kubernetes:batch/v1:CronJob", "kubernetes:core/v1:Pod",
 ];
 
+/**
+ * The pack's one exemption: a node agent (a log shipper tailing the node's /var/log) needs hostPath
+ * volumes, root without capabilities, and an API token for pod metadata. It is declared in the
+ * open, with this label on its namespace, ServiceAccount and pod template, so that it shows in every
+ * preview diff; everything else still applies to it.
+ */
+export const PROFILE_LABEL = "adk-platform/pod-security-profile";
+export const NODE_AGENT = "node-agent";
+
+export function isNodeAgent(labels: Record<string, string> | undefined): boolean {
+    return labels?.[PROFILE_LABEL] === NODE_AGENT;
+}
+
+/** Labels of a workload's pods. */
+export function podLabelsOf(type: string, props: Record<string, any>): Record<string, string> | undefined {
+    if (type === "kubernetes:core/v1:Pod") return props.metadata?.labels;
+    if (type === "kubernetes:batch/v1:CronJob") return props.spec?.jobTemplate?.spec?.template?.metadata?.labels;
+    return props.spec?.template?.metadata?.labels;
+}
+
 /** The pod spec of a workload, wherever its kind keeps it. */
 export function podSpecOf(type: string, props: Record<string, any>): Record<string, any> | undefined {
     if (type === "kubernetes:core/v1:Pod") return props.spec;

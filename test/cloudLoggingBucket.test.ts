@@ -1,4 +1,4 @@
-// GKE's Cloud Logging routed into a bucket of the stack's own (opt-in: monitoring.logging.ship).
+// GKE's Cloud Logging routed into a bucket of the stack's own (monitoring.logging.ship, on by default in staging and prod).
 import assert from "node:assert/strict";
 import { gcpStack, planFor } from "./fixtures";
 

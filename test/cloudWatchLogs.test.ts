@@ -1,4 +1,4 @@
-// Fluent Bit to CloudWatch Logs (opt-in: monitoring.logging.ship).
+// Fluent Bit to CloudWatch Logs (monitoring.logging.ship, on by default in staging and prod).
 import assert from "node:assert/strict";
 import { cloudWatchRetention, fluentBitConfig } from "../components/aws/cloudWatchLogs";
 import { awsStack, planFor } from "./fixtures";

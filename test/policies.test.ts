@@ -22,7 +22,7 @@ import { rbacLeastPrivilege } from "../policy/kubernetes/rbacLeastPrivilege";
 import { readOnlyRootFilesystem } from "../policy/kubernetes/readOnlyRootFilesystem";
 import { resourcesSet } from "../policy/kubernetes/resources";
 import { serviceAccountTokenOff } from "../policy/kubernetes/serviceAccountToken";
-import { AdkPolicy, FRAMEWORK_NAMES } from "../policy/lib";
+import { AdkPolicy, FRAMEWORK_NAMES, NODE_AGENT, PROFILE_LABEL } from "../policy/lib";
 import { deletionProtection } from "../policy/network/deletionProtection";
 import { httpRedirectOnly } from "../policy/network/httpRedirectOnly";
 import { gatewayTlsPolicy, tlsMinimum } from "../policy/network/tlsMinimum";
@@ -123,6 +123,26 @@ describe("CrossGuard policy pack", () => {
             await assertViolates(podSecurityRestricted, /hostNetwork/, changed((spec) => { spec.hostNetwork = true; }));
             await assertViolates(podSecurityRestricted, /hostPath/, changed((spec) => { spec.volumes.push({ name: "docker", hostPath: { path: "/var/run" } }); }));
         });
+        it("lets a declared node agent use hostPath and root without capabilities, and nothing more", async () => {
+            const agent = (edit: (spec: any) => void = () => undefined) => {
+                const r = changed((spec, props) => {
+                    props.spec.template.metadata.labels[PROFILE_LABEL] = NODE_AGENT;
+                    spec.volumes.push({ name: "varlog", hostPath: { path: "/var/log" } });
+                    spec.securityContext = { seccompProfile: { type: "RuntimeDefault" } };
+                    spec.containers[0].securityContext = { ...spec.containers[0].securityContext, runAsNonRoot: undefined, runAsUser: 0 };
+                    edit(spec);
+                });
+                return { ...r, type: "kubernetes:apps/v1:DaemonSet" };
+            };
+            await assertPasses(podSecurityRestricted, agent());
+            await assertViolates(podSecurityRestricted, /hostNetwork/, agent((spec) => { spec.hostNetwork = true; }));
+            await assertViolates(podSecurityRestricted, /drop ALL/, agent((spec) => { spec.containers[0].securityContext.capabilities = { drop: [] }; }));
+            await assertViolates(podSecurityRestricted, /privileged/, agent((spec) => { spec.containers[0].securityContext.privileged = true; }));
+            // The same pod without the declaration is rejected.
+            const undeclared = agent();
+            delete undeclared.state.spec.template.metadata.labels[PROFILE_LABEL];
+            await assertViolates(podSecurityRestricted, /hostPath/, undeclared);
+        });
         it("checks init containers and CronJobs too", async () => {
             const cron = res("kubernetes:batch/v1:CronJob", { spec: { jobTemplate: { spec: { template: { spec: { ...clone(podOf(deployment)), initContainers: [{ name: "setup", image: "busybox:1.36", securityContext: { privileged: true } }] } } } } } });
             await assertViolates(podSecurityRestricted, /container setup is privileged/, cron);
@@ -164,6 +184,11 @@ describe("CrossGuard policy pack", () => {
         });
         it("flags a ServiceAccount that mounts its token", () => assertViolates(serviceAccountTokenOff, /ServiceAccount/, res("kubernetes:core/v1:ServiceAccount", { metadata: { name: "x" } })));
         it("flags a pod spec that does not opt out", () => assertViolates(serviceAccountTokenOff, /pod spec/, changed((spec) => { delete spec.automountServiceAccountToken; })));
+        it("lets a declared node agent read pod metadata with its token", async () => {
+            const labels = { [PROFILE_LABEL]: NODE_AGENT };
+            await assertPasses(serviceAccountTokenOff, res("kubernetes:core/v1:ServiceAccount", { metadata: { name: "fluent-bit", labels }, automountServiceAccountToken: true }));
+            await assertPasses(serviceAccountTokenOff, changed((spec, props) => { props.spec.template.metadata.labels = labels; spec.automountServiceAccountToken = true; }));
+        });
     });
 
     describe("k8s-namespace-pod-security-restricted", () => {
@@ -174,6 +199,15 @@ describe("CrossGuard policy pack", () => {
             ns.metadata.labels["pod-security.kubernetes.io/warn-version"] = "latest";
             const found = await messages(namespaceRestricted, res("kubernetes:core/v1:Namespace", ns));
             assert.equal(found.length, 2, found.join("; "));
+        });
+        it("lets a declared node-agent namespace admit privileged pods only while it audits and warns at restricted", async () => {
+            const plan = await planFor(awsStack({ environment: "staging", monitoring: { logging: { ship: true } } }));
+            const ns = plan.one("kubernetes:core/v1:Namespace", "logs-ns");
+            assert.equal(ns.state.metadata.labels["pod-security.kubernetes.io/enforce"], "privileged");
+            await assertPasses(namespaceRestricted, ns);
+            const quiet = clone(ns.state);
+            quiet.metadata.labels["pod-security.kubernetes.io/audit"] = "privileged";
+            await assertViolates(namespaceRestricted, /audit is "privileged"/, res("kubernetes:core/v1:Namespace", quiet));
         });
     });
 
@@ -244,6 +278,12 @@ describe("CrossGuard policy pack", () => {
         const alb = viaAws(prod, "aws:lb/loadBalancer:LoadBalancer", { loadBalancerType: "application" });
         it("passes a prod ALB with a web ACL association", () => assertPasses(wafOnProd, prod, alb, res("aws:wafv2/webAclAssociation:WebAclAssociation", { resourceArn: "arn" }, dependsOn({ resourceArn: [alb] }))));
         it("flags a prod ALB without one", () => assertViolates(wafOnProd, /WAFv2/, prod, alb));
+        it("reads the log type of a Cloud Logging bucket, which takes no labels, from its description", async () => {
+            const gcp = gcpProvider(PROD_TAGS);
+            const bucket = (description: string) => viaAws(gcp, "gcp:logging/projectBucketConfig:ProjectBucketConfig", { retentionDays: 90, description });
+            await assertPasses(logRetention, gcp, bucket("Container logs of namespace adk-agents (log-type: application)"));
+            await assertViolates(logRetention, /retentionDays is 90/, gcp, bucket("Container logs of namespace adk-agents"));
+        });
         it("leaves dev alone", async () => {
             const dev = awsProvider(TAGS);
             await assertPasses(wafOnProd, dev, viaAws(dev, "aws:lb/loadBalancer:LoadBalancer", {}));
@@ -326,6 +366,12 @@ describe("CrossGuard policy pack", () => {
         it("flags 90-day audit logs and a 30-day access-log expiration in prod", async () => {
             await assertViolates(logRetention, /retentionInDays is 90/, prod, viaAws(prod, "aws:cloudwatch/logGroup:LogGroup", { retentionInDays: 90 }));
             await assertViolates(logRetention, /30 days/, prod, viaAws(prod, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", { rules: [{ id: "expire", status: "Enabled", expiration: { days: 30 } }] }));
+        });
+        it("reads the log type of a Cloud Logging bucket, which takes no labels, from its description", async () => {
+            const gcp = gcpProvider(PROD_TAGS);
+            const bucket = (description: string) => viaAws(gcp, "gcp:logging/projectBucketConfig:ProjectBucketConfig", { retentionDays: 90, description });
+            await assertPasses(logRetention, gcp, bucket("Container logs of namespace adk-agents (log-type: application)"));
+            await assertViolates(logRetention, /retentionDays is 90/, gcp, bucket("Container logs of namespace adk-agents"));
         });
         it("leaves dev alone", async () => {
             const dev = awsProvider(TAGS);

@@ -6,6 +6,8 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { NODE_AGENT, PROFILE_LABEL } from "../../policy/lib";
+import { POD_SECURITY_VERSION } from "../security/namespaceBaseline";
 import { IrsaRole } from "./irsaRole";
 
 /** The retention periods CloudWatch Logs accepts, in days. */
@@ -92,15 +94,21 @@ export class CloudWatchLogs extends pulumi.ComponentResource {
         }, { parent: this });
 
         const k8sOpts = { parent: this, provider: args.kubernetesProvider };
-        const labels = { ...args.labels, "app.kubernetes.io/name": "fluent-bit", "app.kubernetes.io/part-of": "adk-platform", "app.kubernetes.io/managed-by": "pulumi" };
+        // Declared as a node agent, the one exemption the policy pack knows (policy/lib.ts).
+        const labels = { ...args.labels, [PROFILE_LABEL]: NODE_AGENT, "app.kubernetes.io/name": "fluent-bit", "app.kubernetes.io/part-of": "adk-platform", "app.kubernetes.io/managed-by": "pulumi" };
         const namespace = new k8s.core.v1.Namespace(`${name}-ns`, {
             metadata: {
                 name: args.namespace,
                 labels: {
                     ...args.labels,
-                    // hostPath is the one exemption; audit and warn still report anything beyond baseline.
+                    [PROFILE_LABEL]: NODE_AGENT,
+                    // hostPath needs privileged admission; audit and warn still report every deviation from restricted.
                     "pod-security.kubernetes.io/enforce": "privileged",
-                    "pod-security.kubernetes.io/audit": "baseline",
+                    "pod-security.kubernetes.io/enforce-version": POD_SECURITY_VERSION,
+                    "pod-security.kubernetes.io/audit": "restricted",
+                    "pod-security.kubernetes.io/audit-version": POD_SECURITY_VERSION,
+                    "pod-security.kubernetes.io/warn": "restricted",
+                    "pod-security.kubernetes.io/warn-version": POD_SECURITY_VERSION,
                 },
             },
         }, k8sOpts);
@@ -123,6 +131,8 @@ export class CloudWatchLogs extends pulumi.ComponentResource {
         }, k8sOpts);
         const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
             metadata: { ...metadata, annotations: role.serviceAccountAnnotations },
+            // The kubernetes filter asks the API server for pod metadata.
+            automountServiceAccountToken: true,
         }, k8sOpts);
         // The kubernetes filter reads pod metadata; nothing else.
         const clusterRole = new k8s.rbac.v1.ClusterRole(`${name}-reader`, {
@@ -175,12 +185,14 @@ export class CloudWatchLogs extends pulumi.ComponentResource {
                                 { name: "varlog", mountPath: "/var/log", readOnly: true },
                                 { name: "state", mountPath: STATE_DIR },
                                 { name: "config", mountPath: "/fluent-bit/etc/", readOnly: true },
+                                { name: "tmp", mountPath: "/tmp" },
                             ],
                         }],
                         volumes: [
                             { name: "varlog", hostPath: { path: "/var/log", type: "Directory" } },
                             { name: "state", hostPath: { path: STATE_DIR, type: "DirectoryOrCreate" } },
                             { name: "config", configMap: { name: config.metadata.name } },
+                            { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
                         ],
                     },
                 },

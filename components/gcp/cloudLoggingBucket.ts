@@ -31,7 +31,8 @@ export class CloudLoggingBucket extends pulumi.ComponentResource {
             location: "global",
             bucketId: args.bucketId,
             retentionDays: Math.min(MAX_RETENTION_DAYS, Math.max(MIN_RETENTION_DAYS, args.retentionDays)),
-            description: `Container logs of namespace ${args.namespace}`,
+            // The bucket takes no labels; the policy pack reads the log type from here.
+            description: `Container logs of namespace ${args.namespace} (log-type: application)`,
         }, { parent: this, protect: args.protect });
         this.bucketPath = pulumi.interpolate`projects/${args.project}/locations/global/buckets/${this.bucket.bucketId}`;
         // A sink into a bucket of the same project needs no IAM grant for its writer identity.

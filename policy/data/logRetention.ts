@@ -1,5 +1,6 @@
 // Audit and access logs are kept a year in prod (seed; PCI-DSS 10.5.1 asks for twelve months).
-// Application logs may be shorter when tagged `log-type: application`; anything else counts as audit.
+// Application logs may be shorter when tagged `log-type: application` (Cloud Logging buckets carry
+// no labels: there the marker stands in the description); anything else counts as audit.
 import { define, effectiveTags, forTypes, isProd } from "../lib";
 
 export const MIN_AUDIT_RETENTION_DAYS = 365;
@@ -16,7 +17,7 @@ export const logRetention = define({
         "aws:cloudwatch/logGroup:LogGroup", "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
         "gcp:logging/projectBucketConfig:ProjectBucketConfig", "gcp:storage/bucket:Bucket",
     ], (props, args, report) => {
-        if (!isProd(args) || application(effectiveTags(args))) return;
+        if (!isProd(args) || application(effectiveTags(args)) || /\(log-type: application\)/.test(props.description ?? "")) return;
         const short = (days: unknown) => typeof days === "number" && days > 0 && days < MIN_AUDIT_RETENTION_DAYS;
         switch (args.type) {
             case "aws:cloudwatch/logGroup:LogGroup":
