@@ -6,100 +6,98 @@ import { kubernetesProvider } from "./components/k8s/provider";
 import { AgentMonitoring } from "./components/monitoring/agentMonitoring";
 import { OTEL_COLLECTOR_NAME, OtelCollector } from "./components/monitoring/otelCollector";
 import { telemetryEnv } from "./components/monitoring/telemetryEnv";
-import { NamespaceBaseline } from "./components/security/namespaceBaseline";
 import { AgentExternalSecret } from "./components/security/agentExternalSecret";
+import { NamespaceBaseline } from "./components/security/namespaceBaseline";
 import { AgentNetworkPolicies } from "./components/security/networkPolicies";
 import { platformFor } from "./platform";
 
 export = async () => {
     // Every key is validated before the first resource is registered.
     const config = loadConfig();
+    const { namespace, security, monitoring } = config;
 
+    // Explicit providers: the stack's cloud account or project, and the stack's cluster.
     const cloud = platformFor(config);
-    const k8sProvider = kubernetesProvider("cluster", config.kubernetes);
-    const labels = { environment: config.environment, ...config.security.labels };
+    const cluster = { provider: kubernetesProvider("cluster", config.kubernetes) };
+    const labels = { environment: config.environment, ...security.labels };
 
+    // The namespace: restricted Pod Security, quota and limits, read-only operator access.
     const baseline = new NamespaceBaseline("agents", {
-        name: config.namespace,
+        name: namespace,
         labels,
-        quota: config.security.quota,
-        containerDefaults: config.security.containerDefaults,
-        operatorGroup: config.security.operatorGroup,
-    }, { provider: k8sProvider });
-    new AgentNetworkPolicies("agents", {
-        namespace: baseline.namespaceName,
-        labels,
-        agents: config.agents,
-        loadBalancerSourceRanges: cloud.loadBalancerSourceRanges,
-        monitoringNamespace: config.monitoring.prometheusNamespace,
-        collectorSelector: { "app.kubernetes.io/name": "otel-collector" },
-        // The collector's own metrics port (components/monitoring/otelCollector.ts).
-        collectorMetricsPort: 8888,
-        egressAllow: [...cloud.workloadIdentityEgress, ...config.security.egressAllow],
-    }, { provider: k8sProvider, dependsOn: [baseline] });
+        quota: security.quota,
+        containerDefaults: security.containerDefaults,
+        operatorGroup: security.operatorGroup,
+    }, cluster);
+    const inNamespace = { ...cluster, dependsOn: [baseline] };
 
-    const cloudSecrets = config.security.secretDelivery === "external-secrets"
-        ? cloud.agentSecrets("secrets", { namespace: config.namespace, agents: config.agents.filter((a) => a.secrets !== undefined) })
+    // Secrets: in prod, the cloud's secret store synced by External Secrets Operator; in dev, a
+    // Kubernetes Secret straight from the stack's secret config (AgentWorkload).
+    const cloudSecrets = security.secretDelivery === "external-secrets"
+        ? cloud.agentSecrets("secrets", { namespace, agents: config.agents.filter((a) => a.secrets !== undefined) })
         : {};
-    const delivered = (agent: string) => cloudSecrets[agent] && new AgentExternalSecret(agent, {
+    const externalSecrets = Object.fromEntries(Object.entries(cloudSecrets).map(([agent, secret]) => [agent, new AgentExternalSecret(agent, {
         namespace: baseline.namespaceName,
         agent,
-        storeProvider: cloudSecrets[agent].storeProvider,
-        remoteKey: cloudSecrets[agent].remoteKey,
-        refreshInterval: config.security.secretRefreshInterval,
+        storeProvider: secret.storeProvider,
+        remoteKey: secret.remoteKey,
+        refreshInterval: security.secretRefreshInterval,
         labels,
-    }, { provider: k8sProvider, dependsOn: [baseline] });
+    }, inNamespace)]));
 
+    // The agents: a hardened Deployment, Service, HPA and PDB per track (stable, canary).
     const workloads = config.agents.map((agent) => new AgentWorkload(agent.name, {
         agent,
-        serviceAccountAnnotations: cloudSecrets[agent.name]?.serviceAccountAnnotations,
-        externalSecretName: delivered(agent.name)?.secretName,
-        platformEnv: telemetryEnv({ agent, environment: config.environment, namespace: config.namespace, monitoring: config.monitoring }),
         namespace: baseline.namespaceName,
         maxUnavailable: config.maxUnavailable,
         maxSurge: config.maxSurge,
         topologySpread: config.topologySpread,
         labels,
-    }, { provider: k8sProvider, dependsOn: [baseline] }));
+        platformEnv: telemetryEnv({ agent, environment: config.environment, namespace, monitoring }),
+        serviceAccountAnnotations: cloudSecrets[agent.name]?.serviceAccountAnnotations,
+        externalSecretName: externalSecrets[agent.name]?.secretName,
+    }, inNamespace));
 
-    const tracing = config.monitoring.tracing;
-    if (tracing.enabled) {
-        new OtelCollector("traces", {
-            namespace: config.namespace,
-            tracing,
-            ...(tracing.backend === "cloud" ? cloud.cloudTracing("traces", { namespace: config.namespace, serviceAccountName: OTEL_COLLECTOR_NAME }) : {}),
-            scrape: { release: config.monitoring.release, interval: config.monitoring.scrapeInterval },
-            labels,
-        }, { provider: k8sProvider, dependsOn: [baseline] });
-    }
-    new AgentMonitoring("agents", {
-        namespace: config.namespace,
-        agentNames: config.agents.map((a) => a.name),
-        monitoring: config.monitoring,
-        labels,
-    }, { provider: k8sProvider, dependsOn: [baseline] });
-
-    const logs = config.monitoring.logging.ship ? cloud.containerLogs("logs", { namespace: config.namespace, kubernetesProvider: k8sProvider, labels }) : undefined;
-
+    // In front: one TLS load balancer, weighted stable/canary routing per agent.
     const edge = cloud.canaryLoadBalancer("edge", {
-        services: Object.fromEntries(workloads.map((w, i) => [config.agents[i].name, w.services])),
+        services: Object.fromEntries(workloads.map((w) => [w.agentName, w.services])),
         namespace: baseline.namespaceName,
-        kubernetesProvider: k8sProvider,
+        kubernetesProvider: cluster.provider,
         labels,
     });
 
-    return {
+    // Observability: traces through an OpenTelemetry Collector, scraping, rules and dashboards, logs.
+    const collector = monitoring.tracing.enabled ? new OtelCollector("traces", {
+        namespace,
+        tracing: monitoring.tracing,
+        scrape: { release: monitoring.release, interval: monitoring.scrapeInterval },
+        labels,
+        ...(monitoring.tracing.backend === "cloud" ? cloud.cloudTracing("traces", { namespace, serviceAccountName: OTEL_COLLECTOR_NAME }) : {}),
+    }, inNamespace) : undefined;
+    new AgentMonitoring("agents", { namespace, agentNames: config.agents.map((a) => a.name), monitoring, labels }, inNamespace);
+    const logs = monitoring.logging.ship ? cloud.containerLogs("logs", { namespace, kubernetesProvider: cluster.provider, labels }) : undefined;
+
+    // Isolation: deny everything, then allow the load balancer, Prometheus, DNS, the collector and HTTPS out.
+    new AgentNetworkPolicies("agents", {
         namespace: baseline.namespaceName,
-        agents: Object.fromEntries(workloads.map((w, i) => [config.agents[i].name, {
-            tracks: w.tracks,
-            services: Object.fromEntries(w.tracks.map((t) => [t, w.services[t]!.metadata.name])),
-        }])),
-        environment: pulumi.output(config.environment),
+        labels,
+        agents: config.agents,
+        loadBalancerSourceRanges: cloud.loadBalancerSourceRanges,
+        monitoringNamespace: monitoring.prometheusNamespace,
+        collectorSelector: collector?.podLabels,
+        collectorMetricsPort: collector?.ports.metrics,
+        egressAllow: [...cloud.workloadIdentityEgress, ...security.egressAllow],
+    }, inNamespace);
+
+    return {
         cloud: cloud.cloud,
-        logDestination: logs?.destination,
+        environment: pulumi.output(config.environment),
+        namespace: baseline.namespaceName,
         url: edge.url,
         loadBalancerDnsName: edge.dnsName,
         endpoints: edge.endpoints,
         backends: edge.backends,
+        agents: Object.fromEntries(workloads.map((w) => [w.agentName, { tracks: w.tracks, services: w.serviceNames }])),
+        logDestination: logs?.destination,
     };
 };

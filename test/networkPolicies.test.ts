@@ -40,7 +40,10 @@ const dns: Endpoint = { ip: "172.20.0.10", namespace: "kube-system", labels: { "
 const metricsServer: Endpoint = { ip: "172.20.0.11", namespace: "kube-system", labels: { "k8s-app": "metrics-server" } };
 const prometheus: Endpoint = { ip: "172.20.1.5", namespace: "monitoring", labels: { "app.kubernetes.io/name": "prometheus" } };
 const stranger: Endpoint = { ip: "172.20.2.5", namespace: "default", labels: { app: "web" } };
-const collector: Endpoint = { ip: "172.20.3.5", namespace: NS, labels: { "app.kubernetes.io/name": "otel-collector" } };
+/** The collector's pod, labelled as the planned collector Deployment labels it. */
+const collectorPod = (plan: Plan): Endpoint => ({
+    ip: "172.20.3.5", namespace: NS, labels: plan.one("kubernetes:apps/v1:Deployment", "traces-deployment").state.spec.template.metadata.labels,
+});
 const internet = (ip: string): Endpoint => ({ ip });
 
 type Case = [string, Endpoint, Endpoint, number, "TCP" | "UDP", boolean];
@@ -56,10 +59,12 @@ describe("AgentNetworkPolicies", () => {
     let plan: Plan;
     let set: NetworkPolicySet;
     let lb: Endpoint;
+    let collector: Endpoint;
 
     before(async () => {
         plan = await planFor(awsStack({ agents: AGENTS }));
         set = cluster(plan);
+        collector = collectorPod(plan);
         // An address inside the first ALB subnet, whatever CIDR the mocked lookup gives it.
         const cidr = INVOKES["aws:ec2/getSubnet:getSubnet"]({ id: AWS_LOAD_BALANCER.aws.publicSubnetIds[0] }, "eu-west-1").cidrBlock as string;
         lb = internet(cidr.replace(/\.0\/\d+$/, ".10"));
@@ -126,6 +131,16 @@ describe("AgentNetworkPolicies", () => {
             ["research -> database", research, internet("10.0.5.20"), 5432, "TCP", true],
             ["research -> database, other port", research, internet("10.0.5.20"), 22, "TCP", false],
             ["research -> outside the exception", research, internet("10.0.6.20"), 5432, "TCP", false],
+        ]);
+    });
+
+    it("opens no path to a collector when tracing is off", async () => {
+        const quiet = await planFor(awsStack({ agents: AGENTS, monitoring: { tracing: { enabled: false } } }));
+        assert.equal(quiet.ofType("adk:monitoring:OtelCollector").length, 0);
+        const research = agentPod(quiet, "research-agent", "172.20.4.1");
+        check(cluster(quiet), [
+            ["research -> former collector address", research, collector, 4317, "TCP", false],
+            ["prometheus -> former collector metrics", prometheus, collector, 8888, "TCP", false],
         ]);
     });
 

@@ -39,14 +39,18 @@ export class AgentWorkload extends pulumi.ComponentResource {
     public readonly secret?: k8s.core.v1.Secret;
     public readonly deployments: Partial<Record<Track, k8s.apps.v1.Deployment>>;
     public readonly services: Partial<Record<Track, k8s.core.v1.Service>>;
+    public readonly agentName: string;
     /** Tracks that run, stable first. */
     public readonly tracks: Track[];
+    /** Service name per track. */
+    public readonly serviceNames: Partial<Record<Track, pulumi.Output<string>>>;
     /** Labels that select all pods of the agent, whatever the track. */
     public readonly selectorLabels: Record<string, string>;
 
     constructor(name: string, args: AgentWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
         super("adk:k8s:AgentWorkload", name, {}, opts);
         const { agent } = args;
+        this.agentName = agent.name;
         this.selectorLabels = { app: agent.name };
         const common = {
             ...args.labels,
@@ -91,10 +95,8 @@ export class AgentWorkload extends pulumi.ComponentResource {
             this.services[track] = built.service;
         }
 
-        this.registerOutputs({
-            serviceAccountName: this.serviceAccount.metadata.name,
-            serviceNames: Object.fromEntries(this.tracks.map((t) => [t, this.services[t]!.metadata.name])),
-        });
+        this.serviceNames = Object.fromEntries(this.tracks.map((t) => [t, this.services[t]!.metadata.name]));
+        this.registerOutputs({ serviceAccountName: this.serviceAccount.metadata.name, serviceNames: this.serviceNames });
     }
 
     private track(name: string, args: AgentWorkloadArgs, track: Track, common: Record<string, string>, secretName: pulumi.Input<string> | undefined) {

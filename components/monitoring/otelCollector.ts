@@ -10,7 +10,8 @@ import type { TracingConfig } from "../../config/monitoring";
 export const OTLP_GRPC_PORT = 4317;
 export const OTLP_HTTP_PORT = 4318;
 const HEALTH_PORT = 13133;
-const METRICS_PORT = 8888;
+/** The collector's own metrics, which Prometheus scrapes. */
+export const METRICS_PORT = 8888;
 const RUN_AS = 10001;
 /** Name of the collector's Service and ServiceAccount (the cloud identity binds to it). */
 export const OTEL_COLLECTOR_NAME = "otel-collector";
@@ -79,7 +80,7 @@ export function collectorConfig(tracing: TracingConfig, cloudExporter?: TraceExp
 export class OtelCollector extends pulumi.ComponentResource {
     /** Labels of the collector's pods, for NetworkPolicies that let the agents reach it. */
     public readonly podLabels: Record<string, string>;
-    public readonly ports = { otlpGrpc: OTLP_GRPC_PORT, otlpHttp: OTLP_HTTP_PORT };
+    public readonly ports = { otlpGrpc: OTLP_GRPC_PORT, otlpHttp: OTLP_HTTP_PORT, metrics: METRICS_PORT };
     public readonly service: k8s.core.v1.Service;
     public readonly deployment: k8s.apps.v1.Deployment;
     /** OTLP/HTTP base URL for the agents' SDKs. */
