@@ -426,10 +426,10 @@ describe("CrossGuard policy pack", () => {
 
         it("exits non-zero from the command line and writes nothing", async () => {
             const out = path.join(ROOT, "out", stack);
-            const result = await execute("npm", ["run", "--silent", "plan", "--", "--stack", stack], { cwd: ROOT }).then(() => ({ code: 0, stderr: "" }), (e: { code: number; stderr: string }) => e);
+            const result = await execute("npm", ["run", "--silent", "plan", "--", "--stack", stack], { cwd: ROOT }).then(() => ({ code: 0, stdout: "", stderr: "" }), (e: { code: number; stdout: string; stderr: string }) => e);
             assert.equal(result.code, 1);
-            assert.match(result.stderr, /^Mandatory policy violations for stack test-policy-\d+; nothing was written:$/m);
-            assert.match(result.stderr, /k8s-image-pinned: kubernetes:apps\/v1:Deployment research-agent-stable/);
+            assert.match(result.stdout, /^Mandatory policy violations for stack test-policy-\d+: 1 problem\(s\); nothing was written\.$/m);
+            assert.match(result.stderr, /^\[mandatory\] k8s-image-pinned: kubernetes:apps\/v1:Deployment research-agent-stable/m);
             assert.equal(existsSync(out), false);
         });
     });

@@ -102,9 +102,10 @@ async function main(): Promise<number> {
         return 0;
     } catch (err) {
         if (err instanceof ConfigError || err instanceof PlanError) {
-            const heading = err instanceof ConfigError ? "Invalid configuration" : err.heading;
-            console.error(`${heading} for stack ${values.stack}; nothing was written:`);
+            // Standard error carries only the problems, one per line, for tools that read them.
             for (const problem of err.problems) console.error(problem);
+            const heading = err instanceof ConfigError ? "Invalid configuration" : err.heading;
+            console.log(`${heading} for stack ${values.stack}: ${err.problems.length} problem(s); nothing was written.`);
             return 1;
         }
         throw err;
