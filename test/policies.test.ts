@@ -278,12 +278,6 @@ describe("CrossGuard policy pack", () => {
         const alb = viaAws(prod, "aws:lb/loadBalancer:LoadBalancer", { loadBalancerType: "application" });
         it("passes a prod ALB with a web ACL association", () => assertPasses(wafOnProd, prod, alb, res("aws:wafv2/webAclAssociation:WebAclAssociation", { resourceArn: "arn" }, dependsOn({ resourceArn: [alb] }))));
         it("flags a prod ALB without one", () => assertViolates(wafOnProd, /WAFv2/, prod, alb));
-        it("reads the log type of a Cloud Logging bucket, which takes no labels, from its description", async () => {
-            const gcp = gcpProvider(PROD_TAGS);
-            const bucket = (description: string) => viaAws(gcp, "gcp:logging/projectBucketConfig:ProjectBucketConfig", { retentionDays: 90, description });
-            await assertPasses(logRetention, gcp, bucket("Container logs of namespace adk-agents (log-type: application)"));
-            await assertViolates(logRetention, /retentionDays is 90/, gcp, bucket("Container logs of namespace adk-agents"));
-        });
         it("leaves dev alone", async () => {
             const dev = awsProvider(TAGS);
             await assertPasses(wafOnProd, dev, viaAws(dev, "aws:lb/loadBalancer:LoadBalancer", {}));
