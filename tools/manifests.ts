@@ -22,6 +22,8 @@ export interface Manifest {
 
 export interface ValidationReport {
     errors: string[];
+    /** How many objects were checked against a schema. */
+    validated: number;
     /** apiVersion/kind pairs for which no schema was available. */
     unvalidated: string[];
 }
@@ -55,17 +57,19 @@ async function modelFor(apiVersion: string, kind: string): Promise<Model | undef
 export async function validateManifests(manifests: Manifest[]): Promise<ValidationReport> {
     const errors: string[] = [];
     const unvalidated = new Set<string>();
+    let validated = 0;
     for (const manifest of manifests) {
         const model = await modelFor(manifest.apiVersion, manifest.kind);
         if (model === undefined) {
             unvalidated.add(`${manifest.apiVersion}/${manifest.kind}`);
             continue;
         }
+        validated++;
         try {
             new model(manifest).validate();
         } catch (err) {
             errors.push(`${manifest.kind} ${manifest.metadata?.namespace ?? ""}/${manifest.metadata?.name}: ${(err as Error).message}`);
         }
     }
-    return { errors, unvalidated: [...unvalidated].sort() };
+    return { errors, validated, unvalidated: [...unvalidated].sort() };
 }

@@ -20,6 +20,8 @@ export interface PlanResult {
     rules?: { groups: unknown[] };
     /** Problems that make the plan fail: schema violations. */
     errors: string[];
+    /** Objects checked against a schema, and the kinds no schema was available for. */
+    validated: number;
     unvalidated: string[];
     /** Findings of the CrossGuard pack (policy/); a mandatory one fails the plan. */
     violations: PolicyViolation[];
@@ -40,7 +42,7 @@ export async function plan(stack: string): Promise<PlanResult> {
     const ruleObjects = manifests.filter((m) => m.kind === "PrometheusRule" && m.apiVersion === "monitoring.coreos.com/v1");
     const rules = ruleObjects.length > 0 ? { groups: ruleObjects.flatMap((m) => (m.spec as { groups: unknown[] }).groups) } : undefined;
     const violations = await evaluatePolicies(run);
-    const result = { run, manifests, rules, errors: report.errors, unvalidated: report.unvalidated, violations };
+    const result = { run, manifests, rules, errors: report.errors, validated: report.validated, unvalidated: report.unvalidated, violations };
     if (result.errors.length > 0) throw new PlanError(result.errors);
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
     if (mandatory.length > 0) throw new PlanError(mandatory.map(formatViolation), "Mandatory policy violations");
@@ -78,7 +80,7 @@ export function summary(result: PlanResult): string {
     return [
         `Stack ${result.run.stack}: ${result.run.resources.length} resources to create`,
         ...lines,
-        `${result.manifests.length} Kubernetes objects validated against their schemas`,
+        `${result.validated} of ${result.manifests.length} Kubernetes objects validated against their schemas`,
         ...notes,
         `${POLICIES.length} policies of the CrossGuard pack evaluated: ${result.violations.length === 0 ? "no violations" : `${result.violations.length} advisory findings`}`,
         ...result.violations.map((v) => `  ${formatViolation(v)}`),
