@@ -5,7 +5,7 @@ import { AgentWorkload } from "./components/k8s/agentWorkload";
 import { kubernetesProvider } from "./components/k8s/provider";
 import { AgentMonitoring } from "./components/monitoring/agentMonitoring";
 import { OTEL_COLLECTOR_NAME, OtelCollector } from "./components/monitoring/otelCollector";
-import { telemetryEnv } from "./components/monitoring/telemetryEnv";
+import { telemetryEnv, trackTelemetryEnv } from "./components/monitoring/telemetryEnv";
 import { AgentExternalSecret } from "./components/security/agentExternalSecret";
 import { NamespaceBaseline } from "./components/security/namespaceBaseline";
 import { AgentNetworkPolicies } from "./components/security/networkPolicies";
@@ -54,6 +54,7 @@ export = async () => {
         topologySpread: config.topologySpread,
         labels,
         platformEnv: telemetryEnv({ agent, environment: config.environment, namespace, monitoring }),
+        trackEnv: trackTelemetryEnv({ agent, monitoring }),
         serviceAccountAnnotations: cloudSecrets[agent.name]?.serviceAccountAnnotations,
         externalSecretName: externalSecrets[agent.name]?.secretName,
     }, inNamespace));

@@ -74,6 +74,21 @@ describe("OtelCollector", () => {
         assert.equal(agentEnv(await planFor(awsStack({ environment: "staging" }))).LOG_LEVEL, "INFO");
     });
 
+    it("tells the stable and canary tracks apart in the resource attributes, as the kubelet expands them", async () => {
+        const plan = await planFor(awsStack({ agents: [{ name: "research-agent", image: "example.com/research-agent:1.4.2", canary: { tag: "1.5.0", weight: 10 } }] }));
+        const configMap = plan.one("kubernetes:core/v1:ConfigMap", "research-agent-config");
+        // What the kubelet does: envFrom first, then env in order, expanding $(NAME) from what is defined so far.
+        const effective = (deployment: string) => {
+            const container = plan.one("kubernetes:apps/v1:Deployment", deployment).inputs.spec.template.spec.containers[0];
+            const env: Record<string, string> = { ...configMap.inputs.data };
+            for (const { name, value } of container.env) if (value !== undefined) env[name] = value.replace(/\$\((\w+)\)/g, (ref: string, v: string) => env[v] ?? ref);
+            return env.OTEL_RESOURCE_ATTRIBUTES;
+        };
+        const base = "deployment.environment=dev,deployment.environment.name=dev,service.namespace=adk-agents";
+        assert.equal(effective("research-agent-stable"), `${base},service.version=1.4.2,adk.track=stable`);
+        assert.equal(effective("research-agent-canary"), `${base},service.version=1.5.0,adk.track=canary`);
+    });
+
     it("turns the agents' SDK off and creates no collector when tracing is off", async () => {
         const plan = await planFor(awsStack({ monitoring: { tracing: { enabled: false } } }));
         assert.equal(plan.ofType("adk:monitoring:OtelCollector").length, 0);

@@ -22,6 +22,12 @@ export interface AgentWorkloadArgs {
     labels?: Record<string, string>;
     /** Non-secret environment added by other concerns (telemetry, logging); goes into the ConfigMap. */
     platformEnv?: Record<string, pulumi.Input<string>>;
+    /**
+     * Environment set on the container itself, after AGENT_TRACK and AGENT_VERSION, so that its
+     * values may refer to those and to the ConfigMap's variables as `$(NAME)`: the one place where a
+     * value can differ between the tracks of one agent.
+     */
+    trackEnv?: Record<string, string>;
     /** Annotations for the ServiceAccount, e.g. the cloud workload identity it maps to. */
     serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
     /** Annotations for each track's Service, e.g. for the cloud's network endpoint groups. */
@@ -154,6 +160,8 @@ export class AgentWorkload extends pulumi.ComponentResource {
                                 { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
                                 { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
                                 { name: "AGENT_TRACK", value: track },
+                                { name: "AGENT_VERSION", value: version },
+                                ...Object.entries(args.trackEnv ?? {}).map(([name, value]) => ({ name, value })),
                             ],
                             envFrom: [
                                 { configMapRef: { name: this.configMap.metadata.name } },

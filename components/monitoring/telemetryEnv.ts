@@ -43,3 +43,14 @@ export function telemetryEnv(args: TelemetryEnvArgs): Record<string, pulumi.Inpu
     const env = { ...tracing, ...logging };
     return Object.fromEntries(Object.entries(env).filter(([key]) => !(key in args.agent.env)));
 }
+
+/**
+ * The resource attributes that tell the tracks of one agent apart, so that traces of the canary
+ * and the stable version can be compared. Both tracks share the ConfigMap, so these go on the
+ * container and extend its attributes through Kubernetes' `$(NAME)` expansion (AgentWorkload's
+ * `trackEnv`, which defines AGENT_TRACK and AGENT_VERSION first).
+ */
+export function trackTelemetryEnv(args: Pick<TelemetryEnvArgs, "agent" | "monitoring">): Record<string, string> {
+    if (!args.monitoring.tracing.enabled || "OTEL_RESOURCE_ATTRIBUTES" in args.agent.env) return {};
+    return { OTEL_RESOURCE_ATTRIBUTES: "$(OTEL_RESOURCE_ATTRIBUTES),service.version=$(AGENT_VERSION),adk.track=$(AGENT_TRACK)" };
+}
