@@ -44,6 +44,10 @@ describe("offline plan (npm run plan)", () => {
                 const result = await plan(stack);
                 assert.deepEqual(result.errors, []);
                 assert.ok(result.manifests.length > 5);
+                // Every cloud and cluster object sits in a component and goes through an explicit
+                // provider, never the ambient default one.
+                const loose = result.run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && (r.parent === null || r.provider === null));
+                assert.deepEqual(loose.map((r) => `${r.type} ${r.name}`), []);
             });
         }
     });
