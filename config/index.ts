@@ -9,7 +9,7 @@ import { Environment, Preset, PRESETS } from "./presets";
 import { parseCpu, parseMemory } from "./quantity";
 import { AgentDemand, checkSecurity, resolveSecurity, SecurityConfig } from "./security";
 import { ENV_NAME, parseImage } from "./primitives";
-import { agentSchema, RawAgent, RawConfig, rawConfigSchema } from "./schema";
+import { agentSchema, RawAgent, RawConfig, rawConfigSchema, STRATEGIES } from "./schema";
 
 export { ConfigError } from "./errors";
 export type { Environment } from "./presets";
@@ -22,7 +22,7 @@ export const PROJECT = "adk-platform";
  */
 const SECRET_KEYS = new Set(["agentSecrets", "kubeconfig"]);
 
-export type Strategy = "rolling" | "canary" | "blue-green" | "ab-testing";
+export type Strategy = (typeof STRATEGIES)[number];
 
 export interface AgentConfig {
     name: string;
@@ -99,7 +99,6 @@ function parseJson(text: string): unknown {
 }
 
 type Problem = { path: Path; message: string };
-
 
 function effective<K extends keyof Preset>(raw: Partial<RawConfig>, preset: Preset, key: K): Preset[K] {
     return (raw[key] as Preset[K] | undefined) ?? preset[key];
