@@ -52,6 +52,17 @@ describe("offline plan (npm run plan)", () => {
         }
     });
 
+    it("protects the stateful resources in prod, and nothing in dev", async () => {
+        assert.deepEqual(dev.run.resources.filter((r) => r.protect).map((r) => r.type), []);
+        for (const stack of ["prod", "gcp-prod"]) {
+            const protectedTypes = new Set((await plan(stack)).run.resources.filter((r) => r.protect).map((r) => r.type));
+            const stateful = stack === "prod"
+                ? ["aws:kms/key:Key", "aws:secretsmanager/secret:Secret", "aws:s3/bucket:Bucket", "aws:cloudwatch/logGroup:LogGroup", "aws:lb/loadBalancer:LoadBalancer"]
+                : ["gcp:kms/cryptoKey:CryptoKey", "gcp:secretmanager/secret:Secret", "gcp:logging/projectBucketConfig:ProjectBucketConfig", "gcp:compute/globalAddress:GlobalAddress"];
+            for (const type of stateful) assert.ok(protectedTypes.has(type), `${stack}: ${type} is not protected`);
+        }
+    });
+
     it("writes plan.json in the contract's shape, resources in registration order", () => {
         const doc = JSON.parse(readFileSync(path.join(out, "plan.json"), "utf8"));
         assert.equal(doc.project, "adk-platform");
