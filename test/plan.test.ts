@@ -127,6 +127,18 @@ describe("offline plan (npm run plan)", () => {
             assert.match(report.errors[0], /selector/);
         });
 
+        it("checks TargetGroupBindings against the controller's API, which no model package ships", async () => {
+            const binding = dev.manifests.find((m) => m.kind === "TargetGroupBinding")!;
+            assert.deepEqual(await validateManifests([binding]), { errors: [], validated: 1, unvalidated: [] });
+            const broken = structuredClone(binding) as any;
+            broken.spec.targetType = "pod";
+            delete broken.spec.serviceRef.port;
+            broken.spec.targetGroupArn = broken.spec.targetGroupARN;
+            const report = await validateManifests([broken]);
+            assert.equal(report.errors.length, 1);
+            for (const field of ["targetType", "serviceRef.port", "targetGroupArn"]) assert.ok(report.errors[0].includes(field), `${field}: ${report.errors[0]}`);
+        });
+
         it("reports kinds it has no schema for instead of passing them silently", async () => {
             const report = await validateManifests([{ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } }]);
             assert.deepEqual(report, { errors: [], validated: 0, unvalidated: ["example.com/v1/Widget"] });

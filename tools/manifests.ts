@@ -1,7 +1,10 @@
 // Kubernetes objects of a plan as manifests, validated against the official OpenAPI schemas
 // (kubernetes-models) and, for custom resources, against their CRD schemas where a model package
-// ships them. What no package knows is reported as unvalidated, never silently passed.
+// ships them, or else against our own schema of the controller's API (crdSchemas.ts). What none
+// knows is reported as unvalidated, never silently passed.
+import { z } from "zod";
 import type { RecordedResource } from "../test/harness";
+import { CRD_SCHEMAS } from "./crdSchemas";
 
 /** Model packages, each laid out as `<package>/<group>/<version>` exporting one class per kind. */
 const MODEL_PACKAGES = [
@@ -41,17 +44,27 @@ interface Model {
     new (data: unknown): { validate(): void };
 }
 
-async function modelFor(apiVersion: string, kind: string): Promise<Model | undefined> {
+/** Throws, with the schema's findings, when the object is invalid. */
+type Validator = (manifest: Manifest) => void;
+
+async function validatorFor(apiVersion: string, kind: string): Promise<Validator | undefined> {
     const groupVersion = apiVersion.includes("/") ? apiVersion : `v1`;
     for (const pkg of MODEL_PACKAGES) {
         try {
             const module = await import(`${pkg}/${groupVersion}`);
-            if (typeof module[kind] === "function") return module[kind] as Model;
+            if (typeof module[kind] === "function") {
+                const model = module[kind] as Model;
+                return (manifest) => new model(manifest).validate();
+            }
         } catch {
             // Not in this package; try the next one.
         }
     }
-    return undefined;
+    const schema = CRD_SCHEMAS[`${apiVersion}/${kind}`];
+    return schema && ((manifest) => {
+        const result = schema.safeParse(manifest);
+        if (!result.success) throw new Error(z.prettifyError(result.error).replace(/\n/g, " "));
+    });
 }
 
 export async function validateManifests(manifests: Manifest[]): Promise<ValidationReport> {
@@ -59,14 +72,14 @@ export async function validateManifests(manifests: Manifest[]): Promise<Validati
     const unvalidated = new Set<string>();
     let validated = 0;
     for (const manifest of manifests) {
-        const model = await modelFor(manifest.apiVersion, manifest.kind);
-        if (model === undefined) {
+        const validate = await validatorFor(manifest.apiVersion, manifest.kind);
+        if (validate === undefined) {
             unvalidated.add(`${manifest.apiVersion}/${manifest.kind}`);
             continue;
         }
         validated++;
         try {
-            new model(manifest).validate();
+            validate(manifest);
         } catch (err) {
             errors.push(`${manifest.kind} ${manifest.metadata?.namespace ?? ""}/${manifest.metadata?.name}: ${(err as Error).message}`);
         }
