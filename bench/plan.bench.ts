@@ -2,9 +2,8 @@
 // program evaluation on the mocks, schema validation), as medians over repeated runs in one
 // process. The first run of each stack (module loading, schema compilation) is reported apart.
 import { performance } from "node:perf_hooks";
-import { readdirSync } from "node:fs";
 import { plan } from "../tools/plan";
-import { ROOT } from "../tools/stackConfig";
+import { stackNames } from "../tools/stackConfig";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 
@@ -21,7 +20,7 @@ async function time(stack: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
-    const stacks = readdirSync(ROOT).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => s !== undefined).sort();
+    const stacks = stackNames();
     const rows: { stack: string; first: number; median: number; resources: number }[] = [];
     for (const stack of stacks) {
         const first = await time(stack);

@@ -9,7 +9,7 @@ import { stringify } from "yaml";
 import { BURN_WINDOWS, leMatcher, num, ruleGroups } from "../components/monitoring/ruleGroups";
 import { resolveMonitoring } from "../config/monitoring";
 import { plan } from "../tools/plan";
-import { ROOT } from "../tools/stackConfig";
+import { stackNames } from "../tools/stackConfig";
 import { awsStack, planFor } from "./fixtures";
 
 const FIXTURES = path.join(__dirname, "promtool");
@@ -132,7 +132,7 @@ describe("AgentRules", () => {
         });
 
         it("passes promtool check rules as the plan writes them, for every stack file", async () => {
-            const stacks = readdirSync(ROOT).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => s !== undefined);
+            const stacks = stackNames();
             assert.ok(stacks.length >= 2, stacks.join(", "));
             for (const stack of stacks) {
                 const result = await plan(stack);

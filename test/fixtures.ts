@@ -1,6 +1,14 @@
 // Minimal valid stacks that tests start from and change key by key.
-import { ConfigError } from "../config";
+import { execFile } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { stringify } from "yaml";
+import { ConfigError, PROJECT } from "../config";
+import { ROOT } from "../tools/stackConfig";
 import { Plan, runProgram, RunOptions } from "./harness";
+
+const run = promisify(execFile);
 
 export const IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/adk/research-agent:1.4.2";
 
@@ -56,4 +64,27 @@ export async function configProblems(config: Record<string, unknown>): Promise<s
 /** Runs the program for a config and returns lookups over what it registered. */
 export async function planFor(config: Record<string, unknown>, options: Omit<RunOptions, "config"> = {}): Promise<Plan> {
     return new Plan(await runProgram({ ...options, config }));
+}
+
+/**
+ * A stack file for a test of the command line, written into the project as a user would have it
+ * (keys without a namespace belong to the project). Named `test-<purpose>-<pid>`; remove it after.
+ */
+export function temporaryStack(purpose: string, config: Record<string, unknown>): { stack: string; remove(): void } {
+    const stack = `test-${purpose}-${process.pid}`;
+    const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
+    const qualified = Object.fromEntries(Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `${PROJECT}:${k}`, v]));
+    writeFileSync(file, stringify({ config: qualified }));
+    return { stack, remove: () => rmSync(file, { force: true }) };
+}
+
+/** Runs `npm run plan` the way a user does; resolves with the exit code instead of throwing. */
+export async function planCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+        const { stdout, stderr } = await run("npm", ["run", "--silent", "plan", "--", ...args], { cwd: ROOT });
+        return { code: 0, stdout, stderr };
+    } catch (err) {
+        const e = err as { code: number; stdout: string; stderr: string };
+        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
 }

@@ -1,27 +1,14 @@
 import * as assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { parseAllDocuments } from "yaml";
 import { plan, PlanResult, summary, writePlan } from "../tools/plan";
 import { validateManifests } from "../tools/manifests";
-import { ROOT } from "../tools/stackConfig";
+import { ROOT, stackNames } from "../tools/stackConfig";
+import { planCli, temporaryStack } from "./fixtures";
 
-const run = promisify(execFile);
-const STACKS = readdirSync(ROOT).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => s !== undefined);
-
-/** Runs the real CLI the way a user does, through npm, and never throws on a non-zero exit. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-        const { stdout, stderr } = await run("npm", ["run", "--silent", "plan", "--", ...args], { cwd: ROOT });
-        return { code: 0, stdout, stderr };
-    } catch (err) {
-        const e = err as { code: number; stdout: string; stderr: string };
-        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-}
+const STACKS = stackNames();
 
 describe("offline plan (npm run plan)", () => {
     let dev: PlanResult;
@@ -147,28 +134,21 @@ describe("offline plan (npm run plan)", () => {
 
     describe("command line", function () {
         this.timeout(120_000);
-        const bad = `test-invalid-${process.pid}`;
-        const badFile = path.join(ROOT, `Pulumi.${bad}.yaml`);
-
-        before(() => writeFileSync(badFile, [
-            "config:",
-            "  aws:region: eu-west-1",
-            "  adk-platform:cloud: aws",
-            "  adk-platform:environment: prod",
-            "  adk-platform:agents:",
-            "    - name: research-agent",
-            "      image: ghcr.io/acme/research:latest",
-            "      canary:",
-            "        tag: '2.0.0'",
-            "        weight: 120",
-            "",
-        ].join("\n")));
-        after(() => rmSync(badFile, { force: true }));
+        let bad: ReturnType<typeof temporaryStack>;
+        before(() => {
+            bad = temporaryStack("invalid", {
+                "aws:region": "eu-west-1",
+                cloud: "aws",
+                environment: "prod",
+                agents: [{ name: "research-agent", image: "ghcr.io/acme/research:latest", canary: { tag: "2.0.0", weight: 120 } }],
+            });
+        });
+        after(() => bad.remove());
 
         it("writes the three views of a stack and prints the summary", async () => {
             const dir = mkdtempSync(path.join(tmpdir(), "adk-plan-cli-"));
             try {
-                const result = await cli("--stack", "dev", "--out", dir);
+                const result = await planCli("--stack", "dev", "--out", dir);
                 assert.equal(result.code, 0, result.stderr);
                 assert.match(result.stdout, /Stack dev: \d+ resources to create/);
                 assert.ok(existsSync(path.join(dir, "plan.json")) && existsSync(path.join(dir, "manifests.yaml")));
@@ -179,7 +159,7 @@ describe("offline plan (npm run plan)", () => {
 
         it("on bad configuration exits non-zero, names each key, and writes nothing", async () => {
             const dir = path.join(tmpdir(), `adk-plan-bad-${process.pid}`);
-            const result = await cli("--stack", bad, "--out", dir);
+            const result = await planCli("--stack", bad.stack, "--out", dir);
             assert.equal(result.code, 1);
             const lines = result.stderr.trim().split("\n");
             assert.ok(lines.every((l) => /^(adk-platform|aws|gcp):\S+: /.test(l)), `every line on stderr names a key:\n${result.stderr}`);
@@ -189,7 +169,7 @@ describe("offline plan (npm run plan)", () => {
         });
 
         it("requires a stack name", async () => {
-            const result = await cli();
+            const result = await planCli();
             assert.equal(result.code, 2);
             assert.match(result.stderr, /usage: npm run plan -- --stack <name>/);
         });

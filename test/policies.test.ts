@@ -2,10 +2,8 @@
 // same adapter as the offline plan (tools/policies.ts), and the stacks themselves against every
 // mandatory policy.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { POLICIES } from "../policy/all";
 import { bucketNoPublicGrant, bucketsPrivateEncrypted } from "../policy/data/buckets";
 import { classificationTags } from "../policy/data/classification";
@@ -29,11 +27,9 @@ import { gatewayTlsPolicy, tlsMinimum } from "../policy/network/tlsMinimum";
 import { wafOnProd } from "../policy/network/wafOnProd";
 import { plan as planStack, PlanError } from "../tools/plan";
 import { evaluatePolicies, formatViolation } from "../tools/policies";
-import { readStackConfig, ROOT } from "../tools/stackConfig";
-import { awsStack, gcpStack, planFor } from "./fixtures";
+import { readStackConfig, ROOT, stackNames } from "../tools/stackConfig";
+import { AWS_LOAD_BALANCER, awsStack, gcpStack, planCli, planFor, temporaryStack } from "./fixtures";
 import { Plan, ProgramRun, RecordedResource, runProgram } from "./harness";
-
-const execute = promisify(execFile);
 
 const TAGS = { environment: "dev", "data-classification": "internal", owner: "team-a", "cost-centre": "cc-1" };
 const PROD_TAGS = { ...TAGS, environment: "prod" };
@@ -392,22 +388,18 @@ describe("CrossGuard policy pack", () => {
 
     describe("the offline plan runs the pack", () => {
         // Valid configuration (dev may use a moving tag) that the pack refuses.
-        const stack = `test-policy-${process.pid}`;
-        const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
-        before(() => writeFileSync(file, [
-            "config:",
-            "  aws:region: eu-west-1",
-            "  adk-platform:cloud: aws",
-            "  adk-platform:environment: dev",
-            "  adk-platform:loadBalancer:",
-            "    domain: agents.example.com",
-            "    aws: { vpcId: vpc-0a1b2c3d4e5f60718, publicSubnetIds: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002], hostedZoneId: Z0123456789ABCDEFGHIJ }",
-            "  adk-platform:agents:",
-            "    - name: research-agent",
-            "      image: ghcr.io/acme/research:latest",
-            "",
-        ].join("\n")));
-        after(() => rmSync(file, { force: true }));
+        let stack: string;
+        let remove: () => void;
+        before(() => {
+            ({ stack, remove } = temporaryStack("policy", {
+                "aws:region": "eu-west-1",
+                cloud: "aws",
+                environment: "dev",
+                loadBalancer: AWS_LOAD_BALANCER,
+                agents: [{ name: "research-agent", image: "ghcr.io/acme/research:latest" }],
+            }));
+        });
+        after(() => remove());
 
         it("fails on a mandatory violation, naming policy and resource", async () => {
             const err = await planStack(stack).then(() => undefined, (e: unknown) => e);
@@ -420,7 +412,7 @@ describe("CrossGuard policy pack", () => {
 
         it("exits non-zero from the command line and writes nothing", async () => {
             const out = path.join(ROOT, "out", stack);
-            const result = await execute("npm", ["run", "--silent", "plan", "--", "--stack", stack], { cwd: ROOT }).then(() => ({ code: 0, stdout: "", stderr: "" }), (e: { code: number; stdout: string; stderr: string }) => e);
+            const result = await planCli("--stack", stack);
             assert.equal(result.code, 1);
             assert.match(result.stdout, /^Mandatory policy violations for stack test-policy-\d+: 1 problem\(s\); nothing was written\.$/m);
             assert.match(result.stderr, /^\[mandatory\] k8s-image-pinned: kubernetes:apps\/v1:Deployment research-agent-stable/m);
@@ -429,9 +421,7 @@ describe("CrossGuard policy pack", () => {
     });
 
     describe("the stacks pass every mandatory policy", () => {
-        const files = readdirSync(ROOT).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-            // Other test files write short-lived `test-*` stacks into the project directory.
-            .filter((s): s is string => s !== undefined && !s.startsWith("test-"));
+        const files = stackNames();
         const secrets = { agentSecrets: { "research-agent": { API_KEY: "k" } } };
         const stacks: [string, () => Promise<ProgramRun>][] = [
             ...files.map((stack): [string, () => Promise<ProgramRun>] => [`Pulumi.${stack}.yaml`, () => runProgram({ stack, ...readStackConfig(stack) })]),

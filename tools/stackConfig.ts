@@ -1,7 +1,7 @@
 // Reads a stack's configuration the way the Pulumi CLI assembles it: the project's defaults from
 // Pulumi.yaml, overlaid by Pulumi.<stack>.yaml. Encrypted (`secure:`) values cannot be decrypted
 // without the stack's secrets provider, so they become "[secret]" and their keys are marked secret.
-import { readFileSync, existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { PROJECT } from "../config";
@@ -31,6 +31,14 @@ function withoutCiphertext(value: unknown): { value: unknown; secret: boolean } 
         return { value: Object.fromEntries(entries.map(([k, v]) => [k, v.value])), secret: entries.some(([, v]) => v.secret) };
     }
     return { value, secret: false };
+}
+
+/** The project's stacks, by the stack files beside Pulumi.yaml; not the short-lived `test-*` ones tests write. */
+export function stackNames(root = ROOT): string[] {
+    return readdirSync(root)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined && !s.startsWith("test-"))
+        .sort();
 }
 
 export function stackFile(stack: string, root = ROOT): string {
