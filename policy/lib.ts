@@ -1,8 +1,8 @@
 // What the policies share: how a policy names its compliance controls, where a workload keeps its
 // pod spec, and which environment and tags a resource ends up with (its own, or its provider's
 // defaults). Only @pulumi/policy at run time, so that the pack loads without the cloud SDKs.
-import type {
-    PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,
+import {
+    PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy, UnknownValueError,
 } from "@pulumi/policy";
 
 /** The controls a policy serves, by framework (seed: SOC 2, GDPR, HIPAA, PCI-DSS). */
@@ -21,6 +21,21 @@ export const FRAMEWORK_NAMES: Record<keyof Controls, string> = { soc2: "SOC 2", 
 export function define<P extends AdkPolicy>(policy: P): P {
     const tags = (Object.keys(FRAMEWORK_NAMES) as (keyof Controls)[]).flatMap((f) => policy.controls[f].map((c) => `${FRAMEWORK_NAMES[f]} ${c}`));
     return { ...policy, enforcementLevel: policy.enforcementLevel ?? "mandatory", tags: [...(policy.tags ?? []), ...tags] };
+}
+
+/**
+ * Whether the program gave a property a value, known or not. During a preview a value that the
+ * cloud computes (a new key's ARN) is unknown, and reading it throws UnknownValueError, which the
+ * engine turns into "can't run during preview" and an advisory finding: a policy that only needs
+ * to know that the value is set asks this instead, and keeps its enforcement level.
+ */
+export function isSet(read: () => unknown): boolean {
+    try {
+        return Boolean(read());
+    } catch (err) {
+        if (err instanceof UnknownValueError) return true;
+        throw err;
+    }
 }
 
 /** A resource as both resource and stack policies see it. */

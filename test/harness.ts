@@ -8,6 +8,12 @@ import { PROJECT } from "../config";
 import { ACCOUNT, COMPUTED, INVOKES } from "./mocks";
 
 export const SECRET = "[secret]";
+/**
+ * How a value the engine does not know yet is written in a preview's records: the SDK's own
+ * sentinel (`@pulumi/pulumi` runtime/rpc.ts `unknownValue`), which is also the string that
+ * CrossGuard's `unknownCheckingProxy` recognises as an unknown string (`@pulumi/policy` proxy.ts).
+ */
+export const UNKNOWN = pulumi.runtime.unknownValue;
 
 export interface RecordedResource {
     urn: string;
@@ -30,6 +36,8 @@ export interface RecordedResource {
 
 export interface ProgramRun {
     stack: string;
+    /** Evaluated as `pulumi preview` does on a new stack: provider-computed outputs unknown. */
+    preview: boolean;
     resources: RecordedResource[];
     /** Stack outputs; a secret output reads "[secret]". */
     outputs: Record<string, unknown>;
@@ -41,6 +49,8 @@ export interface RunOptions {
     config: Record<string, unknown>;
     /** Keys (same spelling as in `config`) whose values are secret. */
     secretKeys?: string[];
+    /** Run as the first `pulumi preview` of the stack would, rather than as `pulumi up`. */
+    preview?: boolean;
 }
 
 function shortHash(text: string): string {
@@ -78,8 +88,9 @@ function maskLeaves(value: unknown): any {
     return SECRET;
 }
 
-/** Replaces secret values by "[secret]" and resource references by their URN. */
+/** Replaces secret values by "[secret]", unknowns by UNKNOWN and resource references by their URN. */
 export function redact(value: unknown): any {
+    if (pulumi.isUnknown(value)) return UNKNOWN;
     if (isSecretValue(value)) return maskLeaves(value.value);
     if (Array.isArray(value)) return value.map(redact);
     if (typeof value === "object" && value !== null) {
@@ -90,11 +101,30 @@ export function redact(value: unknown): any {
     return value;
 }
 
+/**
+ * What a provider answers when the engine previews the creation of a resource: its checked inputs
+ * (auto-names included: providers fill them in Check) with every output it computes itself
+ * unknown, and no id. The Terraform bridge previews a create this way
+ * (pulumi-terraform-bridge pkg/tfbridge/provider.go `Create` with `preview`: planned state, computed
+ * attributes unknown), and pulumi-kubernetes returns the checked object.
+ */
+function previewStateFor(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+    const state = stateFor(type, name, inputs, region);
+    return Object.fromEntries(Object.entries(state).map(([key, value]) =>
+        [key, key in inputs || AUTO_NAMED.includes(key) ? value : UNKNOWN]));
+}
+
+/** State keys that auto-naming fills during Check, so that a preview knows them. */
+const AUTO_NAMED = ["metadata", "name"];
+
 let recorded: RecordedResource[] = [];
 let region = "us-east-1";
+let dryRun = false;
 
 const mocks: pulumi.runtime.Mocks = {
-    newResource: (args) => ({ id: `${args.name}-id`, state: stateFor(args.type, args.name, args.inputs, region) }),
+    newResource: (args) => dryRun
+        ? { id: undefined, state: previewStateFor(args.type, args.name, args.inputs) }
+        : { id: `${args.name}-id`, state: stateFor(args.type, args.name, args.inputs, region) },
     call: (args) => {
         const answer = INVOKES[args.token];
         if (answer === undefined) throw new Error(`test harness: no mock for invoke ${args.token}; add one to test/harness.ts`);
@@ -168,11 +198,19 @@ export function unwrap<T>(value: pulumi.Input<T>): Promise<pulumi.Unwrap<T>> {
     return new Promise((resolve) => pulumi.output(value).apply((v) => resolve(v)));
 }
 
+// Internal to the SDK (`OutputImpl.promise`): the value with unknowns kept, which `apply` never
+// hands over during a preview.
+type OutputInternals = { promise(withUnknowns?: boolean): Promise<unknown>; isKnown: Promise<boolean> };
+
 async function resolveOutputs(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
     const resolved: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(outputs ?? {})) {
-        const output = pulumi.output(value) as pulumi.Output<unknown>;
-        resolved[key] = (await pulumi.isSecret(output)) ? SECRET : redact(await unwrap(output));
+        const output = pulumi.output(value) as unknown as pulumi.Output<unknown> & OutputInternals;
+        if (await pulumi.isSecret(output)) resolved[key] = SECRET;
+        else {
+            const [known, settled] = await Promise.all([output.isKnown, output.promise(true)]);
+            resolved[key] = !known && settled === undefined ? UNKNOWN : redact(settled);
+        }
     }
     return resolved;
 }
@@ -185,7 +223,8 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     const stack = options.stack ?? "test";
     const config = encodeConfig(options.config);
     region = config["aws:region"] ?? config["gcp:region"] ?? "us-east-1";
-    await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
+    dryRun = options.preview ?? false;
+    await pulumi.runtime.setMocks(mocks, PROJECT, stack, dryRun);
     recordRegistrations();
     recorded = [];
     pulumi.runtime.setAllConfig(config, Object.keys(encodeConfig(Object.fromEntries((options.secretKeys ?? []).map((k) => [k, ""])))));
@@ -195,7 +234,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     const run = recorded;
     const outputs = await resolveOutputs(await program());
     await waitForRPCs();
-    return { stack, resources: run, outputs };
+    return { stack, preview: dryRun, resources: run, outputs };
 }
 
 /** Lookups over a run, so that tests read as statements about the plan. */

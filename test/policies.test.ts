@@ -51,7 +51,7 @@ const viaAws = (provider: RecordedResource, type: string, props: Record<string, 
 const dependsOn = (deps: Record<string, RecordedResource[]>) => ({ propertyDependencies: Object.fromEntries(Object.entries(deps).map(([k, rs]) => [k, rs.map((r) => r.urn)])) });
 
 async function messages(policy: AdkPolicy, ...resources: RecordedResource[]): Promise<string[]> {
-    const run: ProgramRun = { stack: "test", resources, outputs: {} };
+    const run: ProgramRun = { stack: "test", preview: false, resources, outputs: {} };
     return (await evaluatePolicies(run, [policy])).map((v) => v.message);
 }
 
@@ -331,10 +331,16 @@ describe("CrossGuard policy pack", () => {
         const bucket = res("aws:s3/bucket:Bucket", {});
         const sse = res("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, dependsOn({ bucket: [bucket] }));
         const block = (all: boolean) => res("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: all }, dependsOn({ bucket: [bucket] }));
-        it("passes an encrypted, blocked bucket", () => assertPasses(bucketsPrivateEncrypted, bucket, sse, block(true)));
+        const owned = res("aws:s3/bucketOwnershipControls:BucketOwnershipControls", { rule: { objectOwnership: "BucketOwnerEnforced" } }, dependsOn({ bucket: [bucket] }));
+        it("passes an encrypted, blocked bucket with ACLs disabled", () => assertPasses(bucketsPrivateEncrypted, bucket, sse, block(true), owned));
         it("flags a bucket without encryption or with a partial block", async () => {
-            await assertViolates(bucketsPrivateEncrypted, /ServerSideEncryption/, bucket, block(true));
-            await assertViolates(bucketsPrivateEncrypted, /PublicAccessBlock/, bucket, sse, block(false));
+            await assertViolates(bucketsPrivateEncrypted, /ServerSideEncryption/, bucket, block(true), owned);
+            await assertViolates(bucketsPrivateEncrypted, /PublicAccessBlock/, bucket, sse, block(false), owned);
+        });
+        it("flags a bucket whose ACLs are enabled", async () => {
+            const preferred = res("aws:s3/bucketOwnershipControls:BucketOwnershipControls", { rule: { objectOwnership: "BucketOwnerPreferred" } }, dependsOn({ bucket: [bucket] }));
+            await assertViolates(bucketsPrivateEncrypted, /BucketOwnerEnforced/, bucket, sse, block(true));
+            await assertViolates(bucketsPrivateEncrypted, /BucketOwnerEnforced/, bucket, sse, block(true), preferred);
         });
         it("checks GCS public access prevention", async () => {
             await assertPasses(bucketsPrivateEncrypted, res("gcp:storage/bucket:Bucket", { publicAccessPrevention: "enforced", uniformBucketLevelAccess: true }));

@@ -1,7 +1,8 @@
 // `npm run plan -- --stack <name> [--out <dir>]`: what a stack would create, offline. It runs
-// index.ts on the test harness's mock runtime (no cloud, no Pulumi CLI), validates every
-// Kubernetes object against its schema, and writes plan.json, manifests.yaml and, when the stack
-// has alert rules, prometheus-rules.yaml.
+// index.ts on the test harness's mock runtime (no cloud, no Pulumi CLI) twice, as `pulumi preview`
+// (dry run, provider-computed outputs unknown) and as `pulumi up`, validates every Kubernetes
+// object against its schema, runs the CrossGuard pack on both, and writes plan.json,
+// manifests.yaml and, when the stack has alert rules, prometheus-rules.yaml.
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -12,6 +13,7 @@ import { isKubernetesObject, Manifest, toManifest, validateManifests } from "./m
 import { POLICIES } from "../policy/all";
 import { evaluatePolicies, formatViolation, PolicyViolation } from "./policies";
 import { readStackConfig } from "./stackConfig";
+import { comparePreview, PreviewReport } from "./engine/preview";
 
 export interface PlanResult {
     run: ProgramRun;
@@ -25,6 +27,8 @@ export interface PlanResult {
     unvalidated: string[];
     /** Findings of the CrossGuard pack (policy/); a mandatory one fails the plan. */
     violations: PolicyViolation[];
+    /** How the first `pulumi preview` differs from the `up`; a problem fails the plan. */
+    preview: PreviewReport;
 }
 
 export class PlanError extends Error {
@@ -33,17 +37,21 @@ export class PlanError extends Error {
     }
 }
 
-/** Evaluates a stack; throws ConfigError on bad configuration, PlanError on invalid objects. */
+/** Evaluates a stack; throws ConfigError on bad configuration, PlanError on what the engine or the cluster would refuse. */
 export async function plan(stack: string): Promise<PlanResult> {
     const { config, secretKeys } = readStackConfig(stack);
+    // As the CLI does: a preview first, then the update.
+    const dryRun = await runProgram({ stack, config, secretKeys, preview: true });
     const run = await runProgram({ stack, config, secretKeys });
+    const preview = comparePreview(run, dryRun, await evaluatePolicies(dryRun));
     const manifests = run.resources.filter(isKubernetesObject).map(toManifest);
     const report = await validateManifests(manifests);
     const ruleObjects = manifests.filter((m) => m.kind === "PrometheusRule" && m.apiVersion === "monitoring.coreos.com/v1");
     const rules = ruleObjects.length > 0 ? { groups: ruleObjects.flatMap((m) => (m.spec as { groups: unknown[] }).groups) } : undefined;
     const violations = await evaluatePolicies(run);
-    const result = { run, manifests, rules, errors: report.errors, validated: report.validated, unvalidated: report.unvalidated, violations };
+    const result = { run, manifests, rules, errors: report.errors, validated: report.validated, unvalidated: report.unvalidated, violations, preview };
     if (result.errors.length > 0) throw new PlanError(result.errors);
+    if (preview.problems.length > 0) throw new PlanError(preview.problems, "What `pulumi preview` would not show as `pulumi up` does it");
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
     if (mandatory.length > 0) throw new PlanError(mandatory.map(formatViolation), "Mandatory policy violations");
     return result;

@@ -1,4 +1,7 @@
 // Buckets (the load balancer's access logs among them) are encrypted and can never be made public.
+// ACLs are judged by whether the bucket disables them (BucketOwnerEnforced ownership), not by the
+// bucket's `acl` output: the provider computes that output, so it is unknown in a first preview and
+// a policy reading it could not run there.
 import type { PolicyResource, ReportViolation } from "@pulumi/policy";
 import { define, dependenciesOf, forTypes, ofType } from "../lib";
 
@@ -16,13 +19,16 @@ function checkAws(resources: PolicyResource[], report: ReportViolation): void {
         if (!encrypted) report("bucket has no BucketServerSideEncryptionConfiguration with a default algorithm", bucket.urn);
         const blocks = attachedTo(resources, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", bucket);
         if (!blocks.some((b) => BLOCKS.every((k) => b.props[k] === true))) report(`bucket has no BucketPublicAccessBlock with ${BLOCKS.join(", ")} all true`, bucket.urn);
-        if (/^public-/.test(bucket.props.acl ?? "")) report(`bucket ACL is ${bucket.props.acl}`, bucket.urn);
+        const ownership = attachedTo(resources, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", bucket);
+        if (!ownership.some((o) => o.props.rule?.objectOwnership === "BucketOwnerEnforced")) {
+            report("bucket has no BucketOwnershipControls with objectOwnership BucketOwnerEnforced: its ACLs could grant public access", bucket.urn);
+        }
     }
 }
 
 export const bucketsPrivateEncrypted = define({
     name: "bucket-encrypted-and-private",
-    description: "S3 buckets have default encryption and a full public access block; GCS buckets enforce public access prevention and uniform access, and no IAM grant names allUsers or allAuthenticatedUsers.",
+    description: "S3 buckets have default encryption, a full public access block and ACLs disabled (BucketOwnerEnforced); GCS buckets enforce public access prevention and uniform access, and no IAM grant names allUsers or allAuthenticatedUsers.",
     controls: { soc2: ["CC6.1", "CC6.7"], gdpr: ["Art. 32(1)(a)", "Art. 25(2)"], hipaa: ["164.312(a)(2)(iv)", "164.312(a)(1)"], pciDss: ["3.5.1", "1.4.1"] },
     validateStack: (args, report) => {
         checkAws(args.resources, report);
