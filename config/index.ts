@@ -29,8 +29,6 @@ export interface AgentConfig {
     image: string;
     /** Image tag, or the digest's first 12 hex digits: the pods' `version` label. */
     version: string;
-    /** `Always` only for a moving `latest` tag; a pinned tag or digest never needs a pull. */
-    imagePullPolicy: "Always" | "IfNotPresent";
     port: number;
     replicas: number;
     maxReplicas: number;
@@ -48,7 +46,7 @@ export interface AgentConfig {
      * request header (A/B test, blue-green preview); `active` is the blue-green colour in service.
      */
     canary?: {
-        image: string; version: string; imagePullPolicy: "Always" | "IfNotPresent"; weight: number;
+        image: string; version: string; weight: number;
         header?: { name: string; value: string }; active?: "blue" | "green";
     };
     /** Secret environment of the agent, from `agentSecrets`; always a secret Output. */
@@ -144,7 +142,6 @@ function crossCheck(raw: Partial<RawConfig>, agents: [number, RawAgent][], parti
         const first = names.indexOf(name);
         if (name !== undefined && first < i) problems.push({ path: ["agents", i, "name"], message: `duplicate agent name "${name}" (also agents[${first}])` });
     });
-    for (const [i, agent] of partialAgents) problems.push(...checkImages(raw.environment, agent, i));
     for (const [i, agent] of agents) problems.push(...checkAgent(raw, preset, agent, i));
     for (const [name, variables] of Object.entries(raw.agentSecrets ?? {})) {
         if (!names.includes(name)) problems.push({ path: ["agentSecrets", name], message: `no agent is named "${name}"` });
@@ -185,15 +182,6 @@ function checkAgent(raw: Partial<RawConfig>, preset: Preset | undefined, agent: 
     return problems;
 }
 
-/** A moving tag makes a prod rollout unreproducible. */
-function checkImages(environment: Environment | undefined, agent: Partial<RawAgent>, i: number): Problem[] {
-    if (environment !== "prod") return [];
-    const problems: Problem[] = [];
-    if (agent.image !== undefined && isMovingTag(agent.image)) problems.push({ path: ["agents", i, "image"], message: `must not use the moving "latest" tag in prod, got "${agent.image}"` });
-    if (agent.canary?.tag === "latest" || (agent.canary?.image && isMovingTag(agent.canary.image))) problems.push({ path: ["agents", i, "canary"], message: `must not use the moving "latest" tag in prod` });
-    return problems;
-}
-
 /** Peak pods of an agent: every track at maxReplicas plus the rollout surge. */
 function agentDemand(raw: Partial<RawConfig>, preset: Preset, agent: RawAgent, index: number): AgentDemand {
     const tracks = agent.canary ? 2 : 1;
@@ -210,11 +198,6 @@ function checkRouting(canary: RawAgent["canary"], strategy: Strategy, at: (...pa
     if (canary.header !== undefined && strategy === "canary") problems.push({ path: at("canary", "header"), message: `only applies to strategies "ab-testing" and "blue-green"; strategy is "canary"` });
     if (canary.header === undefined && strategy === "ab-testing") problems.push({ path: at("canary", "header"), message: `is required for strategy "ab-testing": the header (name and value) that sends a request to the canary` });
     return problems;
-}
-
-function isMovingTag(image: string): boolean {
-    const ref = parseImage(image);
-    return ref?.tag === "latest" && ref.digest === undefined;
 }
 
 function resolveAgent(raw: RawConfig, preset: Preset, agent: RawAgent): AgentConfig {
@@ -235,11 +218,10 @@ function resolveAgent(raw: RawConfig, preset: Preset, agent: RawAgent): AgentCon
     };
 }
 
-function imageFacts(text: string): { version: string; imagePullPolicy: "Always" | "IfNotPresent" } {
+function imageFacts(text: string): { version: string } {
     const ref = parseImage(text)!;
     // Label values allow neither ':' nor more than 63 characters, so a digest is shortened.
-    const version = ref.tag ?? ref.digest!.slice("sha256:".length, "sha256:".length + 12);
-    return { version, imagePullPolicy: ref.tag === "latest" && !ref.digest ? "Always" : "IfNotPresent" };
+    return { version: ref.tag ?? ref.digest!.slice("sha256:".length, "sha256:".length + 12) };
 }
 
 function providerSettings(cloud: RawConfig["cloud"], providers: Record<string, string>): { problems: string[]; aws?: PlatformConfig["aws"]; gcp?: PlatformConfig["gcp"] } {

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { Environment } from "./presets";
 
-import { dnsLabel as dnsLabelOf, flag, intBetween } from "./primitives";
+import { dnsLabel as dnsLabelOf, flag, intBetween, pinnedImage } from "./primitives";
 
 const dnsLabel = dnsLabelOf(63);
 
@@ -45,7 +45,6 @@ const hostPort = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?:\d{1,5}$/, {
     error: (issue) => `must be host:port of an OTLP gRPC endpoint such as tempo-distributor.observability:4317, got ${JSON.stringify(issue.input)}`,
 });
 const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_./-]*$/, { error: (issue) => `is not a valid Kubernetes label key, got ${JSON.stringify(issue.input)}` });
-const image = z.string().regex(/^[\w.\-/:]+(@sha256:[a-f0-9]{64})?$/, { error: (issue) => `is not a valid image reference, got ${JSON.stringify(issue.input)}` });
 
 export const monitoringSchema = z.strictObject({
     /** Namespace of Prometheus (kube-prometheus-stack); the security work allows scrapes from it. */
@@ -91,13 +90,13 @@ export const monitoringSchema = z.strictObject({
         /** OTLP gRPC endpoint of Jaeger or Tempo. */
         endpoint: hostPort.optional(),
         insecure: flag.optional(),
-        collectorImage: image.optional(),
+        collectorImage: pinnedImage.optional(),
     }).optional(),
     logging: z.strictObject({
         level: z.enum(LOG_LEVELS, { error: (issue) => `must be one of ${LOG_LEVELS.join(", ")}, got ${JSON.stringify(issue.input)}` }).optional(),
         /** Ship container logs to the cloud's log service. */
         ship: flag.optional(),
-        fluentBitImage: image.optional(),
+        fluentBitImage: pinnedImage.optional(),
     }).optional(),
 }).default({});
 

@@ -55,9 +55,34 @@ export const dnsLabel = (max: number) =>
                 `must be a DNS label (lowercase letters, digits and '-', starting with a letter), got ${JSON.stringify(issue.input)}`,
         });
 
-export const cpu = z.string().refine((text) => parseCpu(text) !== undefined, {
-    error: (issue) => `is not a CPU quantity Kubernetes accepts (for example 500m or 1), got ${JSON.stringify(issue.input)}`,
-});
-export const memory = z.string().refine((text) => parseMemory(text) !== undefined, {
-    error: (issue) => `is not a memory quantity Kubernetes accepts (for example 512Mi or 1Gi), got ${JSON.stringify(issue.input)}`,
+/**
+ * A quantity written as a YAML number (`cpuLimit: 2`, `cpuRequest: 0.5`) is valid Kubernetes:
+ * the API server parses `2` and `"2"` alike (apimachinery resource.Quantity's UnmarshalJSON).
+ */
+const quantityText = (value: unknown) => typeof value === "number" && Number.isFinite(value) ? String(value) : value;
+
+export const cpu = z.preprocess(quantityText, z.string({ error: (issue) => `must be a CPU quantity such as 500m or 1, got ${JSON.stringify(issue.input)}` })
+    .refine((text) => parseCpu(text) !== undefined, {
+        error: (issue) => `is not a CPU quantity Kubernetes accepts (for example 500m or 1), got ${JSON.stringify(issue.input)}`,
+    }));
+export const memory = z.preprocess(quantityText, z.string({ error: (issue) => `must be a memory quantity such as 512Mi, got ${JSON.stringify(issue.input)}` })
+    .refine((text) => parseMemory(text) !== undefined, {
+        error: (issue) => `is not a memory quantity Kubernetes accepts (for example 512Mi or 1Gi), got ${JSON.stringify(issue.input)}`,
+    }));
+
+/** The tag that moves: the same reference runs different code from one pull to the next. */
+export const MOVING_TAG = "latest";
+
+/**
+ * An image the platform may run: a valid reference pinned by a fixed tag or a digest, in every
+ * environment. The policy pack's k8s-image-pinned refuses the same on every workload, so config,
+ * pack and README state one rule.
+ */
+export const pinnedImage = z.string().superRefine((text, ctx) => {
+    const ref = parseImage(text);
+    const message = ref === undefined ? `is not a valid image reference, got ${JSON.stringify(text)}`
+        : ref.tag === undefined && ref.digest === undefined ? `must carry a tag or a digest (for example ${text}:1.2.3), got ${JSON.stringify(text)}`
+            : ref.tag === MOVING_TAG && ref.digest === undefined ? `must not use the moving "${MOVING_TAG}" tag: pin a version or a digest, got ${JSON.stringify(text)}`
+                : undefined;
+    if (message !== undefined) ctx.addIssue({ code: "custom", message, input: text });
 });

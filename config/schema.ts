@@ -4,15 +4,8 @@ import { z } from "zod";
 import { loadBalancerSchema } from "./loadBalancer";
 import { monitoringSchema } from "./monitoring";
 import { ENVIRONMENTS } from "./presets";
-import { cpu, dnsLabel, ENV_NAME, flag, intBetween, memory, parseImage } from "./primitives";
+import { cpu, dnsLabel, ENV_NAME, flag, intBetween, memory, MOVING_TAG, pinnedImage } from "./primitives";
 import { securitySchema } from "./security";
-
-const imageRef = z.string().refine((text) => parseImage(text) !== undefined, {
-    error: (issue) => `is not a valid image reference, got ${JSON.stringify(issue.input)}`,
-}).refine((text) => {
-    const ref = parseImage(text);
-    return ref === undefined || ref.tag !== undefined || ref.digest !== undefined;
-}, { error: (issue) => `must carry a tag or a digest (for example ${issue.input}:1.2.3), got ${JSON.stringify(issue.input)}` });
 
 const httpPath = z.string().regex(/^\/[\w\-./~%]*$/, {
     error: (issue) => `must be an absolute HTTP path such as /health, got ${JSON.stringify(issue.input)}`,
@@ -22,14 +15,17 @@ export const STRATEGIES = ["rolling", "canary", "blue-green", "ab-testing"] as c
 
 const canarySchema = z.strictObject({
     /** Full image of the canary track; or `tag`, which reuses the stable repository. */
-    image: imageRef.optional(),
-    tag: z.string().regex(/^[\w][\w.-]{0,127}$/, { error: (issue) => `is not a valid image tag, got ${JSON.stringify(issue.input)}` }).optional(),
+    image: pinnedImage.optional(),
+    tag: z.string().regex(/^[\w][\w.-]{0,127}$/, { error: (issue) => `is not a valid image tag, got ${JSON.stringify(issue.input)}` })
+        .refine((tag) => tag !== MOVING_TAG, { error: `must not be the moving "${MOVING_TAG}" tag: pin a version` }).optional(),
     /** Percentage of traffic to the canary track (strategy canary). */
     weight: intBetween(0, 100).optional(),
     /** Requests with this header go to the canary (ab-testing) or to the idle colour (blue-green preview). */
     header: z.strictObject({
-        // An RFC 9110 token; ALB matches at most 40 characters of a header name.
-        name: z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,40}$/, { error: (issue) => `must be an HTTP header name of at most 40 characters, got ${JSON.stringify(issue.input)}` }),
+        // ALB matches at most 40 characters of a header name, and with drop_invalid_header_fields
+        // (which the platform sets) it drops every header whose name is not [-A-Za-z0-9]+ before
+        // any rule sees it (Elastic Load Balancing docs, "Application Load Balancers", attributes).
+        name: z.string().regex(/^[-A-Za-z0-9]{1,40}$/, { error: (issue) => `must be an HTTP header name of at most 40 letters, digits and '-' (the load balancer drops other names), got ${JSON.stringify(issue.input)}` }),
         // Exact match on both clouds: ALB would read '*' and '?' as wildcards, Gateway API would not.
         value: z.string().regex(/^[\x21-\x7e]([\x20-\x7e]{0,126}[\x21-\x7e])?$/, { error: (issue) => `must be 1 to 128 printable characters, got ${JSON.stringify(issue.input)}` })
             .refine((text) => !/[*?]/.test(text), { error: (issue) => `must not contain '*' or '?' (matched exactly), got ${JSON.stringify(issue.input)}` }),
@@ -41,7 +37,7 @@ const canarySchema = z.strictObject({
 export const agentSchema = z.strictObject({
     // Room is left for the "-canary" suffix and the load balancer's own prefixes.
     name: dnsLabel(40),
-    image: imageRef,
+    image: pinnedImage,
     port: intBetween(1024, 65535).default(8080),
     replicas: intBetween(1, 1000).optional(),
     maxReplicas: intBetween(1, 1000).optional(),

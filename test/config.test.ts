@@ -32,8 +32,14 @@ const BAD: [string, Record<string, unknown>, string][] = [
     ["agent without image", awsStack({ agents: [{ name: "a" }] }), "adk-platform:agents[0].image: is required"],
     ["image without tag or digest", awsStack(agent({ image: "ghcr.io/acme/research" })), "adk-platform:agents[0].image: must carry a tag or a digest"],
     ["image that is not a reference", awsStack(agent({ image: "ghcr.io/acme/Research Agent:1" })), "adk-platform:agents[0].image: is not a valid image reference"],
-    ["latest in prod", awsStack({ environment: "prod", ...agent({ image: "ghcr.io/acme/research:latest" }) }), `adk-platform:agents[0].image: must not use the moving "latest" tag in prod, got "ghcr.io/acme/research:latest"`],
-    ["canary latest in prod", awsStack({ environment: "prod", ...agent({ canary: { tag: "latest" } }) }), `adk-platform:agents[0].canary: must not use the moving "latest" tag in prod`],
+    ["latest in prod", awsStack({ environment: "prod", ...agent({ image: "ghcr.io/acme/research:latest" }) }), `adk-platform:agents[0].image: must not use the moving "latest" tag: pin a version or a digest, got "ghcr.io/acme/research:latest"`],
+    ["latest in dev too", awsStack(agent({ image: "ghcr.io/acme/research:latest" })), `adk-platform:agents[0].image: must not use the moving "latest" tag`],
+    ["collector image on latest", awsStack({ monitoring: { tracing: { enabled: true, collectorImage: "otel/opentelemetry-collector-contrib:latest" } } }), `adk-platform:monitoring.tracing.collectorImage: must not use the moving "latest" tag`],
+    ["untagged log shipper image", awsStack({ monitoring: { logging: { fluentBitImage: "fluent/fluent-bit" } } }), "adk-platform:monitoring.logging.fluentBitImage: must carry a tag or a digest"],
+    ["canary tag latest", awsStack(agent({ canary: { tag: "latest" } })), `adk-platform:agents[0].canary.tag: must not be the moving "latest" tag: pin a version`],
+    ["canary image on latest", awsStack(agent({ canary: { image: "ghcr.io/acme/research:latest" } })), `adk-platform:agents[0].canary.image: must not use the moving "latest" tag`],
+    ["header name the load balancer drops", awsStack(agent({ strategy: "ab-testing", canary: { tag: "2", header: { name: "x_variant", value: "b" } } })), `adk-platform:agents[0].canary.header.name: must be an HTTP header name of at most 40 letters, digits and '-' (the load balancer drops other names), got "x_variant"`],
+    ["negative cpu as a number", awsStack(agent({ resources: { cpuLimit: -1 } })), `adk-platform:agents[0].resources.cpuLimit: is not a CPU quantity Kubernetes accepts (for example 500m or 1), got "-1"`],
     ["cpu 500mm", awsStack(agent({ resources: { cpuRequest: "500mm" } })), `adk-platform:agents[0].resources.cpuRequest: is not a CPU quantity Kubernetes accepts (for example 500m or 1), got "500mm"`],
     ["memory 1GB", awsStack(agent({ resources: { memoryLimit: "1GB" } })), `adk-platform:agents[0].resources.memoryLimit: is not a memory quantity Kubernetes accepts (for example 512Mi or 1Gi), got "1GB"`],
     ["cpu request above limit", awsStack(agent({ resources: { cpuRequest: "2", cpuLimit: "500m" } })), "adk-platform:agents[0].resources.cpuRequest: must not exceed cpuLimit (500m), got 2"],
@@ -104,6 +110,12 @@ describe("stack configuration", () => {
         const deployment = run.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && r.name === "research-agent-stable")!;
         assert.equal(deployment.inputs.spec.replicas, 2);
         assert.equal(deployment.inputs.spec.template.spec.topologySpreadConstraints.length, 2);
+    });
+
+    it("accepts CPU and memory quantities written as YAML numbers, as Kubernetes does", async () => {
+        const run = await runProgram({ config: awsStack(agent({ resources: { cpuRequest: 0.5, cpuLimit: 2, memoryRequest: 536870912, memoryLimit: "1Gi" } })) });
+        const deployment = run.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && r.name === "research-agent-stable")!;
+        assert.deepEqual(deployment.inputs.spec.template.spec.containers[0].resources, { requests: { cpu: "0.5", memory: "536870912" }, limits: { cpu: "2", memory: "1Gi" } });
     });
 
     it("accepts an image pinned by digest only", async () => {

@@ -164,7 +164,7 @@ describe("offline plan (npm run plan)", () => {
             const lines = result.stderr.trim().split("\n");
             assert.ok(lines.every((l) => /^(adk-platform|aws|gcp):\S+: /.test(l)), `every line on stderr names a key:\n${result.stderr}`);
             assert.ok(lines.includes("adk-platform:agents[0].canary.weight: must be between 0 and 100, got 120"), result.stderr);
-            assert.ok(lines.includes(`adk-platform:agents[0].image: must not use the moving "latest" tag in prod, got "ghcr.io/acme/research:latest"`), result.stderr);
+            assert.ok(lines.includes(`adk-platform:agents[0].image: must not use the moving "latest" tag: pin a version or a digest, got "ghcr.io/acme/research:latest"`), result.stderr);
             assert.equal(existsSync(dir), false);
         });
 

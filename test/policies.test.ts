@@ -26,9 +26,9 @@ import { httpRedirectOnly } from "../policy/network/httpRedirectOnly";
 import { gatewayTlsPolicy, tlsMinimum } from "../policy/network/tlsMinimum";
 import { wafOnProd } from "../policy/network/wafOnProd";
 import { plan as planStack, PlanError } from "../tools/plan";
-import { evaluatePolicies, formatViolation } from "../tools/policies";
+import { attributeToConfig, evaluatePolicies, formatViolation } from "../tools/policies";
 import { readStackConfig, ROOT, stackNames } from "../tools/stackConfig";
-import { AWS_LOAD_BALANCER, awsStack, gcpStack, planCli, planFor, temporaryStack } from "./fixtures";
+import { AWS_LOAD_BALANCER, AWS_SECURITY, awsStack, gcpStack, planCli, planFor, temporaryStack } from "./fixtures";
 import { Plan, ProgramRun, RecordedResource, runProgram } from "./harness";
 
 const TAGS = { environment: "dev", "data-classification": "internal", owner: "team-a", "cost-centre": "cc-1" };
@@ -393,27 +393,35 @@ describe("CrossGuard policy pack", () => {
     });
 
     describe("the offline plan runs the pack", () => {
-        // Valid configuration (dev may use a moving tag) that the pack refuses.
+        // Valid configuration (prod may turn the ALB's deletion protection off) that the pack refuses.
         let stack: string;
         let remove: () => void;
         before(() => {
             ({ stack, remove } = temporaryStack("policy", {
                 "aws:region": "eu-west-1",
                 cloud: "aws",
-                environment: "dev",
-                loadBalancer: AWS_LOAD_BALANCER,
-                agents: [{ name: "research-agent", image: "ghcr.io/acme/research:latest" }],
+                environment: "prod",
+                loadBalancer: { ...AWS_LOAD_BALANCER, deletionProtection: false },
+                security: AWS_SECURITY,
+                agents: [{ name: "research-agent", image: "ghcr.io/acme/research:1.4.2" }],
             }));
         });
         after(() => remove());
 
-        it("fails on a mandatory violation, naming policy and resource", async () => {
+        it("fails on a mandatory violation, naming policy, resource and the config key that caused it", async () => {
             const err = await planStack(stack).then(() => undefined, (e: unknown) => e);
             assert.ok(err instanceof PlanError, String(err));
             assert.equal(err.heading, "Mandatory policy violations");
             assert.deepEqual(err.problems, [
-                `[mandatory] k8s-image-pinned: kubernetes:apps/v1:Deployment research-agent-stable: container agent uses the moving tag "latest" (ghcr.io/acme/research:latest)`,
+                `[mandatory] lb-deletion-protection-in-prod: aws:lb/loadBalancer:LoadBalancer edge: prod load balancer must set enableDeletionProtection: true (set by adk-platform:loadBalancer.deletionProtection)`,
             ]);
+        });
+
+        it("names a config key whose value a violation quotes, never a secret", () => {
+            const violation = { policy: "k8s-image-pinned", enforcementLevel: "mandatory", message: `container agent uses untagged image ghcr.io/acme/research` };
+            const config = { "adk-platform:agents": [{ name: "research-agent", image: "ghcr.io/acme/research" }], "adk-platform:agentSecrets": { "research-agent": { KEY: "[secret]" } } };
+            assert.deepEqual(attributeToConfig([violation], config)[0].configKeys, ["adk-platform:agents[0].image"]);
+            assert.equal(attributeToConfig([{ ...violation, message: "unrelated" }], config)[0].configKeys, undefined);
         });
 
         it("exits non-zero from the command line and writes nothing", async () => {
@@ -421,7 +429,7 @@ describe("CrossGuard policy pack", () => {
             const result = await planCli("--stack", stack);
             assert.equal(result.code, 1);
             assert.match(result.stdout, /^Mandatory policy violations for stack test-policy-\d+: 1 problem\(s\); nothing was written\.$/m);
-            assert.match(result.stderr, /^\[mandatory\] k8s-image-pinned: kubernetes:apps\/v1:Deployment research-agent-stable/m);
+            assert.match(result.stderr, /^\[mandatory\] lb-deletion-protection-in-prod: aws:lb\/loadBalancer:LoadBalancer edge: .* \(set by adk-platform:loadBalancer\.deletionProtection\)$/m);
             assert.equal(existsSync(out), false);
         });
     });

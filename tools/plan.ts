@@ -11,7 +11,7 @@ import { ConfigError, PROJECT } from "../config";
 import { ProgramRun, runProgram } from "../test/harness";
 import { isKubernetesObject, Manifest, toManifest, validateManifests } from "./manifests";
 import { POLICIES } from "../policy/all";
-import { evaluatePolicies, formatViolation, PolicyViolation } from "./policies";
+import { attributeToConfig, evaluatePolicies, formatViolation, PolicyViolation } from "./policies";
 import { readStackConfig } from "./stackConfig";
 import { comparePreview, PreviewReport } from "./engine/preview";
 
@@ -48,7 +48,7 @@ export async function plan(stack: string): Promise<PlanResult> {
     const report = await validateManifests(manifests);
     const ruleObjects = manifests.filter((m) => m.kind === "PrometheusRule" && m.apiVersion === "monitoring.coreos.com/v1");
     const rules = ruleObjects.length > 0 ? { groups: ruleObjects.flatMap((m) => (m.spec as { groups: unknown[] }).groups) } : undefined;
-    const violations = await evaluatePolicies(run);
+    const violations = attributeToConfig(await evaluatePolicies(run), config);
     const result = { run, manifests, rules, errors: report.errors, validated: report.validated, unvalidated: report.unvalidated, violations, preview };
     if (result.errors.length > 0) throw new PlanError(result.errors);
     if (preview.problems.length > 0) throw new PlanError(preview.problems, "What `pulumi preview` would not show as `pulumi up` does it");

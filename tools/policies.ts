@@ -12,7 +12,8 @@ import * as path from "node:path";
 import { POLICIES } from "../policy/all";
 import { computedOutputs } from "./engine/computedOutputs";
 import type { AdkPolicy } from "../policy/lib";
-import { ProgramRun, RecordedResource, UNKNOWN } from "../test/harness";
+import { PROJECT } from "../config";
+import { ProgramRun, RecordedResource, SECRET, UNKNOWN } from "../test/harness";
 
 export interface PolicyViolation {
     policy: string;
@@ -25,6 +26,8 @@ export interface PolicyViolation {
      * downgraded it to advisory: with the level the policy was meant to have.
      */
     unknownInPreview?: { intendedLevel: string };
+    /** The stack's config keys whose values decided what the policy judged, when there are. */
+    configKeys?: string[];
 }
 
 // The pack's own copy of @pulumi/policy (policy/ is an npm package of its own): the proxy and the
@@ -149,5 +152,46 @@ export async function evaluatePolicies(run: ProgramRun, policies: AdkPolicy[] = 
 
 export function formatViolation(v: PolicyViolation): string {
     const where = v.resource ? `${v.resource.type} ${v.resource.name}` : "stack";
-    return `[${v.enforcementLevel}] ${v.policy}: ${where}: ${v.message}`;
+    const keys = v.configKeys?.length ? ` (set by ${v.configKeys.join(", ")})` : "";
+    return `[${v.enforcementLevel}] ${v.policy}: ${where}: ${v.message}${keys}`;
+}
+
+/**
+ * Settings that a policy judges directly, for the policies a stack's own values can violate
+ * (the presets never do): the key is named when the stack set it.
+ */
+const SWITCHES: Record<string, string[]> = {
+    "lb-deletion-protection-in-prod": ["loadBalancer.deletionProtection", "protect"],
+    "lb-waf-in-prod": ["loadBalancer.waf"],
+    "log-retention-prod": ["auditRetentionDays", "logRetentionDays"],
+};
+
+/** Every leaf of the stack's config with its full key (`adk-platform:agents[0].image`). */
+function leaves(value: unknown, key: string): [string, unknown][] {
+    if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, `${key}[${i}]`));
+    if (typeof value === "object" && value !== null) return Object.entries(value).flatMap(([k, v]) => leaves(v, `${key}.${k}`));
+    return [[key, value]];
+}
+
+/**
+ * A value specific enough that a message quoting it points at it: an image, a CIDR, an ARN or a
+ * domain, not a word such as "prod" that any message may contain.
+ */
+function quotable(value: unknown): value is string {
+    return typeof value === "string" && value.length >= 6 && /[^A-Za-z]/.test(value) && value !== SECRET;
+}
+
+/**
+ * Names the stack config keys behind each violation: a key the policy judges directly and the
+ * stack set, or a key whose text value the violation quotes (an image, a CIDR).
+ */
+export function attributeToConfig(violations: PolicyViolation[], stackConfig: Record<string, unknown>): PolicyViolation[] {
+    const set = Object.entries(stackConfig).flatMap(([key, value]) => leaves(value, key));
+    return violations.map((v) => {
+        const switches = (SWITCHES[v.policy] ?? []).map((k) => `${PROJECT}:${k}`);
+        const keys = set.filter(([key, value]) =>
+            switches.some((s) => key === s)
+            || (quotable(value) && v.message.includes(value))).map(([key]) => key);
+        return keys.length > 0 ? { ...v, configKeys: keys } : v;
+    });
 }

@@ -109,7 +109,6 @@ export class AgentWorkload extends pulumi.ComponentResource {
         const { agent } = args;
         const image = track === "canary" ? agent.canary!.image : agent.image;
         const version = track === "canary" ? agent.canary!.version : agent.version;
-        const pullPolicy = track === "canary" ? agent.canary!.imagePullPolicy : agent.imagePullPolicy;
         const objectName = track === "stable" ? agent.name : `${agent.name}-canary`;
         const selector = { ...this.selectorLabels, track };
         const labels = { ...common, track, version, "app.kubernetes.io/instance": objectName, "app.kubernetes.io/version": version };
@@ -154,7 +153,8 @@ export class AgentWorkload extends pulumi.ComponentResource {
                         containers: [{
                             name: "agent",
                             image,
-                            imagePullPolicy: pullPolicy,
+                            // Every image is pinned (config), so a restart never needs the registry.
+                            imagePullPolicy: "IfNotPresent",
                             ports: [{ name: PORT_NAME, containerPort: agent.port, protocol: "TCP" }],
                             env: [
                                 { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
