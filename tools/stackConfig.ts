@@ -277,11 +277,11 @@ export function readStackConfig(stack: string, root = ROOT): StackConfig {
         if (full === undefined) problems.push(`${key}: ${keyError(key)}`);
         else values.set(full, fromStack(raw));
     }
-    // pkg/workspace/config.go mergeConfig, in its order (declared keys sorted): a project key the
-    // stack does not set and that has neither default nor value is missing; otherwise the default
-    // (or value) stands in for it. Then validateStackConfigValues and validateStackConfigValue check
-    // each explicitly typed key: secret before type.
-    for (const [full, { key, decl }] of [...declared].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    // pkg/workspace/config.go mergeConfig, in its order (declared keys sorted as written): a project
+    // key the stack does not set and that has neither default nor value is missing; otherwise the
+    // default (or value) stands in for it. Then validateStackConfigValues and
+    // validateStackConfigValue check each explicitly typed key: secret before type.
+    for (const [full, { key, decl }] of [...declared].sort(([, a], [, b]) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
         let stored = values.get(full);
         if (stored === undefined) {
             const preset = decl.default ?? decl.value;
