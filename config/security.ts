@@ -1,8 +1,8 @@
 // `adk-platform:security`: isolation, identity, keys, secrets, audit and classification (issue: security policies).
 import { z } from "zod";
 import type { Environment } from "./presets";
+import { cpu, intBetween as int, memory } from "./primitives";
 import { parseCpu, parseMemory } from "./quantity";
-import { intBetween as int } from "./primitives";
 
 export const CLASSIFICATIONS = ["public", "internal", "confidential", "restricted"] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
@@ -16,13 +16,6 @@ export const MAX_ROTATION_DAYS = 90;
 const LABEL_VALUE = /^[a-z0-9]([-a-z0-9_]{0,61}[a-z0-9])?$/;
 const labelValue = z.string().regex(LABEL_VALUE, {
     error: (issue) => `must be lowercase letters, digits, '-' or '_' (at most 63, usable as a Kubernetes, AWS and GCP label), got ${JSON.stringify(issue.input)}`,
-});
-
-const cpu = z.string().refine((text) => parseCpu(text) !== undefined, {
-    error: (issue) => `is not a CPU quantity Kubernetes accepts (for example 500m or 4), got ${JSON.stringify(issue.input)}`,
-});
-const memory = z.string().refine((text) => parseMemory(text) !== undefined, {
-    error: (issue) => `is not a memory quantity Kubernetes accepts (for example 512Mi or 8Gi), got ${JSON.stringify(issue.input)}`,
 });
 
 const IAM_OIDC_PROVIDER_ARN = /^arn:aws[\w-]*:iam::\d{12}:oidc-provider\/[\w.\-/]+$/;

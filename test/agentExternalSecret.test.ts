@@ -4,6 +4,7 @@
 import * as assert from "node:assert/strict";
 import { awsStack, gcpStack, IMAGE, planFor } from "./fixtures";
 import { Plan } from "./harness";
+import { firstRotationTime } from "../components/gcp/agentSecret";
 
 const AGENTS = [{ name: "research-agent", image: IMAGE }, { name: "support-agent", image: IMAGE }];
 const SECRETS = { agentSecrets: { "research-agent": { API_KEY: "k-123-research" }, "support-agent": { API_KEY: "k-456-support" } } };
@@ -68,6 +69,20 @@ describe("AgentExternalSecret", () => {
             assert.equal(rotation.inputs.rotationLambdaArn, "arn:aws:lambda:eu-west-1:123456789012:function:adk-secret-rotation");
         });
 
+        it("configures rotation only once the secret has a value and Secrets Manager may invoke the function", () => {
+            const rotation = plan.one("aws:secretsmanager/secretRotation:SecretRotation", "secrets-research-agent-rotation");
+            const value = plan.one("aws:secretsmanager/secretVersion:SecretVersion", "secrets-research-agent-value");
+            const invoke = plan.one("aws:lambda/permission:Permission", "secrets-research-agent-rotation-invoke");
+            assert.ok(rotation.dependencies.includes(value.urn), "testSecret runs when rotation is configured: the value must exist");
+            assert.ok(rotation.dependencies.includes(invoke.urn));
+            assert.deepEqual(invoke.inputs, {
+                function: "arn:aws:lambda:eu-west-1:123456789012:function:adk-secret-rotation",
+                action: "lambda:InvokeFunction",
+                principal: "secretsmanager.amazonaws.com",
+                sourceArn: plan.one("aws:secretsmanager/secret:Secret", "secrets-research-agent-secret").state.arn,
+            });
+        });
+
         it("lets each agent's IRSA role assume from its ServiceAccount only and read its own secret only", () => {
             const role = plan.one("aws:iam/role:Role", "secrets-research-agent-role");
             const trust = JSON.parse(role.inputs.assumeRolePolicy).Statement[0];
@@ -96,6 +111,16 @@ describe("AgentExternalSecret", () => {
             assert.equal(secret.rotation.rotationPeriod, `${30 * 86400}s`);
             assert.equal(secret.topics.length, 1);
             assert.ok(secret.replication.userManaged.replicas.every((r: any) => r.location === "europe-west1" && r.customerManagedEncryption.kmsKeyName));
+        });
+
+        it("announces the first rotation after the end of the day, never less than the 5 minutes Secret Manager requires", () => {
+            const secret = plan.one("gcp:secretmanager/secret:Secret", "secrets-research-agent-secret").inputs;
+            assert.ok(Date.parse(secret.rotation.nextRotationTime) - Date.now() > 30 * 86400_000);
+            const lastSecond = Date.UTC(2026, 10, 27, 23, 59, 59);
+            for (const now of [lastSecond, Date.UTC(2026, 10, 27, 0, 0, 0)]) {
+                assert.ok(Date.parse(firstRotationTime(now, 86400)) - now >= 300_000, new Date(now).toISOString());
+                assert.equal(firstRotationTime(now, 86400), "2026-11-29T00:00:00.000Z", "the same all day");
+            }
         });
 
         it("binds each agent's Google service account to its Kubernetes ServiceAccount and its secret only", () => {

@@ -28,6 +28,8 @@ export interface RecordedResource {
     protect: boolean;
     /** Per input property, the URNs of the resources its value came from (policies link resources by them). */
     propertyDependencies: Record<string, string[]>;
+    /** URNs the resource waits for: `dependsOn` and every input's sources, as the engine orders them. */
+    dependencies: string[];
     /** Inputs as the engine would see them, with every secret value replaced by "[secret]". */
     inputs: Record<string, any>;
     /** What the mock provider answered (inputs plus ids, ARNs, auto-names), redacted the same way. */
@@ -151,6 +153,7 @@ function recordRegistrations(): void {
             provider: providerUrn(req.getProvider()),
             protect: req.getProtect() ?? false,
             propertyDependencies: propertyDependencies(req.getPropertydependenciesMap()),
+            dependencies: req.getDependenciesList(),
             inputs: redact(pulumi.runtime.deserializeProperties(req.getObject())),
             state: {},
         };

@@ -35,7 +35,7 @@ export class AgentSecret extends pulumi.ComponentResource {
             kmsKeyId: args.kmsKeyArn,
             recoveryWindowInDays: args.recoveryWindowInDays,
         }, { parent: this });
-        new aws.secretsmanager.SecretVersion(`${name}-value`, {
+        const value = new aws.secretsmanager.SecretVersion(`${name}-value`, {
             secretId: this.secret.id,
             secretString: pulumi.secret(pulumi.output(args.values).apply((values) => JSON.stringify(values))),
         }, {
@@ -43,13 +43,26 @@ export class AgentSecret extends pulumi.ComponentResource {
             // Rotation moves AWSCURRENT to the Lambda's new version; `up` must not move it back.
             ignoreChanges: ["versionStages"],
         });
+        // Secrets Manager invokes the function for rotation steps only when allowed to, and only for this secret.
+        const invoke = new aws.lambda.Permission(`${name}-rotation-invoke`, {
+            function: args.rotationLambdaArn,
+            action: "lambda:InvokeFunction",
+            principal: "secretsmanager.amazonaws.com",
+            sourceArn: this.secret.arn,
+        }, { parent: this });
         new aws.secretsmanager.SecretRotation(`${name}-rotation`, {
             secretId: this.secret.id,
             rotationLambdaArn: args.rotationLambdaArn,
             rotationRules: { automaticallyAfterDays: args.rotationDays },
             // The value from config stays until the first scheduled rotation.
             rotateImmediately: false,
-        }, { parent: this });
+        }, {
+            parent: this,
+            // Configuring rotation makes Secrets Manager run the function's testSecret step at once
+            // (RotateSecret with RotateImmediately false, AWS Secrets Manager API reference), which
+            // needs a current value to test and the right to invoke the function.
+            dependsOn: [value, invoke],
+        });
 
         this.role = new IrsaRole(name, {
             oidcProviderArn: args.oidcProviderArn,

@@ -17,6 +17,17 @@ export interface AgentSecretArgs {
     serviceAccountName: string;
 }
 
+/**
+ * The first rotation notice: one period after the end of the day of creation, so that it reads the
+ * same all day (no diff between two plans of a day) and is always more than the 5 minutes ahead
+ * that Secret Manager requires of `rotation.nextRotationTime` (Secret Manager docs, "Create
+ * rotation schedules": at least 5 minutes in the future). Secret Manager moves it on by itself.
+ */
+export function firstRotationTime(now: number, periodSeconds: number): string {
+    const endOfDay = (Math.floor(now / 86400000) + 1) * 86400;
+    return new Date((endOfDay + periodSeconds) * 1000).toISOString();
+}
+
 export class AgentSecret extends pulumi.ComponentResource {
     public readonly secret: gcp.secretmanager.Secret;
     public readonly identity: WorkloadIdentity;
@@ -25,8 +36,7 @@ export class AgentSecret extends pulumi.ComponentResource {
     constructor(name: string, args: AgentSecretArgs, opts?: pulumi.ComponentResourceOptions) {
         super("adk:gcp:AgentSecret", name, {}, opts);
         const period = args.rotationDays * 86400;
-        // The first notice one period after the day of creation; Secret Manager moves it on by itself.
-        const firstRotation = new Date((Math.floor(Date.now() / 86400000) * 86400 + period) * 1000).toISOString();
+        const firstRotation = firstRotationTime(Date.now(), period);
         this.secret = new gcp.secretmanager.Secret(`${name}-secret`, {
             secretId: args.secretId,
             replication: { userManaged: { replicas: [{ location: args.location, customerManagedEncryption: { kmsKeyName: args.kmsKeyName } }] } },
