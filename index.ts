@@ -88,6 +88,7 @@ export = async () => {
         collectorSelector: collector?.podLabels,
         collectorMetricsPort: collector?.ports.metrics,
         egressAllow: [...cloud.workloadIdentityEgress, ...security.egressAllow],
+        dns: cloud.clusterDns,
     }, inNamespace);
 
     return {

@@ -1,13 +1,15 @@
 // `adk-platform:security`: isolation, identity, keys, secrets, audit and classification (issue: security policies).
 import { z } from "zod";
 import type { Environment } from "./presets";
-import { cpu, intBetween as int, memory } from "./primitives";
+import { cpu, flag, intBetween as int, memory } from "./primitives";
 import { parseCpu, parseMemory } from "./quantity";
 
 export const CLASSIFICATIONS = ["public", "internal", "confidential", "restricted"] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
 export const SECRET_DELIVERIES = ["kubernetes", "external-secrets"] as const;
 export type SecretDelivery = (typeof SECRET_DELIVERIES)[number];
+/** Who answers the pods' DNS queries on GKE: Cloud DNS (through the node's metadata address) or kube-dns pods. */
+export const GKE_DNS_PROVIDERS = ["cloud-dns", "kube-dns"] as const;
 
 /** Seed and CKV_AWS_304: a secret is rotated at least every 90 days. */
 export const MAX_ROTATION_DAYS = 90;
@@ -69,6 +71,14 @@ export const securitySchema = z.strictObject({
             error: (issue) => `must be a Lambda function ARN, got ${JSON.stringify(issue.input)}`,
         }).optional(),
     }).prefault({}),
+    /**
+     * How the GKE cluster routes pod traffic, which decides what the NetworkPolicies must allow.
+     * The defaults are Autopilot's: GKE Dataplane V2 and Cloud DNS.
+     */
+    gcp: z.strictObject({
+        dataplaneV2: flag.default(true),
+        dns: z.enum(GKE_DNS_PROVIDERS, { error: (issue) => `must be one of ${GKE_DNS_PROVIDERS.join(", ")}, got ${JSON.stringify(issue.input)}` }).default("cloud-dns"),
+    }).prefault({}),
     quota: quotaSchema.prefault({}),
     containerDefaults: containerDefaultsSchema.prefault({}),
     /** Egress beyond DNS, the collector and HTTPS to the internet (a database, an internal API). */
@@ -115,6 +125,7 @@ export interface SecurityConfig {
     secretRotationDays: number;
     secretRefreshInterval: string;
     aws: { oidcProviderArn?: string; rotationLambdaArn?: string };
+    gcp: { dataplaneV2: boolean; dns: (typeof GKE_DNS_PROVIDERS)[number] };
     quota: ResourceQuotaValues;
     containerDefaults: ContainerDefaults;
     egressAllow: EgressRule[];
@@ -151,6 +162,7 @@ export function resolveSecurity(raw: RawSecurity, environment: Environment): Sec
         secretRotationDays: raw.secretRotationDays,
         secretRefreshInterval: raw.secretRefreshInterval,
         aws: raw.aws,
+        gcp: raw.gcp,
         quota: { ...QUOTA[environment], ...strip(raw.quota) },
         containerDefaults: { ...CONTAINER_DEFAULTS, ...strip(raw.containerDefaults) },
         egressAllow: raw.egressAllow,

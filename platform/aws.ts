@@ -4,6 +4,7 @@ import { CloudWatchLogs } from "../components/aws/cloudWatchLogs";
 import { IrsaRole } from "../components/aws/irsaRole";
 import { AgentSecret } from "../components/aws/agentSecret";
 import { SecretsKey } from "../components/aws/secretsKey";
+import { KUBE_DNS } from "../components/security/networkPolicies";
 import type { PlatformConfig } from "../config";
 import { servedRoutes } from "../config/loadBalancer";
 import type { AgentCloudSecret, AgentSecretsArgs, CanaryLoadBalancerArgs, CloudPlatform, CloudTracing, CloudTracingArgs, ContainerLogs, ContainerLogsArgs } from ".";
@@ -22,6 +23,7 @@ export function awsPlatform(config: PlatformConfig): CloudPlatform {
         provider,
         loadBalancerSourceRanges,
         workloadIdentityEgress: [],
+        clusterDns: KUBE_DNS,
         canaryLoadBalancer: (name, args) => albCanary(config, provider, name, args),
         containerLogs: (name, args) => cloudWatchLogs(config, provider, name, args),
         cloudTracing: (name, args) => xrayTracing(config, provider, name, args),

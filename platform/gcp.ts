@@ -4,9 +4,29 @@ import { GatewayCanary } from "../components/gcp/gatewayCanary";
 import { WorkloadIdentity } from "../components/gcp/workloadIdentity";
 import { AgentSecret } from "../components/gcp/agentSecret";
 import { SecretsKey } from "../components/gcp/secretsKey";
+import { KUBE_DNS } from "../components/security/networkPolicies";
 import type { PlatformConfig } from "../config";
+import type { EgressRule } from "../config/security";
 import { OPEN_TO_ALL, servedRoutes } from "../config/loadBalancer";
 import type { AgentCloudSecret, AgentSecretsArgs, CanaryLoadBalancerArgs, CloudPlatform } from ".";
+
+/**
+ * On GKE the metadata address is served by the GKE metadata server, which hands a pod only its
+ * own Workload Identity, never the node's credentials; Cloud DNS for GKE answers the pods' DNS
+ * queries there too (GKE docs, "Using Cloud DNS for GKE").
+ */
+const METADATA_ADDRESS = "169.254.169.254/32";
+
+/**
+ * Where pods reach the GKE metadata server for Workload Identity tokens, as GKE's docs ask
+ * NetworkPolicies to allow it ("Workload Identity Federation for GKE", restrictions): the metadata
+ * address on port 80 under GKE Dataplane V2, 169.254.169.252:988 on the legacy dataplane.
+ */
+function gkeMetadataServer(dataplaneV2: boolean): EgressRule[] {
+    return dataplaneV2
+        ? [{ cidr: METADATA_ADDRESS, ports: [80], protocol: "TCP" }]
+        : [{ cidr: "169.254.169.252/32", ports: [988], protocol: "TCP" }];
+}
 
 /** Google front ends and health checkers: where a global external Application Load Balancer's requests come from. */
 export const GOOGLE_FRONT_END_RANGES = ["35.191.0.0/16", "130.211.0.0/22"];
@@ -21,12 +41,8 @@ export function gcpPlatform(config: PlatformConfig): CloudPlatform {
         cloud: "gcp",
         provider,
         loadBalancerSourceRanges: GOOGLE_FRONT_END_RANGES,
-        // Workload Identity tokens come from the GKE metadata server: 169.254.169.252:988 under
-        // Dataplane V2, 127.0.0.1:988 otherwise (GKE docs, "Workload Identity Federation for GKE").
-        workloadIdentityEgress: [
-            { cidr: "169.254.169.252/32", ports: [988], protocol: "TCP" },
-            { cidr: "127.0.0.1/32", ports: [988], protocol: "TCP" },
-        ],
+        workloadIdentityEgress: gkeMetadataServer(config.security.gcp.dataplaneV2),
+        clusterDns: config.security.gcp.dns === "cloud-dns" ? { address: METADATA_ADDRESS } : KUBE_DNS,
         canaryLoadBalancer: (name, args) => gatewayCanary(config, provider, name, args),
         containerLogs: (name, args) => {
             const logs = new CloudLoggingBucket(name, {

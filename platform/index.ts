@@ -7,6 +7,7 @@ import type { AgentConfig, PlatformConfig } from "../config";
 import type { Track } from "../config/loadBalancer";
 import type { EgressRule } from "../config/security";
 import type { TraceExporter } from "../components/monitoring/otelCollector";
+import type { ClusterDns } from "../components/security/networkPolicies";
 import { awsPlatform } from "./aws";
 import { gcpPlatform } from "./gcp";
 
@@ -18,6 +19,8 @@ export interface CloudPlatform {
     readonly loadBalancerSourceRanges: pulumi.Input<string>[];
     /** Egress a pod needs to obtain its cloud identity, beyond HTTPS (GKE's metadata server). */
     readonly workloadIdentityEgress: EgressRule[];
+    /** Where the cluster's pods resolve names. */
+    readonly clusterDns: ClusterDns;
     /** The stack's one load balancer, with a stable and a canary backend per agent. */
     canaryLoadBalancer(name: string, args: CanaryLoadBalancerArgs): CanaryLoadBalancer;
     /**

@@ -1,7 +1,7 @@
 // The agents' NetworkPolicies, tested as data: the planned policies go through a NetworkPolicy
 // evaluator and a table of source -> destination:port cases must come out as expected.
 import assert from "node:assert/strict";
-import { AWS_LOAD_BALANCER, awsStack, gcpStack, IMAGE, planFor } from "./fixtures";
+import { AWS_LOAD_BALANCER, awsStack, configProblems, gcpStack, IMAGE, planFor } from "./fixtures";
 import { Plan } from "./harness";
 import { INVOKES } from "./mocks";
 import { Endpoint, NetworkPolicySet, selects } from "./networkPolicyEvaluator";
@@ -144,16 +144,41 @@ describe("AgentNetworkPolicies", () => {
         ]);
     });
 
-    it("admits Google's front ends and reaches the GKE metadata server on GCP", async () => {
-        const gcp = await planFor(gcpStack());
-        const research = agentPod(gcp, "research-agent", "10.8.0.5");
-        const frontEnd = internet(GOOGLE_FRONT_END_RANGES[0].replace(/\.0\.0\/16$/, ".3.4"));
-        check(cluster(gcp), [
-            ["Google front end -> research", frontEnd, research, 8080, "TCP", true],
-            ["internet -> research", internet("203.0.113.7"), research, 8080, "TCP", false],
-            ["research -> GKE metadata server", research, internet("169.254.169.252"), 988, "TCP", true],
-            ["research -> metadata address", research, internet("169.254.169.254"), 80, "TCP", false],
-        ]);
+    describe("GKE", () => {
+        const metadata = internet("169.254.169.254");
+        const legacyMetadataServer = internet("169.254.169.252");
+
+        it("admits Google's front ends; under Dataplane V2 and Cloud DNS (the defaults) reaches the GKE metadata server and resolves through it", async () => {
+            const gcp = await planFor(gcpStack());
+            const research = agentPod(gcp, "research-agent", "10.8.0.5");
+            const frontEnd = internet(GOOGLE_FRONT_END_RANGES[0].replace(/\.0\.0\/16$/, ".3.4"));
+            check(cluster(gcp), [
+                ["Google front end -> research", frontEnd, research, 8080, "TCP", true],
+                ["internet -> research", internet("203.0.113.7"), research, 8080, "TCP", false],
+                ["research -> GKE metadata server (Workload Identity)", research, metadata, 80, "TCP", true],
+                ["research -> metadata address, other port", research, metadata, 8080, "TCP", false],
+                ["research -> Cloud DNS at the metadata address", research, metadata, 53, "UDP", true],
+                ["research -> Cloud DNS over TCP", research, metadata, 53, "TCP", true],
+                ["research -> kube-dns pods (not the resolver here)", research, dns, 53, "UDP", false],
+                ["research -> legacy metadata server port", research, legacyMetadataServer, 988, "TCP", false],
+            ]);
+        });
+
+        it("on the legacy dataplane with kube-dns, allows exactly those flows instead", async () => {
+            const legacy = await planFor(gcpStack({ security: { gcp: { dataplaneV2: false, dns: "kube-dns" } } }));
+            const research = agentPod(legacy, "research-agent", "10.8.0.5");
+            check(cluster(legacy), [
+                ["research -> GKE metadata server", research, legacyMetadataServer, 988, "TCP", true],
+                ["research -> metadata address", research, metadata, 80, "TCP", false],
+                ["research -> kube-dns", research, dns, 53, "UDP", true],
+                ["research -> metadata address DNS", research, metadata, 53, "UDP", false],
+            ]);
+        });
+
+        it("refuses an unknown DNS provider, naming the key", async () => {
+            const lines = await configProblems(gcpStack({ security: { gcp: { dns: "coredns" } } }));
+            assert.ok(lines.includes(`adk-platform:security.gcp.dns: must be one of cloud-dns, kube-dns, got "coredns"`), lines.join("\n"));
+        });
     });
 
     it("labels every policy with the stack's classification", () => {

@@ -1,5 +1,5 @@
 // The agents' namespace denies all traffic, then allows exactly: the load balancer to each agent's
-// port, Prometheus to the same port (metrics share it), DNS to kube-dns, the agents to the
+// port, Prometheus to the same port (metrics share it), DNS to the cluster's resolver, the agents to the
 // OpenTelemetry collector, and HTTPS to the internet except the cloud metadata service, which
 // would otherwise hand out the node's credentials to any pod.
 import * as k8s from "@pulumi/kubernetes";
@@ -13,6 +13,14 @@ export const OTLP_PORTS = [4317, 4318];
 export const AGENT_POD_SELECTOR = { "app.kubernetes.io/part-of": "adk-platform", "app.kubernetes.io/component": "agent" };
 /** CoreDNS on EKS and kube-dns on GKE both carry this label. */
 export const DNS_POD_SELECTOR = { "k8s-app": "kube-dns" };
+
+/**
+ * Where the pods' resolver answers: DNS pods in a namespace (CoreDNS, kube-dns), or an address on
+ * the node (Cloud DNS for GKE answers at the metadata address, 169.254.169.254).
+ */
+export type ClusterDns = { pods: { namespace: string; labels: Record<string, string> } } | { address: string };
+
+export const KUBE_DNS: ClusterDns = { pods: { namespace: "kube-system", labels: DNS_POD_SELECTOR } };
 
 export interface AgentNetworkPoliciesArgs {
     namespace: pulumi.Input<string>;
@@ -28,7 +36,7 @@ export interface AgentNetworkPoliciesArgs {
     collectorMetricsPort?: number;
     /** Extra egress of the agents (and collector): the cloud's workload identity endpoint, databases, APIs. */
     egressAllow?: EgressRule[];
-    dnsNamespace?: string;
+    dns: ClusterDns;
 }
 
 type Rule = k8s.types.input.networking.v1.NetworkPolicyEgressRule;
@@ -67,7 +75,9 @@ export class AgentNetworkPolicies extends pulumi.ComponentResource {
             podSelector: {},
             policyTypes: ["Egress"],
             egress: [{
-                to: [{ ...inNamespace(args.dnsNamespace ?? "kube-system"), podSelector: { matchLabels: DNS_POD_SELECTOR } }],
+                to: ["address" in args.dns
+                    ? { ipBlock: { cidr: args.dns.address } }
+                    : { ...inNamespace(args.dns.pods.namespace), podSelector: { matchLabels: args.dns.pods.labels } }],
                 ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
             }],
         });
