@@ -31,12 +31,40 @@ function gkeMetadataServer(dataplaneV2: boolean): EgressRule[] {
 /** Google front ends and health checkers: where a global external Application Load Balancer's requests come from. */
 export const GOOGLE_FRONT_END_RANGES = ["35.191.0.0/16", "130.211.0.0/22"];
 
+/**
+ * The Google APIs the stack's resources call, by what the config turns on. A new project has none
+ * of them enabled, and every create fails with SERVICE_DISABLED until they are.
+ */
+export function requiredApis(config: PlatformConfig): string[] {
+    const secrets = config.security.secretDelivery === "external-secrets";
+    const cloudTracing = config.monitoring.tracing.enabled && config.monitoring.tracing.backend === "cloud";
+    return [
+        // The load balancer's address, SSL policy and Cloud Armor policy.
+        "compute.googleapis.com",
+        ...(secrets ? ["secretmanager.googleapis.com", "cloudkms.googleapis.com", "pubsub.googleapis.com"] : []),
+        // Google service accounts for Workload Identity.
+        ...(secrets || cloudTracing ? ["iam.googleapis.com"] : []),
+        ...(cloudTracing ? ["cloudtrace.googleapis.com"] : []),
+        ...(config.monitoring.logging.ship ? ["logging.googleapis.com"] : []),
+    ];
+}
+
 export function gcpPlatform(config: PlatformConfig): CloudPlatform {
-    const provider = new gcp.Provider("gcp", {
+    const settings = {
         project: config.gcp!.project,
         region: config.gcp!.region,
         defaultLabels: { project: config.project, stack: config.stack, environment: config.environment, "managed-by": "pulumi", ...config.security.labels },
-    });
+    };
+    // The APIs are enabled through a provider of their own, and the stack's provider waits for
+    // them: every resource created through it then waits too, without a dependsOn of its own.
+    // Destroying the stack leaves them enabled, since other workloads of the project may use them.
+    const apiProvider = new gcp.Provider("gcp-apis", settings);
+    const apis = requiredApis(config).map((service) => new gcp.projects.Service(`api-${service.split(".")[0]}`, {
+        service,
+        disableOnDestroy: false,
+        disableDependentServices: false,
+    }, { provider: apiProvider }));
+    const provider = new gcp.Provider("gcp", settings, { dependsOn: apis });
     return {
         cloud: "gcp",
         provider,
