@@ -25,6 +25,7 @@ export = async () => {
     const baseline = new NamespaceBaseline("agents", {
         name: namespace,
         labels,
+        namespaceLabels: cloud.namespaceLabels,
         quota: security.quota,
         containerDefaults: security.containerDefaults,
         operatorGroup: security.operatorGroup,

@@ -24,6 +24,12 @@ export function awsPlatform(config: PlatformConfig): CloudPlatform {
         loadBalancerSourceRanges,
         workloadIdentityEgress: [],
         clusterDns: KUBE_DNS,
+        // The AWS Load Balancer Controller's webhook then gives every pod behind a
+        // TargetGroupBinding a readiness gate that holds until the ALB finds the target healthy, so
+        // a rollout never removes old pods before the new ones serve (controller docs, "Pod
+        // readiness gate"). Without it a pod is Ready seconds after start, long before the ALB's
+        // health checks pass, and a rolling update can empty the target group.
+        namespaceLabels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" },
         canaryLoadBalancer: (name, args) => albCanary(config, provider, name, args),
         containerLogs: (name, args) => cloudWatchLogs(config, provider, name, args),
         cloudTracing: (name, args) => xrayTracing(config, provider, name, args),

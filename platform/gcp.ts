@@ -71,6 +71,9 @@ export function gcpPlatform(config: PlatformConfig): CloudPlatform {
         loadBalancerSourceRanges: GOOGLE_FRONT_END_RANGES,
         workloadIdentityEgress: gkeMetadataServer(config.security.gcp.dataplaneV2),
         clusterDns: config.security.gcp.dns === "cloud-dns" ? { address: METADATA_ADDRESS } : KUBE_DNS,
+        // GKE's NEG controller adds its readiness gate (cloud.google.com/load-balancer-neg-ready)
+        // to every pod behind a NEG by itself (GKE docs, "Pod readiness"): nothing to ask for.
+        namespaceLabels: {},
         canaryLoadBalancer: (name, args) => gatewayCanary(config, provider, name, args),
         containerLogs: (name, args) => {
             const logs = new CloudLoggingBucket(name, {

@@ -21,6 +21,8 @@ export interface CloudPlatform {
     readonly workloadIdentityEgress: EgressRule[];
     /** Where the cluster's pods resolve names. */
     readonly clusterDns: ClusterDns;
+    /** Labels the agents' namespace needs for this cloud's load balancer controller. */
+    readonly namespaceLabels: Record<string, string>;
     /** The stack's one load balancer, with a stable and a canary backend per agent. */
     canaryLoadBalancer(name: string, args: CanaryLoadBalancerArgs): CanaryLoadBalancer;
     /**

@@ -3,7 +3,7 @@
 import * as assert from "node:assert/strict";
 import { POD_SECURITY_VERSION } from "../components/security/namespaceBaseline";
 import { READ } from "../components/security/operatorAccess";
-import { awsStack, IMAGE, planFor } from "./fixtures";
+import { awsStack, gcpStack, IMAGE, planFor } from "./fixtures";
 import { Plan } from "./harness";
 
 describe("NamespaceBaseline", () => {
@@ -22,6 +22,13 @@ describe("NamespaceBaseline", () => {
             assert.equal(labels[`pod-security.kubernetes.io/${mode}-version`], POD_SECURITY_VERSION);
         }
         assert.equal(labels["data-classification"], "confidential");
+    });
+
+    it("on AWS, has the load balancer controller give every pod behind a target group a readiness gate", async () => {
+        const label = "elbv2.k8s.aws/pod-readiness-gate-inject";
+        assert.equal(dev.one("kubernetes:core/v1:Namespace", "agents-ns").inputs.metadata.labels[label], "enabled");
+        const gcp = await planFor(gcpStack());
+        assert.equal(gcp.one("kubernetes:core/v1:Namespace", "agents-ns").inputs.metadata.labels[label], undefined, "GKE's NEG controller adds its own gate");
     });
 
     it("sizes the quota from the environment and forbids volume claims", () => {

@@ -12,6 +12,8 @@ export const POD_SECURITY_VERSION = "v1.33";
 export interface NamespaceBaselineArgs {
     name: string;
     labels?: Record<string, string>;
+    /** Labels of the namespace alone, which cluster controllers act on (readiness gate injection). */
+    namespaceLabels?: Record<string, string>;
     quota: ResourceQuotaValues;
     containerDefaults: ContainerDefaults;
     /** Group bound to the read-only operator Role. */
@@ -33,7 +35,7 @@ export class NamespaceBaseline extends pulumi.ComponentResource {
             ]),
         );
         this.namespace = new k8s.core.v1.Namespace(`${name}-ns`, {
-            metadata: { name: args.name, labels: { ...args.labels, ...podSecurity } },
+            metadata: { name: args.name, labels: { ...args.labels, ...args.namespaceLabels, ...podSecurity } },
         }, { parent: this });
         this.namespaceName = this.namespace.metadata.name;
         const inside = { namespace: this.namespaceName, labels: args.labels };
