@@ -93,5 +93,5 @@ function gatewayCanary(config: PlatformConfig, provider: gcp.Provider, name: str
         cloudArmor: lb.waf ? { rateLimit: lb.wafRateLimit, allowedCidrs: lb.ingressCidrs.join() === OPEN_TO_ALL.join() ? undefined : lb.ingressCidrs } : undefined,
         protect: config.protect,
     }, { provider });
-    return { url: gateway.url, dnsName: gateway.ipAddress, endpoints: gateway.endpoints, backends: gateway.backends };
+    return { url: gateway.url, dnsName: gateway.ipAddress, endpoints: gateway.endpoints, backends: gateway.backends, certificateDnsRecords: gateway.dnsRecords };
 }
