@@ -5,7 +5,7 @@ import { WorkloadIdentity } from "../components/gcp/workloadIdentity";
 import { AgentSecret } from "../components/gcp/agentSecret";
 import { SecretsKey } from "../components/gcp/secretsKey";
 import type { PlatformConfig } from "../config";
-import { OPEN_TO_ALL, servedRoutes } from "../config/loadBalancer";
+import { allowedCidrs, servedRoutes } from "../config/loadBalancer";
 import type { AgentCloudSecret, AgentSecretsArgs, CanaryLoadBalancerArgs, CloudPlatform } from ".";
 
 /** Google front ends and health checkers: where a global external Application Load Balancer's requests come from. */
@@ -90,7 +90,7 @@ function gatewayCanary(config: PlatformConfig, provider: gcp.Provider, name: str
         timeoutSeconds: lb.idleTimeoutSeconds,
         stickinessSeconds: lb.stickinessSeconds,
         accessLogs: lb.accessLogs,
-        cloudArmor: lb.waf ? { rateLimit: lb.wafRateLimit, allowedCidrs: lb.ingressCidrs.join() === OPEN_TO_ALL.join() ? undefined : lb.ingressCidrs } : undefined,
+        cloudArmor: lb.waf ? { rateLimit: lb.wafRateLimit, allowedCidrs: allowedCidrs(lb.ingressCidrs) } : undefined,
         protect: config.protect,
     }, { provider });
     return { url: gateway.url, dnsName: gateway.ipAddress, endpoints: gateway.endpoints, backends: gateway.backends, certificateDnsRecords: gateway.dnsRecords };

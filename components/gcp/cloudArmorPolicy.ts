@@ -10,6 +10,7 @@
 // there is an allow-list.
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { CLOUD_ARMOR_WAF_RULE_SETS, LIMITS } from "../../config/limits";
 
 export interface CloudArmorPolicyArgs {
     /** Requests per client IP per 5 minutes before the client is throttled. */
@@ -18,13 +19,6 @@ export interface CloudArmorPolicyArgs {
     allowedCidrs?: string[];
 }
 
-/**
- * Preconfigured WAF rule sets at sensitivity 1, the level Google recommends to start from: higher
- * levels flag ordinary prose, and agent prompts are prose (and code).
- */
-const CLOUD_ARMOR_WAF_RULE_SETS = ["sqli-v33-stable", "xss-v33-stable", "lfi-v33-stable", "rce-v33-stable", "scannerdetection-v33-stable", "protocolattack-v33-stable"];
-/** "There is a limit of 10 IP ranges per rule" (terraform-provider-google, compute_security_policy `src_ip_ranges`). */
-const RANGES_PER_RULE = 10;
 const LAST_PRIORITY = 2147483647;
 const WAF_PRIORITY = 1000;
 const THROTTLE_PRIORITY = 2000;
@@ -37,7 +31,8 @@ const INTERVAL_SEC = 300;
  * they do not count against the project's quota of rules with advanced match conditions.
  */
 function sourceRanges(cidrs: string[]): string[][] {
-    return Array.from({ length: Math.ceil(cidrs.length / RANGES_PER_RULE) }, (_, i) => cidrs.slice(i * RANGES_PER_RULE, (i + 1) * RANGES_PER_RULE));
+    const size = LIMITS.armorRangesPerRule.value;
+    return Array.from({ length: Math.ceil(cidrs.length / size) }, (_, i) => cidrs.slice(i * size, (i + 1) * size));
 }
 
 export class CloudArmorPolicy extends pulumi.ComponentResource {
