@@ -93,7 +93,7 @@ export interface CanaryLoadBalancer {
     /** Agent -> track -> the backend's identifier: target group ARN (AWS), `namespace/Service` (GCP). */
     backends: pulumi.Output<Record<string, Partial<Record<Track, string>>>>;
     /**
-     * Records the domain's DNS must hold before the certificates can be issued: the CNAMEs of
+     * Records the domain's DNS must hold before the certificates can be provisioned: the CNAMEs of
      * Certificate Manager's DNS authorizations on GCP. None on AWS, where ACM validates in Route 53.
      */
     certificateDnsRecords?: pulumi.Output<DnsRecord[]>;

@@ -33,7 +33,7 @@ describe("GatewayCanary (GCP)", () => {
             assert.equal(plan.ofType("gcp:compute/managedSslCertificate:ManagedSslCertificate").length, 0);
         });
 
-        it("issues the domain its own Google-managed certificate, DNS-authorized, in a map entry", () => {
+        it("gives the domain its own Google-managed certificate, DNS-authorized, in a map entry", () => {
             const authorization = plan.one(DNS_AUTHORIZATION, "edge-dns-auth");
             assert.deepEqual([authorization.inputs.domain, authorization.inputs.type], ["agents.example.com", "PER_PROJECT_RECORD"]);
             const certificate = plan.one(CERTIFICATE, "edge-cert");

@@ -48,7 +48,7 @@ export class GatewayCanary extends pulumi.ComponentResource {
     public readonly certificateMap: gcp.certificatemanager.CertificateMap;
     /** Host -> its own Google-managed certificate. */
     public readonly certificates: Record<string, gcp.certificatemanager.Certificate>;
-    /** The CNAME records that authorize Google to issue each host's certificate; DNS must hold them. */
+    /** The CNAME records that let Google obtain each host's certificate; DNS must hold them. */
     public readonly dnsRecords: pulumi.Output<DnsRecord[]>;
     public readonly sslPolicy: gcp.compute.SSLPolicy;
     public readonly cloudArmor?: CloudArmorPolicy;
@@ -73,8 +73,7 @@ export class GatewayCanary extends pulumi.ComponentResource {
         this.certificateMap = new gcp.certificatemanager.CertificateMap(`${name}-cert-map`, { description: `ADK agents under ${args.domain}` }, parent);
         const perHost = hosts.map((host) => this.certificateFor(name, args.domain, host));
         this.certificates = Object.fromEntries(perHost.map(({ host, certificate }) => [host, certificate]));
-        this.dnsRecords = pulumi.all(perHost.map(({ authorization }) => authorization.dnsResourceRecords))
-            .apply((records) => records.flat().map(({ name: recordName, type, data }) => ({ name: recordName, type, data })));
+        this.dnsRecords = pulumi.all(perHost.map(({ authorization }) => authorization.dnsResourceRecords)).apply((records) => records.flat());
         this.sslPolicy = new gcp.compute.SSLPolicy(`${name}-tls`, { profile: args.sslProfile, minTlsVersion: "TLS_1_2" }, parent);
         this.cloudArmor = args.cloudArmor && new CloudArmorPolicy(`${name}-armor`, args.cloudArmor, parent);
 
@@ -129,9 +128,9 @@ export class GatewayCanary extends pulumi.ComponentResource {
     /**
      * One host's certificate, its DNS authorization and its map entry, named after the host's
      * label under the domain (the domain itself takes the bare names), so that adding or removing
-     * an agent adds or removes only its own three resources and no other certificate is reissued.
+     * an agent adds or removes only its own three resources and no other certificate is replaced.
      *
-     * DNS authorization rather than load balancer authorization: Certificate Manager can then issue
+     * DNS authorization rather than load balancer authorization: Certificate Manager can then provision
      * a certificate before the load balancer serves the host (and while the Gateway's proxy is
      * being created), and it does not need the host's A record to point at the load balancer
      * first; load balancer authorization only provisions once the load balancer serves the domain
@@ -147,7 +146,7 @@ export class GatewayCanary extends pulumi.ComponentResource {
         const authorization = new gcp.certificatemanager.DnsAuthorization(`${name}-dns-auth${suffix}`, {
             domain: host,
             type: "PER_PROJECT_RECORD",
-            description: `Certificate Manager may issue certificates for ${host}`,
+            description: `Certificate Manager may obtain certificates for ${host}`,
         }, parent);
         // Scope DEFAULT, "served from core Google data centers", is the one for a global external
         // Application Load Balancer; EDGE_CACHE is served from edge points of presence and
