@@ -98,6 +98,7 @@ export = async () => {
         namespace: baseline.namespaceName,
         url: edge.url,
         loadBalancerDnsName: edge.dnsName,
+        certificateDnsRecords: edge.certificateDnsRecords,
         endpoints: edge.endpoints,
         backends: edge.backends,
         agents: Object.fromEntries(workloads.map((w) => [w.agentName, { tracks: w.tracks, services: w.serviceNames }])),

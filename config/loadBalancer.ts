@@ -3,6 +3,7 @@
 // turns agents plus settings into cloud-neutral routes that the AWS and GCP components consume.
 import { isIP } from "node:net";
 import { z } from "zod";
+import { checkLimits } from "./limits";
 import type { Environment } from "./presets";
 import { flag, intBetween } from "./primitives";
 
@@ -61,8 +62,8 @@ const loadBalancerObject = z.strictObject({
     stickinessSeconds: intBetween(0, 604800).default(0),
     accessLogs: flag.optional(),
     waf: flag.optional(),
-    /** Requests per client IP per 5 minutes before the WAF blocks it. */
-    wafRateLimit: intBetween(100, 2000000000).default(2000),
+    /** Requests per client IP per 5 minutes before the WAF blocks it; each cloud's range is in config/limits.ts. */
+    wafRateLimit: intBetween(1, 2000000000).default(2000),
     deletionProtection: flag.optional(),
     aws: awsSchema.optional(),
     gcp: gcpSchema.default({ sslProfile: "MODERN" }),
@@ -104,10 +105,6 @@ export function resolveLoadBalancer(raw: RawLoadBalancer, environment: Environme
         aws: raw.aws && { ...raw.aws, aliasRecords: raw.aws.aliasRecords ?? raw.aws.hostedZoneId !== undefined },
     };
 }
-
-/** AWS quotas that one listener and one ALB impose on the agents of a stack. */
-export const ALB_RULES_PER_LISTENER = 100;
-export const ALB_TARGET_GROUPS = 100;
 
 export type Track = "stable" | "canary";
 
@@ -193,15 +190,24 @@ type Problem = { path: PropertyKey[]; message: string };
 
 export const OPEN_TO_ALL = ["0.0.0.0/0"];
 
+/** The CIDRs a WAF must allow-list: none when the load balancer is open to everyone. */
+export function allowedCidrs(ingressCidrs: string[]): string[] | undefined {
+    return ingressCidrs.join() === OPEN_TO_ALL.join() ? undefined : ingressCidrs;
+}
+
 /** Checks that need the cloud, the environment or the agents as well as `loadBalancer`. */
-export function checkLoadBalancer(lb: RawLoadBalancer | undefined, cloud: "aws" | "gcp" | undefined, environment: Environment | undefined, agents: { canary?: { header?: unknown } }[]): Problem[] {
+export function checkLoadBalancer(lb: RawLoadBalancer | undefined, cloud: "aws" | "gcp" | undefined, environment: Environment | undefined, agents: { port: number; canary?: { header?: unknown } }[]): Problem[] {
     if (lb === undefined || cloud === undefined) return [];
+    const waf = lb.waf ?? environment === "prod";
+    const limits = checkLimits({ cloud, ingressCidrs: lb.ingressCidrs, wafRateLimit: waf ? lb.wafRateLimit : undefined, allowedCidrs: allowedCidrs(lb.ingressCidrs), agents });
+    return [...cloudChecks(lb, cloud, waf), ...limits];
+}
+
+function cloudChecks(lb: RawLoadBalancer, cloud: "aws" | "gcp", waf: boolean): Problem[] {
     const at = (...path: PropertyKey[]) => ["loadBalancer", ...path];
     if (cloud === "gcp") {
         // A Google front end has no security group: only Cloud Armor can turn clients away by address.
-        const restricted = lb.ingressCidrs.join() !== OPEN_TO_ALL.join();
-        const armor = lb.waf ?? environment === "prod";
-        return restricted && !armor ? [{ path: at("ingressCidrs"), message: "is enforced by Cloud Armor on gcp: set loadBalancer.waf to true, or leave ingressCidrs open" }] : [];
+        return allowedCidrs(lb.ingressCidrs) && !waf ? [{ path: at("ingressCidrs"), message: "is enforced by Cloud Armor on gcp: set loadBalancer.waf to true, or leave ingressCidrs open" }] : [];
     }
     if (lb.aws === undefined) return [{ path: at("aws"), message: "is required when cloud is aws: vpcId, publicSubnetIds, and certificateArn or hostedZoneId" }];
     const problems: Problem[] = [];
@@ -215,14 +221,5 @@ export function checkLoadBalancer(lb: RawLoadBalancer | undefined, cloud: "aws" 
     subnets.forEach((id, i) => {
         if (subnets.indexOf(id) < i) problems.push({ path: at("aws", "publicSubnetIds", i), message: `duplicate subnet "${id}"` });
     });
-    // Header settings on a strategy that has no header route are reported on the agent already.
-    const rules = (agents.length > 1 ? agents.length : 0) + agents.filter((a) => a.canary?.header !== undefined).length;
-    if (rules > ALB_RULES_PER_LISTENER) {
-        problems.push({ path: ["agents"], message: `need ${rules} listener rules, more than the ${ALB_RULES_PER_LISTENER} an ALB listener allows; split the agents over several stacks` });
-    }
-    const targetGroups = agents.reduce((n, a) => n + (a.canary ? 2 : 1), 0);
-    if (targetGroups > ALB_TARGET_GROUPS) {
-        problems.push({ path: ["agents"], message: `need ${targetGroups} target groups, more than the ${ALB_TARGET_GROUPS} one ALB can use; split the agents over several stacks` });
-    }
     return problems;
 }

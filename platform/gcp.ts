@@ -7,7 +7,7 @@ import { SecretsKey } from "../components/gcp/secretsKey";
 import { KUBE_DNS } from "../components/security/networkPolicies";
 import type { PlatformConfig } from "../config";
 import type { EgressRule } from "../config/security";
-import { OPEN_TO_ALL, servedRoutes } from "../config/loadBalancer";
+import { allowedCidrs, servedRoutes } from "../config/loadBalancer";
 import type { AgentCloudSecret, AgentSecretsArgs, CanaryLoadBalancerArgs, CloudPlatform } from ".";
 
 /**
@@ -39,8 +39,9 @@ export function requiredApis(config: PlatformConfig): string[] {
     const secrets = config.security.secretDelivery === "external-secrets";
     const cloudTracing = config.monitoring.tracing.enabled && config.monitoring.tracing.backend === "cloud";
     return [
-        // The load balancer's address, SSL policy and Cloud Armor policy.
+        // The load balancer's address, SSL policy and Cloud Armor policy, and its certificates.
         "compute.googleapis.com",
+        "certificatemanager.googleapis.com",
         ...(secrets ? ["secretmanager.googleapis.com", "cloudkms.googleapis.com", "pubsub.googleapis.com"] : []),
         // Google service accounts for Workload Identity.
         ...(secrets || cloudTracing ? ["iam.googleapis.com"] : []),
@@ -137,8 +138,8 @@ function gatewayCanary(config: PlatformConfig, provider: gcp.Provider, name: str
         timeoutSeconds: lb.idleTimeoutSeconds,
         stickinessSeconds: lb.stickinessSeconds,
         accessLogs: lb.accessLogs,
-        cloudArmor: lb.waf ? { rateLimit: lb.wafRateLimit, allowedCidrs: lb.ingressCidrs.join() === OPEN_TO_ALL.join() ? undefined : lb.ingressCidrs } : undefined,
+        cloudArmor: lb.waf ? { rateLimit: lb.wafRateLimit, allowedCidrs: allowedCidrs(lb.ingressCidrs) } : undefined,
         protect: config.protect,
     }, { provider });
-    return { url: gateway.url, dnsName: gateway.ipAddress, endpoints: gateway.endpoints, backends: gateway.backends };
+    return { url: gateway.url, dnsName: gateway.ipAddress, endpoints: gateway.endpoints, backends: gateway.backends, certificateDnsRecords: gateway.dnsRecords };
 }

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AgentConfig, PlatformConfig } from "../config";
 import type { Track } from "../config/loadBalancer";
 import type { EgressRule } from "../config/security";
+import type { DnsRecord } from "../components/gcp/gatewayCanary";
 import type { TraceExporter } from "../components/monitoring/otelCollector";
 import type { ClusterDns } from "../components/security/networkPolicies";
 import { awsPlatform } from "./aws";
@@ -96,6 +97,11 @@ export interface CanaryLoadBalancer {
     endpoints: Record<string, string>;
     /** Agent -> track -> the backend's identifier: target group ARN (AWS), `namespace/Service` (GCP). */
     backends: pulumi.Output<Record<string, Partial<Record<Track, string>>>>;
+    /**
+     * Records the domain's DNS must hold before the certificates can be provisioned: the CNAMEs of
+     * Certificate Manager's DNS authorizations on GCP. None on AWS, where ACM validates in Route 53.
+     */
+    certificateDnsRecords?: pulumi.Output<DnsRecord[]>;
 }
 
 export function platformFor(config: PlatformConfig): CloudPlatform {

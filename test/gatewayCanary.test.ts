@@ -3,6 +3,10 @@ import { gcpStack, planFor } from "./fixtures";
 import { Plan } from "./harness";
 
 const ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
+const GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
+const CERTIFICATE = "gcp:certificatemanager/certificate:Certificate";
+const MAP_ENTRY = "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry";
+const DNS_AUTHORIZATION = "gcp:certificatemanager/dnsAuthorization:DnsAuthorization";
 const IMAGE = "europe-west1-docker.pkg.dev/adk-prod-123/agents/research-agent:1.4.2";
 const resources = { cpuRequest: "100m", cpuLimit: "200m", memoryRequest: "128Mi", memoryLimit: "256Mi" };
 const research = (fields: Record<string, unknown> = {}) => ({ name: "research-agent", image: IMAGE, resources, ...fields });
@@ -18,14 +22,25 @@ describe("GatewayCanary (GCP)", () => {
             plan = await planFor(gcpStack({ environment: "prod", agents: [research({ strategy: "canary", canary: { tag: "1.5.0", weight: 30 }, drainSeconds: 20 })] }));
         });
 
-        it("uses the global external managed class on a static address, HTTPS with the managed certificate", () => {
-            const gateway = plan.one("kubernetes:gateway.networking.k8s.io/v1:Gateway", "edge-gateway").inputs.spec;
-            assert.equal(gateway.gatewayClassName, "gke-l7-global-external-managed");
-            assert.deepEqual(gateway.addresses, [{ type: "NamedAddress", value: plan.one("gcp:compute/globalAddress:GlobalAddress", "edge-ip").state.name }]);
-            const https = gateway.listeners.find((l: { name: string }) => l.name === "https");
+        it("uses the global external managed class on a static address, HTTPS from the certificate map and no pre-shared certificate", () => {
+            const gateway = plan.one(GATEWAY, "edge-gateway").inputs;
+            assert.equal(gateway.spec.gatewayClassName, "gke-l7-global-external-managed");
+            assert.deepEqual(gateway.spec.addresses, [{ type: "NamedAddress", value: plan.one("gcp:compute/globalAddress:GlobalAddress", "edge-ip").state.name }]);
+            assert.equal(gateway.metadata.annotations["networking.gke.io/certmap"], plan.one("gcp:certificatemanager/certificateMap:CertificateMap", "edge-cert-map").state.name);
+            const https = gateway.spec.listeners.find((l: { name: string }) => l.name === "https");
             assert.equal(https.port, 443);
-            assert.equal(https.tls.options["networking.gke.io/pre-shared-certs"], plan.one("gcp:compute/managedSslCertificate:ManagedSslCertificate", "edge-cert").state.name);
-            assert.deepEqual(plan.one("gcp:compute/managedSslCertificate:ManagedSslCertificate", "edge-cert").inputs.managed.domains, ["agents.example.com"]);
+            assert.equal(https.tls, undefined);
+            assert.equal(plan.ofType("gcp:compute/managedSslCertificate:ManagedSslCertificate").length, 0);
+        });
+
+        it("gives the domain its own Google-managed certificate, DNS-authorized, in a map entry", () => {
+            const authorization = plan.one(DNS_AUTHORIZATION, "edge-dns-auth");
+            assert.deepEqual([authorization.inputs.domain, authorization.inputs.type], ["agents.example.com", "PER_PROJECT_RECORD"]);
+            const certificate = plan.one(CERTIFICATE, "edge-cert");
+            assert.equal(certificate.inputs.scope, "DEFAULT");
+            assert.deepEqual(certificate.inputs.managed, { domains: ["agents.example.com"], dnsAuthorizations: ["edge-dns-auth-id"] });
+            const entry = plan.one(MAP_ENTRY, "edge-cert-entry").inputs;
+            assert.deepEqual([entry.map, entry.hostname, entry.certificates], ["edge-cert-map", "agents.example.com", ["edge-cert-id"]]);
         });
 
         it("redirects HTTP to HTTPS with a 301", () => {
@@ -72,7 +87,7 @@ describe("GatewayCanary (GCP)", () => {
 
         it("protects the address and the Gateway in prod", () => {
             assert.equal(plan.one("gcp:compute/globalAddress:GlobalAddress", "edge-ip").protect, true);
-            assert.equal(plan.one("kubernetes:gateway.networking.k8s.io/v1:Gateway", "edge-gateway").protect, true);
+            assert.equal(plan.one(GATEWAY, "edge-gateway").protect, true);
         });
 
         it("exports the URL and the address DNS must point at", () => {
@@ -80,6 +95,11 @@ describe("GatewayCanary (GCP)", () => {
             assert.equal(plan.run.outputs.loadBalancerDnsName, "34.117.42.7");
             assert.deepEqual(plan.run.outputs.backends, { "research-agent": { stable: "adk-agents/research-agent", canary: "adk-agents/research-agent-canary" } });
             assert.deepEqual(plan.run.outputs.endpoints, { "research-agent": "https://agents.example.com/" });
+            assert.deepEqual(plan.run.outputs.certificateDnsRecords, [{
+                name: "_acme-challenge_k3x9q2.agents.example.com.",
+                type: "CNAME",
+                data: "agents-5e1f.9.authorize.certificatemanager.goog.",
+            }]);
         });
     });
 
@@ -106,15 +126,42 @@ describe("GatewayCanary (GCP)", () => {
         assert.deepEqual(only.backendRefs, [{ name: "research-agent", port: 80, weight: 0 }, { name: "research-agent-canary", port: 80, weight: 100 }]);
     });
 
-    it("several agents: one host each, certificate for every host; path routing strips the prefix", async () => {
-        const agents = [research(), { name: "support-agent", image: IMAGE.replace("research", "support"), resources }];
-        const hosts = await planFor(gcpStack({ agents }));
-        assert.deepEqual(route(hosts, "support-agent").hostnames, ["support-agent.agents.example.com"]);
-        assert.deepEqual(hosts.one("gcp:compute/managedSslCertificate:ManagedSslCertificate", "edge-cert").inputs.managed.domains,
-            ["research-agent.agents.example.com", "support-agent.agents.example.com"]);
-        const paths = await planFor(gcpStack({ agents, loadBalancer: { domain: "agents.example.com", routing: "path" } }));
-        const [rule] = route(paths, "support-agent").rules;
-        assert.deepEqual(rule.matches, [{ path: { type: "PathPrefix", value: "/support-agent" } }]);
-        assert.deepEqual(rule.filters, [{ type: "URLRewrite", urlRewrite: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/" } } }]);
+    describe("several agents", () => {
+        const agent = (name: string) => ({ name, image: IMAGE.replace("research-agent", name), resources });
+        const two = [agent("research-agent"), agent("support-agent")];
+
+        it("host routing: one host each, each with its own certificate and map entry", async () => {
+            const hosts = await planFor(gcpStack({ agents: two }));
+            assert.deepEqual(route(hosts, "support-agent").hostnames, ["support-agent.agents.example.com"]);
+            for (const name of ["research-agent", "support-agent"]) {
+                const host = `${name}.agents.example.com`;
+                assert.deepEqual(hosts.one(CERTIFICATE, `edge-cert-${name}`).inputs.managed.domains, [host]);
+                assert.deepEqual(hosts.one(DNS_AUTHORIZATION, `edge-dns-auth-${name}`).inputs.domain, host);
+                const entry = hosts.one(MAP_ENTRY, `edge-cert-entry-${name}`).inputs;
+                assert.deepEqual([entry.hostname, entry.certificates], [host, [`edge-cert-${name}-id`]]);
+            }
+            assert.equal(hosts.ofType(CERTIFICATE).length, 2);
+            assert.deepEqual((hosts.run.outputs.certificateDnsRecords as { name: string }[]).map((r) => r.name),
+                ["_acme-challenge_k3x9q2.research-agent.agents.example.com.", "_acme-challenge_k3x9q2.support-agent.agents.example.com."]);
+        });
+
+        it("adding an agent adds its certificate, authorization and entry and changes no other one", async () => {
+            const before = await planFor(gcpStack({ agents: two }));
+            const after = await planFor(gcpStack({ agents: [...two, agent("billing-agent")] }));
+            for (const type of [CERTIFICATE, DNS_AUTHORIZATION, MAP_ENTRY, "gcp:certificatemanager/certificateMap:CertificateMap"]) {
+                const later = new Map(after.ofType(type).map((r) => [r.urn, r.inputs]));
+                for (const existing of before.ofType(type)) assert.deepEqual(later.get(existing.urn), existing.inputs, `${existing.urn} changed`);
+                assert.equal(after.ofType(type).length - before.ofType(type).length, type.endsWith("CertificateMap") ? 0 : 1);
+            }
+            assert.deepEqual(after.one(CERTIFICATE, "edge-cert-billing-agent").inputs.managed.domains, ["billing-agent.agents.example.com"]);
+        });
+
+        it("path routing: one certificate for the shared host; the prefix is stripped", async () => {
+            const paths = await planFor(gcpStack({ agents: two, loadBalancer: { domain: "agents.example.com", routing: "path" } }));
+            assert.deepEqual(paths.ofType(CERTIFICATE).map((c) => c.inputs.managed.domains), [["agents.example.com"]]);
+            const [rule] = route(paths, "support-agent").rules;
+            assert.deepEqual(rule.matches, [{ path: { type: "PathPrefix", value: "/support-agent" } }]);
+            assert.deepEqual(rule.filters, [{ type: "URLRewrite", urlRewrite: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/" } } }]);
+        });
     });
 });

@@ -14,7 +14,7 @@ describe("Google APIs (GCP)", () => {
         }), { secretKeys: ["agentSecrets"] });
         const apis = plan.ofType(API);
         assert.deepEqual(apis.map((a) => a.inputs.service).sort(), [
-            "cloudkms.googleapis.com", "cloudtrace.googleapis.com", "compute.googleapis.com", "iam.googleapis.com",
+            "certificatemanager.googleapis.com", "cloudkms.googleapis.com", "cloudtrace.googleapis.com", "compute.googleapis.com", "iam.googleapis.com",
             "logging.googleapis.com", "pubsub.googleapis.com", "secretmanager.googleapis.com",
         ]);
         const provider = plan.one("pulumi:providers:gcp", "gcp");
@@ -29,6 +29,6 @@ describe("Google APIs (GCP)", () => {
 
     it("enables only what a dev stack uses", async () => {
         const plan = await planFor(gcpStack({ monitoring: { tracing: { backend: "jaeger" } } }));
-        assert.deepEqual(plan.ofType(API).map((a) => a.inputs.service), ["compute.googleapis.com"]);
+        assert.deepEqual(plan.ofType(API).map((a) => a.inputs.service), ["compute.googleapis.com", "certificatemanager.googleapis.com"]);
     });
 });

@@ -1,8 +1,9 @@
 // The stack's global external Application Load Balancer on GKE, declared through the Gateway API
-// (class gke-l7-global-external-managed, the EXTERNAL_MANAGED scheme): a static IP, a Google-managed
-// certificate, an SSL policy, HTTP that only redirects, and per agent an HTTPRoute with weighted
-// stable and canary backends (plus a header match for A/B tests and blue-green previews). GKE's
-// Gateway controller creates the NEGs, backend services, health checks and firewall rules itself.
+// (class gke-l7-global-external-managed, the EXTERNAL_MANAGED scheme): a static IP, a Certificate
+// Manager map with one Google-managed certificate per served host, an SSL policy, HTTP that only
+// redirects, and per agent an HTTPRoute with weighted stable and canary backends (plus a header
+// match for A/B tests and blue-green previews). GKE's Gateway controller creates the NEGs, backend
+// services, health checks and firewall rules itself.
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -11,6 +12,13 @@ import { SERVICE_PORT } from "../k8s/agentWorkload";
 import { CloudArmorPolicy } from "./cloudArmorPolicy";
 
 export type GatewayAgent = ServedRoute<k8s.core.v1.Service>;
+
+/** A record the domain's DNS zone must hold. */
+export interface DnsRecord {
+    name: string;
+    type: string;
+    data: string;
+}
 
 export interface GatewayCanaryArgs {
     agents: GatewayAgent[];
@@ -29,12 +37,19 @@ export interface GatewayCanaryArgs {
 }
 
 export const GATEWAY_CLASS = "gke-l7-global-external-managed";
+/** The Gateway annotation that attaches a Certificate Manager map to the load balancer's HTTPS proxy. */
+export const CERTMAP_ANNOTATION = "networking.gke.io/certmap";
 /** Seed thresholds (healthy 2, unhealthy 3, every 30 s, 5 s timeout), on the readiness path. */
 const HEALTH_CHECK = { checkIntervalSec: 30, timeoutSec: 5, healthyThreshold: 2, unhealthyThreshold: 3 };
 
 export class GatewayCanary extends pulumi.ComponentResource {
     public readonly address: gcp.compute.GlobalAddress;
-    public readonly certificate: gcp.compute.ManagedSslCertificate;
+    /** The certificate map the HTTPS listener serves from, with an entry per host. */
+    public readonly certificateMap: gcp.certificatemanager.CertificateMap;
+    /** Host -> its own Google-managed certificate. */
+    public readonly certificates: Record<string, gcp.certificatemanager.Certificate>;
+    /** The CNAME records that let Google obtain each host's certificate; DNS must hold them. */
+    public readonly dnsRecords: pulumi.Output<DnsRecord[]>;
     public readonly sslPolicy: gcp.compute.SSLPolicy;
     public readonly cloudArmor?: CloudArmorPolicy;
     public readonly gateway: k8s.apiextensions.CustomResource;
@@ -55,7 +70,10 @@ export class GatewayCanary extends pulumi.ComponentResource {
         const hosts = [...new Set(args.agents.map((a) => a.host))];
 
         this.address = new gcp.compute.GlobalAddress(`${name}-ip`, { addressType: "EXTERNAL", ipVersion: "IPV4" }, { ...parent, protect: args.protect });
-        this.certificate = new gcp.compute.ManagedSslCertificate(`${name}-cert`, { type: "MANAGED", managed: { domains: hosts } }, parent);
+        this.certificateMap = new gcp.certificatemanager.CertificateMap(`${name}-cert-map`, { description: `ADK agents under ${args.domain}` }, parent);
+        const perHost = hosts.map((host) => this.certificateFor(name, args.domain, host));
+        this.certificates = Object.fromEntries(perHost.map(({ host, certificate }) => [host, certificate]));
+        this.dnsRecords = pulumi.all(perHost.map(({ authorization }) => authorization.dnsResourceRecords)).apply((records) => records.flat());
         this.sslPolicy = new gcp.compute.SSLPolicy(`${name}-tls`, { profile: args.sslProfile, minTlsVersion: "TLS_1_2" }, parent);
         this.cloudArmor = args.cloudArmor && new CloudArmorPolicy(`${name}-armor`, args.cloudArmor, parent);
 
@@ -63,19 +81,16 @@ export class GatewayCanary extends pulumi.ComponentResource {
         this.gateway = new k8s.apiextensions.CustomResource(`${name}-gateway`, {
             apiVersion: "gateway.networking.k8s.io/v1",
             kind: "Gateway",
-            metadata: { name: gatewayName, namespace: args.namespace, labels },
+            // The certificate map replaces the listener's own certificates: GKE treats a certmap
+            // annotation next to tls.certificateRefs as an error ("Secure a Gateway",
+            // https://cloud.google.com/kubernetes-engine/docs/how-to/secure-gateway).
+            metadata: { name: gatewayName, namespace: args.namespace, labels, annotations: { [CERTMAP_ANNOTATION]: this.certificateMap.name } },
             spec: {
                 gatewayClassName: GATEWAY_CLASS,
                 addresses: [{ type: "NamedAddress", value: this.address.name }],
                 listeners: [
                     { name: "http", protocol: "HTTP", port: 80, allowedRoutes: { namespaces: { from: "Same" } } },
-                    {
-                        name: "https",
-                        protocol: "HTTPS",
-                        port: 443,
-                        allowedRoutes: { namespaces: { from: "Same" } },
-                        tls: { mode: "Terminate", options: { "networking.gke.io/pre-shared-certs": this.certificate.name } },
-                    },
+                    { name: "https", protocol: "HTTPS", port: 443, allowedRoutes: { namespaces: { from: "Same" } } },
                 ],
             },
         // Deleting the Gateway deletes the load balancer: prod protects it like the address.
@@ -107,7 +122,48 @@ export class GatewayCanary extends pulumi.ComponentResource {
         this.endpoints = Object.fromEntries(args.agents.map((a) => [a.agent, `https://${a.host}${a.pathPrefix ?? ""}/`]));
         this.backends = pulumi.output(Object.fromEntries(args.agents.map((agent) => [agent.agent, Object.fromEntries(agent.tracks.map((track) =>
             [track, pulumi.interpolate`${args.namespace}/${serviceOf(agent, track, this).metadata.name}`]))])));
-        this.registerOutputs({ url: this.url, ipAddress: this.ipAddress, endpoints: this.endpoints, backends: this.backends });
+        this.registerOutputs({ url: this.url, ipAddress: this.ipAddress, endpoints: this.endpoints, backends: this.backends, dnsRecords: this.dnsRecords });
+    }
+
+    /**
+     * One host's certificate, its DNS authorization and its map entry, named after the host's
+     * label under the domain (the domain itself takes the bare names), so that adding or removing
+     * an agent adds or removes only its own three resources and no other certificate is replaced.
+     *
+     * DNS authorization rather than load balancer authorization: Certificate Manager can then provision
+     * a certificate before the load balancer serves the host (and while the Gateway's proxy is
+     * being created), and it does not need the host's A record to point at the load balancer
+     * first; load balancer authorization only provisions once the load balancer serves the domain
+     * ("Domain authorization for Google-managed certificates",
+     * https://cloud.google.com/certificate-manager/docs/domain-authorization). PER_PROJECT_RECORD
+     * puts the CNAME under a project-specific name, so another project or ACME client using
+     * `_acme-challenge.<host>` is not disturbed (terraform-provider-google,
+     * certificate_manager_dns_authorization `type`).
+     */
+    private certificateFor(name: string, domain: string, host: string) {
+        const parent = { parent: this };
+        const suffix = host === domain ? "" : `-${host.slice(0, -domain.length - 1)}`;
+        const authorization = new gcp.certificatemanager.DnsAuthorization(`${name}-dns-auth${suffix}`, {
+            domain: host,
+            type: "PER_PROJECT_RECORD",
+            description: `Certificate Manager may obtain certificates for ${host}`,
+        }, parent);
+        // Scope DEFAULT, "served from core Google data centers", is the one for a global external
+        // Application Load Balancer; EDGE_CACHE is served from edge points of presence and
+        // ALL_REGIONS from every region (pulumi-gcp certificatemanager.Certificate `scope`).
+        const certificate = new gcp.certificatemanager.Certificate(`${name}-cert${suffix}`, {
+            scope: "DEFAULT",
+            description: `ADK agents at ${host}`,
+            managed: { domains: [host], dnsAuthorizations: [authorization.id] },
+        }, parent);
+        // No PRIMARY entry: every client of an agent sends the agent's host as SNI, and a primary
+        // entry would tie names that no agent serves to one agent's certificate.
+        new gcp.certificatemanager.CertificateMapEntry(`${name}-cert-entry${suffix}`, {
+            map: this.certificateMap.name,
+            hostname: host,
+            certificates: [certificate.id],
+        }, parent);
+        return { host, certificate, authorization };
     }
 
     private routeFor(name: string, args: GatewayCanaryArgs, agent: GatewayAgent, gatewayRef: Record<string, string>, labels: Record<string, string>) {

@@ -2,7 +2,15 @@
 import { registerComputed } from "./registry";
 
 registerComputed("gcp:compute/globalAddress:GlobalAddress", () => ({ address: "34.117.42.7" }));
-registerComputed("gcp:compute/managedSslCertificate:ManagedSslCertificate", () => ({ certificateId: 5550123 }));
+// Certificate Manager answers a PER_PROJECT_RECORD authorization with a CNAME under a
+// project-specific label, pointing into authorize.certificatemanager.goog.
+registerComputed("gcp:certificatemanager/dnsAuthorization:DnsAuthorization", (_name, inputs) => ({
+    dnsResourceRecords: [{
+        name: `_acme-challenge_k3x9q2.${inputs.domain}.`,
+        type: "CNAME",
+        data: `${inputs.domain.split(".")[0]}-5e1f.9.authorize.certificatemanager.goog.`,
+    }],
+}));
 registerComputed("gcp:serviceaccount/account:Account", (_name, inputs) => ({
     email: `${inputs.accountId}@${inputs.project}.iam.gserviceaccount.com`,
     name: `projects/${inputs.project}/serviceAccounts/${inputs.accountId}@${inputs.project}.iam.gserviceaccount.com`,
