@@ -102,6 +102,13 @@ describe("AlbCanary (AWS)", () => {
             }
         });
 
+        it("replaces a binding, deleting it first, when a field the controller keeps immutable changes", () => {
+            for (const binding of plan.ofType(BINDING)) {
+                assert.deepEqual(binding.replaceOnChanges, ["spec.targetGroupARN", "spec.targetType", "spec.ipAddressType", "spec.vpcID"]);
+                assert.equal(binding.deleteBeforeReplace, true, "its fixed name cannot exist twice");
+            }
+        });
+
         it("is internet-facing in the configured subnets, drops invalid headers, keeps long responses open", () => {
             const alb = plan.one("aws:lb/loadBalancer:LoadBalancer", "edge").inputs;
             assert.equal(alb.internal, false);

@@ -39,6 +39,8 @@ export interface AlbCanaryArgs {
 
 /** Seed thresholds (healthy 2, unhealthy 3, every 30 s, 5 s timeout), on the readiness path. */
 const HEALTH_CHECK = { interval: 30, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: "200" };
+/** Fields of a TargetGroupBinding that the AWS Load Balancer Controller's webhook keeps immutable. */
+export const TARGET_GROUP_BINDING_IMMUTABLE = ["spec.targetGroupARN", "spec.targetType", "spec.ipAddressType", "spec.vpcID"] as const;
 const HTTPS = 443;
 const HTTP = 80;
 
@@ -270,7 +272,19 @@ export class AlbCanary extends pulumi.ComponentResource {
                         }],
                     },
                 },
-            }, { parent: this, provider: args.kubernetesProvider });
+            }, {
+                parent: this,
+                provider: args.kubernetesProvider,
+                // The controller's webhook refuses any update of these fields (checkImmutableFields in
+                // webhooks/elbv2/targetgroupbinding_validator.go), so a replaced target group must
+                // replace its binding. The provider would not: none is in its own replace-forcing
+                // list, and that list alone makes it ask for delete-before-replace
+                // (pulumi-kubernetes provider/pkg/provider/provider.go, Diff). Without
+                // deleteBeforeReplace the engine would create the new binding first, under the
+                // same fixed name, and fail on "already exists".
+                replaceOnChanges: [...TARGET_GROUP_BINDING_IMMUTABLE],
+                deleteBeforeReplace: true,
+            });
         });
     }
 }
