@@ -56,7 +56,7 @@ export const REPLACE_TABLE: readonly ReplaceRule[] = [
     { type: "aws:ec2/securityGroup:SecurityGroup", forceNew: ["name", "namePrefix", "description", "vpcId"], uniqueName: "name", source: `${TF_AWS}/ec2/vpc_security_group.go` },
     { type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", forceNew: ["securityGroupId"], source: `${TF_AWS}/ec2/vpc_security_group_ingress_rule.go (RequiresReplace)` },
     { type: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", forceNew: ["securityGroupId"], source: `${TF_AWS}/ec2/vpc_security_group_egress_rule.go (RequiresReplace)` },
-    { type: "aws:acm/certificate:Certificate", forceNew: ["domainName", "subjectAlternativeNames", "keyAlgorithm", "certificateAuthorityArn"], source: `${TF_AWS}/acm/certificate.go` },
+    { type: "aws:acm/certificate:Certificate", forceNew: ["domainName", "subjectAlternativeNames", "keyAlgorithm", "certificateAuthorityArn", "validationMethod", "validationOptions"], source: `${TF_AWS}/acm/certificate.go` },
     { type: "aws:acm/certificateValidation:CertificateValidation", forceNew: ["certificateArn", "validationRecordFqdns"], source: `${TF_AWS}/acm/certificate_validation.go` },
     { type: "aws:route53/record:Record", forceNew: ["zoneId", "name", "setIdentifier"], source: `${TF_AWS}/route53/record.go` },
     { type: "aws:s3/bucket:Bucket", forceNew: ["bucket", "bucketPrefix", "objectLockEnabled"], uniqueName: "bucket", source: `${TF_AWS}/s3/bucket.go` },
