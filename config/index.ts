@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ConfigError, defaultMessage, formatIssues, formatKey, Path } from "./errors";
-import { checkLoadBalancer, LoadBalancerConfig, resolveLoadBalancer } from "./loadBalancer";
+import { checkLoadBalancer, checkRuleSlots, LoadBalancerConfig, resolveLoadBalancer } from "./loadBalancer";
 import { checkMonitoring, MonitoringConfig, resolveMonitoring } from "./monitoring";
 import { Environment, Preset, PRESETS } from "./presets";
 import { parseCpu, parseMemory } from "./quantity";
@@ -41,6 +41,8 @@ export interface AgentConfig {
     drainSeconds: number;
     shutdownSeconds: number;
     strategy: Strategy;
+    /** AWS listener rule slot chosen by the user; by default one derived from the name. */
+    priority?: number;
     /**
      * Present when the agent runs a second track (canary, blue-green or A/B). `header` routes by
      * request header (A/B test, blue-green preview); `active` is the blue-green colour in service.
@@ -153,6 +155,7 @@ function crossCheck(raw: Partial<RawConfig>, agents: [number, RawAgent][], parti
         problems.push(...checkSecurity(raw.security, raw.environment!, raw.cloud, agents.map(([i, agent]) => agentDemand(raw, preset, agent, i))));
     }
     problems.push(...checkLoadBalancer(raw.loadBalancer, raw.cloud, raw.environment, agents.map(([, agent]) => agent)));
+    problems.push(...checkRuleSlots(raw.cloud, partialAgents));
     if (raw.monitoring) problems.push(...checkMonitoring(raw.monitoring, raw.environment, raw.cloud, raw.security?.aws?.oidcProviderArn));
     if (preset && effective(raw, preset, "maxUnavailable") === 0 && effective(raw, preset, "maxSurge") === 0) {
         problems.push({ path: ["maxSurge"], message: "must be at least 1 when maxUnavailable is 0, or a rollout can never progress" });

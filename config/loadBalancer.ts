@@ -1,6 +1,7 @@
 // `adk-platform:loadBalancer`: the stack's canary load balancer (issue: canary load balancer).
 // One load balancer per stack in front of every agent; this module validates its settings and
 // turns agents plus settings into cloud-neutral routes that the AWS and GCP components consume.
+import { createHash } from "node:crypto";
 import { isIP } from "node:net";
 import { z } from "zod";
 import { checkLimits } from "./limits";
@@ -108,6 +109,47 @@ export function resolveLoadBalancer(raw: RawLoadBalancer, environment: Environme
 
 export type Track = "stable" | "canary";
 
+/**
+ * An agent's listener rules take two adjacent ALB priorities (1..50000) of one slot, so slots run
+ * 1..25000. The slot is the agent's, not its position in the list: a priority that moved with the
+ * list would be asked of a surviving rule while a rule being deleted still holds it (ALB answers
+ * PriorityInUse, and Pulumi deletes last), so inserting or removing an agent would fail `up`.
+ */
+export const ALB_RULE_SLOTS = 25_000;
+
+/** `priority` when set, otherwise a hash of the name: stable whatever the order of the agents. */
+export function ruleSlot(agent: { name: string; priority?: number }): number {
+    return agent.priority ?? createHash("sha256").update(agent.name).digest().readUInt32BE(0) % ALB_RULE_SLOTS + 1;
+}
+
+/** Two agents on one slot would ask the listener for the same priorities: refused before any resource exists. */
+export function checkRuleSlots(cloud: "aws" | "gcp" | undefined, agents: (readonly [number, { name?: string; priority?: number }])[]): Problem[] {
+    if (cloud === "gcp") {
+        return agents.filter(([, a]) => a.priority !== undefined)
+            .map(([i]) => ({ path: ["agents", i, "priority"], message: "only applies on aws (the order of ALB listener rules); HTTPRoutes have no priority" }));
+    }
+    const problems: Problem[] = [];
+    const taken = new Map<number, { index: number; name: string }>();
+    for (const [i, agent] of agents) {
+        if (agent.name === undefined) continue;
+        const slot = ruleSlot({ name: agent.name, priority: agent.priority });
+        const holder = taken.get(slot);
+        if (holder === undefined) {
+            taken.set(slot, { index: i, name: agent.name });
+            continue;
+        }
+        // A duplicate name is reported as such; its slot adds nothing.
+        if (holder.name === agent.name && agent.priority === undefined) continue;
+        const other = holder.index;
+        const origin = agent.priority === undefined ? "hashed from its name" : "set by priority";
+        problems.push({
+            path: ["agents", i, "priority"],
+            message: `listener rule slot ${slot} (${origin}) is also taken by agents[${other}]; set agents[${i}].priority or agents[${other}].priority to a free slot between 1 and ${ALB_RULE_SLOTS}`,
+        });
+    }
+    return problems;
+}
+
 /** What a rollout strategy asks of the load balancer for one agent. */
 export interface TrafficSplit {
     /** Percentages; they add up to 100. */
@@ -155,6 +197,8 @@ export interface AgentRoute extends TrafficSplit {
     port: number;
     readyPath: string;
     drainSeconds: number;
+    /** AWS listener rule slot (see ruleSlot). */
+    ruleSlot: number;
 }
 
 interface RoutedAgent extends SplitAgent {
@@ -162,6 +206,7 @@ interface RoutedAgent extends SplitAgent {
     port: number;
     readyPath: string;
     drainSeconds: number;
+    priority?: number;
 }
 
 /** One agent takes the default route; several get `<agent>.<domain>` or `<domain>/<agent>/`. */
@@ -175,6 +220,7 @@ export function agentRoutes(agents: RoutedAgent[], lb: Pick<LoadBalancerConfig, 
         port: agent.port,
         readyPath: agent.readyPath,
         drainSeconds: agent.drainSeconds,
+        ruleSlot: ruleSlot(agent),
         ...trafficSplit(agent),
     }));
 }

@@ -1,7 +1,7 @@
 // The stack configuration as the user writes it (keys `adk-platform:<key>`), before presets are
 // applied. Every object is strict so that a misspelt key is reported instead of silently ignored.
 import { z } from "zod";
-import { loadBalancerSchema } from "./loadBalancer";
+import { ALB_RULE_SLOTS, loadBalancerSchema } from "./loadBalancer";
 import { monitoringSchema } from "./monitoring";
 import { ENVIRONMENTS } from "./presets";
 import { cpu, dnsLabel, ENV_NAME, flag, intBetween, memory, MOVING_TAG, pinnedImage } from "./primitives";
@@ -58,6 +58,8 @@ export const agentSchema = z.strictObject({
     shutdownSeconds: intBetween(1, 3600).default(30),
     strategy: z.enum(STRATEGIES, { error: (issue) => `must be one of ${STRATEGIES.join(", ")}, got ${JSON.stringify(issue.input)}` }).optional(),
     canary: canarySchema.optional(),
+    /** AWS: the agent's place among the listener rules; by default derived from its name. */
+    priority: intBetween(1, ALB_RULE_SLOTS).optional(),
 });
 
 export const CLOUDS = ["aws", "gcp"] as const;

@@ -102,6 +102,13 @@ describe("AlbCanary (AWS)", () => {
             }
         });
 
+        it("replaces a binding, deleting it first, when a field the controller keeps immutable changes", () => {
+            for (const binding of plan.ofType(BINDING)) {
+                assert.deepEqual(binding.replaceOnChanges, ["spec.targetGroupARN", "spec.targetType", "spec.ipAddressType", "spec.vpcID"]);
+                assert.equal(binding.deleteBeforeReplace, true, "its fixed name cannot exist twice");
+            }
+        });
+
         it("is internet-facing in the configured subnets, drops invalid headers, keeps long responses open", () => {
             const alb = plan.one("aws:lb/loadBalancer:LoadBalancer", "edge").inputs;
             assert.equal(alb.internal, false);
@@ -217,6 +224,16 @@ describe("AlbCanary (AWS)", () => {
             const header = plan.one(RULE, "edge-support-agent-header").inputs;
             assert.deepEqual(header.conditions, [{ httpHeader: { httpHeaderName: "x-v", values: ["b"] } }, { pathPattern: { values: ["/support-agent", "/support-agent/*"] } }]);
             assert.ok(header.priority < support.priority, "the header rule must be evaluated first");
+        });
+
+        it("gives an agent the priorities of its rule slot, header rule first, wherever it stands in the list", async () => {
+            const support = { name: "support-agent", image: SUPPORT, resources, priority: 42, strategy: "ab-testing", canary: { tag: "3.0.0", header: { name: "x-v", value: "b" } } };
+            for (const order of [[agents[0], support], [support, agents[0]]]) {
+                const plan = await planFor(awsStack({ agents: order }));
+                assert.deepEqual([plan.one(RULE, "edge-support-agent-header").inputs.priority, plan.one(RULE, "edge-support-agent").inputs.priority], [83, 84]);
+                // Without a slot of its own, an agent's slot comes from its name, not its position.
+                assert.equal(plan.one(RULE, "edge-research-agent").inputs.priority, 14634);
+            }
         });
     });
 

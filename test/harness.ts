@@ -26,12 +26,18 @@ export interface RecordedResource {
     provider: string | null;
     /** The `protect` option (policies require it on prod's stateful resources). */
     protect: boolean;
+    /** The `replaceOnChanges` option: property paths whose change replaces the resource. */
+    replaceOnChanges: string[];
+    /** The `deleteBeforeReplace` option; unset leaves the choice to the provider. */
+    deleteBeforeReplace?: boolean;
     /** Per input property, the URNs of the resources its value came from (policies link resources by them). */
     propertyDependencies: Record<string, string[]>;
     /** URNs the resource waits for: `dependsOn` and every input's sources, as the engine orders them. */
     dependencies: string[];
     /** Inputs as the engine would see them, with every secret value replaced by "[secret]". */
     inputs: Record<string, any>;
+    /** The id the mock provider answered ("" until it has). */
+    id: string;
     /** What the mock provider answered (inputs plus ids, ARNs, auto-names), redacted the same way. */
     state: Record<string, any>;
 }
@@ -152,15 +158,20 @@ function recordRegistrations(): void {
             custom: req.getCustom(),
             provider: providerUrn(req.getProvider()),
             protect: req.getProtect() ?? false,
+            replaceOnChanges: req.getReplaceonchangesList(),
+            // Only a set option overrides the provider (the request says whether it was set).
+            deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
             propertyDependencies: propertyDependencies(req.getPropertydependenciesMap()),
             dependencies: req.getDependenciesList(),
             inputs: redact(pulumi.runtime.deserializeProperties(req.getObject())),
+            id: "",
             state: {},
         };
         recorded.push(record);
         register(req, (err, res) => {
             if (res) {
                 record.urn = res.getUrn();
+                record.id = res.getId();
                 record.state = redact(pulumi.runtime.deserializeProperties(res.getObject()));
             }
             callback(err, res);

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { AWS_LOAD_BALANCER, awsStack, configProblems, gcpStack, IMAGE } from "./fixtures";
-import { runProgram } from "./harness";
+import { registrations, runProgram } from "./harness";
 
 const agent = (fields: Record<string, unknown>) => ({ agents: [{ name: "research-agent", image: IMAGE, ...fields }] });
 const lb = (fields: Record<string, unknown>) => ({ loadBalancer: { ...AWS_LOAD_BALANCER, ...fields } });
@@ -31,6 +31,9 @@ const BAD: [string, Record<string, unknown>, string][] = [
     ["header on a canary", awsStack(agent({ canary: { tag: "2", header: { name: "x-v", value: "b" } } })), `adk-platform:agents[0].canary.header: only applies to strategies "ab-testing" and "blue-green"`],
     ["colour on a canary", awsStack(agent({ canary: { tag: "2", active: "green" } })), `adk-platform:agents[0].canary.active: only applies to strategy "blue-green"`],
     ["unknown colour", awsStack(agent({ strategy: "blue-green", canary: { tag: "2", active: "red" } })), `adk-platform:agents[0].canary.active: must be blue or green, got "red"`],
+    ["two agents on one explicit rule slot", awsStack({ agents: [{ name: "a", image: IMAGE, priority: 7 }, { name: "b", image: IMAGE, priority: 7 }] }), "adk-platform:agents[1].priority: listener rule slot 7 (set by priority) is also taken by agents[0]; set agents[1].priority or agents[0].priority to a free slot between 1 and 25000"],
+    ["a rule slot out of range", awsStack(agent({ priority: 25001 })), "adk-platform:agents[0].priority: must be between 1 and 25000, got 25001"],
+    ["a rule slot on GCP", gcpStack(agent({ priority: 7 })), "adk-platform:agents[0].priority: only applies on aws (the order of ALB listener rules); HTTPRoutes have no priority"],
 ];
 
 describe("loadBalancer and rollout configuration", () => {
@@ -40,6 +43,13 @@ describe("loadBalancer and rollout configuration", () => {
             assert.ok(lines.some((l) => l.startsWith(line)), `expected a line starting with\n  ${line}\ngot\n  ${lines.join("\n  ")}`);
         });
     }
+
+    it("refuses two agents whose names hash to the same rule slot, naming both and the way out, before any resource", async () => {
+        // "agent-258" and "agent-263" share slot 21622 (sha256 of the name, modulo 25000, plus 1).
+        const problems = await configProblems(awsStack({ agents: [{ name: "agent-258", image: IMAGE }, { name: "agent-263", image: IMAGE }] }));
+        assert.deepEqual(problems, ["adk-platform:agents[1].priority: listener rule slot 21622 (hashed from its name) is also taken by agents[0]; set agents[1].priority or agents[0].priority to a free slot between 1 and 25000"]);
+        assert.deepEqual(registrations(), []);
+    });
 
     it("accepts a GCP stack without any AWS settings", async () => {
         await runProgram({ config: gcpStack() });

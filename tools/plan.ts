@@ -2,8 +2,9 @@
 // index.ts on the test harness's mock runtime (no cloud, no Pulumi CLI) twice, as `pulumi preview`
 // (dry run, provider-computed outputs unknown) and as `pulumi up`, validates every Kubernetes
 // object against its schema, runs the CrossGuard pack on both, and writes plan.json,
-// manifests.yaml and, when the stack has alert rules, prometheus-rules.yaml.
-import { mkdirSync, writeFileSync } from "node:fs";
+// manifests.yaml and, when the stack has alert rules, prometheus-rules.yaml. With `--against` it
+// compares the evaluation with an earlier plan.json as the next `pulumi up` would apply it.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
@@ -11,6 +12,7 @@ import { ConfigError, PROJECT } from "../config";
 import { ProgramRun, runProgram } from "../test/harness";
 import { isKubernetesObject, Manifest, toManifest, validateManifests } from "./manifests";
 import { POLICIES } from "../policy/all";
+import { diffPlans, formatDiff, PlanDocument } from "./engine/diff";
 import { attributeToConfig, evaluatePolicies, formatViolation, PolicyViolation } from "./policies";
 import { readStackConfig } from "./stackConfig";
 import { comparePreview, PreviewReport } from "./engine/preview";
@@ -57,7 +59,7 @@ export async function plan(stack: string): Promise<PlanResult> {
     return result;
 }
 
-export function planDocument(result: PlanResult) {
+export function planDocument(result: Pick<PlanResult, "run">): PlanDocument {
     return {
         project: PROJECT,
         stack: result.run.stack,
@@ -97,11 +99,11 @@ export function summary(result: PlanResult): string {
 
 async function main(): Promise<number> {
     const { values } = parseArgs({
-        options: { stack: { type: "string", short: "s" }, out: { type: "string", short: "o" } },
+        options: { stack: { type: "string", short: "s" }, out: { type: "string", short: "o" }, against: { type: "string" } },
         strict: true,
     });
     if (!values.stack) {
-        console.error("usage: npm run plan -- --stack <name> [--out <dir>]");
+        console.error("usage: npm run plan -- --stack <name> [--out <dir>] [--against <previous plan.json>]");
         return 2;
     }
     try {
@@ -109,7 +111,10 @@ async function main(): Promise<number> {
         const files = writePlan(result, values.out ?? path.join("out", values.stack));
         console.log(summary(result));
         console.log(`Wrote ${files.join(", ")}`);
-        return 0;
+        if (values.against === undefined) return 0;
+        const diff = diffPlans(JSON.parse(readFileSync(values.against, "utf8")) as PlanDocument, result.run);
+        console.log(`\nAgainst ${values.against}:\n${formatDiff(diff)}`);
+        return diff.refusals.length > 0 ? 1 : 0;
     } catch (err) {
         if (err instanceof ConfigError || err instanceof PlanError) {
             // Standard error carries only the problems, one per line, for tools that read them.

@@ -39,6 +39,8 @@ export interface AlbCanaryArgs {
 
 /** Seed thresholds (healthy 2, unhealthy 3, every 30 s, 5 s timeout), on the readiness path. */
 const HEALTH_CHECK = { interval: 30, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: "200" };
+/** Fields of a TargetGroupBinding that the AWS Load Balancer Controller's webhook keeps immutable. */
+export const TARGET_GROUP_BINDING_IMMUTABLE = ["spec.targetGroupARN", "spec.targetType", "spec.ipAddressType", "spec.vpcID"] as const;
 const HTTPS = 443;
 const HTTP = 80;
 
@@ -108,7 +110,7 @@ export class AlbCanary extends pulumi.ComponentResource {
                 : { type: "fixed-response", fixedResponse: { statusCode: "404", contentType: "application/json", messageBody: `{"error":"no agent is served at this address"}` } }],
         }, parent);
 
-        this.rules = args.agents.flatMap((agent, i) => this.rulesFor(name, args, agent, i));
+        this.rules = args.agents.flatMap((agent) => this.rulesFor(name, args, agent));
         this.bindings = args.agents.flatMap((agent) => this.bindingsFor(name, args, agent));
         this.webAcl = args.waf && new WebAcl(`${name}-waf`, { resourceArn: this.loadBalancer.arn, rateLimit: args.waf.rateLimit }, parent);
 
@@ -203,7 +205,7 @@ export class AlbCanary extends pulumi.ComponentResource {
     }
 
     /** The agent's own route when several agents share the listener, and its header route. */
-    private rulesFor(name: string, args: AlbCanaryArgs, agent: AlbAgent, index: number): aws.lb.ListenerRule[] {
+    private rulesFor(name: string, args: AlbCanaryArgs, agent: AlbAgent): aws.lb.ListenerRule[] {
         const shared = args.agents.length > 1;
         const select = agent.pathPrefix !== undefined
             ? [{ pathPattern: { values: [agent.pathPrefix, `${agent.pathPrefix}/*`] } }]
@@ -214,12 +216,18 @@ export class AlbCanary extends pulumi.ComponentResource {
             urlRewriteConfig: { rewrite: { regex: `^${agent.pathPrefix}/?(.*)$`, replace: "/$1" } },
         }];
         const rules: aws.lb.ListenerRule[] = [];
-        // Priorities are spaced per agent position, so that adding an agent at the end moves nothing.
+        // The agent's slot, not its position: inserting or removing an agent moves no other rule.
+        // A new priority is an in-place SetRulePriorities call, not a replacement
+        // (terraform-provider-aws internal/service/elbv2/listener_rule.go: priority is
+        // `ForceNew: false`), so it fails with PriorityInUse while another rule holds the value.
+        // Rules of different agents never match the same request (host, path or header differ),
+        // so only the header rule before the weighted one matters.
+        const priorities = rulePriorities(agent.ruleSlot);
         if (agent.headerRoute) {
             const { name: header, value, track } = agent.headerRoute;
             rules.push(new aws.lb.ListenerRule(`${name}-${agent.agent}-header`, {
                 listenerArn: this.httpsListener.arn,
-                priority: index * 10 + 1,
+                priority: priorities.header,
                 conditions: [{ httpHeader: { httpHeaderName: header, values: [value] } }, ...select],
                 actions: [{ type: "forward", targetGroupArn: this.targetGroups[agent.agent][track]!.arn }],
                 transforms,
@@ -229,7 +237,7 @@ export class AlbCanary extends pulumi.ComponentResource {
         if (shared) {
             rules.push(new aws.lb.ListenerRule(`${name}-${agent.agent}`, {
                 listenerArn: this.httpsListener.arn,
-                priority: index * 10 + 5,
+                priority: priorities.weighted,
                 conditions: select,
                 actions: [this.weightedForward(agent, args.stickinessSeconds)],
                 transforms,
@@ -264,9 +272,26 @@ export class AlbCanary extends pulumi.ComponentResource {
                         }],
                     },
                 },
-            }, { parent: this, provider: args.kubernetesProvider });
+            }, {
+                parent: this,
+                provider: args.kubernetesProvider,
+                // The controller's webhook refuses any update of these fields (checkImmutableFields in
+                // webhooks/elbv2/targetgroupbinding_validator.go), so a replaced target group must
+                // replace its binding. The provider would not: none is in its own replace-forcing
+                // list, and that list alone makes it ask for delete-before-replace
+                // (pulumi-kubernetes provider/pkg/provider/provider.go, Diff). Without
+                // deleteBeforeReplace the engine would create the new binding first, under the
+                // same fixed name, and fail on "already exists".
+                replaceOnChanges: [...TARGET_GROUP_BINDING_IMMUTABLE],
+                deleteBeforeReplace: true,
+            });
         });
     }
+}
+
+/** The two ALB priorities (1..50000) of a rule slot (1..25000); lower is evaluated first. */
+function rulePriorities(slot: number): { header: number; weighted: number } {
+    return { header: 2 * slot - 1, weighted: 2 * slot };
 }
 
 /** Several hosts under the domain share one wildcard name rather than one name each (ACM allows 10). */

@@ -1,0 +1,319 @@
+// `npm run plan -- --stack <s> --against <plan.json>`: what the next `pulumi up` would do to a
+// stack deployed from an earlier plan, offline. Resources are matched by URN; an update becomes a
+// replacement by the provider's rules (replaceTable.ts) or the program's replaceOnChanges; an
+// input fed by a replaced resource's computed outputs is unknown until the replacement exists and
+// counts as changed. Changes the engine, a provider or a webhook would refuse fail the diff.
+import type { ProgramRun, RecordedResource } from "../../test/harness";
+import { ReplaceRule, replaceRuleFor, TRAFFIC_SERVING } from "./replaceTable";
+
+/** plan.json as tools/plan.ts writes it. */
+export interface PlanDocument {
+    project: string;
+    stack: string;
+    resources: Pick<RecordedResource, "urn" | "type" | "name" | "parent" | "custom" | "inputs">[];
+    outputs: Record<string, unknown>;
+}
+
+export type Operation = "create" | "update" | "replace" | "delete";
+export const OPERATIONS: readonly Operation[] = ["create", "update", "replace", "delete"];
+
+/** Marks `pulumi preview` uses for the same operations. */
+export const MARKERS: Record<Operation, string> = { create: "+", update: "~", replace: "+-", delete: "-" };
+
+export interface PropertyChange {
+    /** A Pulumi property path (`spec.selector.matchLabels["app.kubernetes.io/name"]`). */
+    path: string;
+    before: unknown;
+    after: unknown;
+    /** The new value comes from a resource that is replaced first, so it is not known yet. */
+    unknown: boolean;
+}
+
+export interface ResourceStep {
+    op: Operation;
+    urn: string;
+    type: string;
+    name: string;
+    changes: PropertyChange[];
+    /** Replacements: the properties (from the table or replaceOnChanges) that force it. */
+    forcedBy: string[];
+    /** Replacements: whether the old resource goes before the new one is created. */
+    deleteBeforeReplace: boolean;
+}
+
+export type FindingKind = "immutable-field" | "priority-collision" | "name-collision" | "protected-replacement" | "traffic-replacement";
+
+export interface Finding {
+    kind: FindingKind;
+    urn: string;
+    message: string;
+}
+
+export interface DiffResult {
+    /** Every resource that changes, in the current run's order, then the deletes. */
+    steps: ResourceStep[];
+    /** Changes `pulumi up` would fail on. */
+    refusals: Finding[];
+    /** Changes that succeed but deserve a look. */
+    warnings: Finding[];
+    counts: Record<Operation, number>;
+    unchanged: number;
+}
+
+/** Shown instead of a value that only exists once a replaced dependency has been created. */
+const UNKNOWN = "(known after the replacement)";
+
+type Segment = string | number;
+
+function formatPath(segments: Segment[]): string {
+    return segments.map((s, i) => typeof s === "number" ? `[${s}]`
+        : /^[A-Za-z_$][\w$]*$/.test(s) ? `${i === 0 ? "" : "."}${s}` : `[${JSON.stringify(s)}]`).join("");
+}
+
+/** Parses the subset of Pulumi property paths that tables and replaceOnChanges use: `a.b[0]["c.d"]`, `*`. */
+function parsePath(path: string): Segment[] {
+    const segments: Segment[] = [];
+    const pattern = /([^.[\]]+)|\[(\d+|\*)\]|\["((?:[^"\\]|\\.)*)"\]/g;
+    for (const match of path.matchAll(pattern)) {
+        if (match[1] !== undefined) segments.push(match[1]);
+        else if (match[2] !== undefined) segments.push(match[2] === "*" ? "*" : Number(match[2]));
+        else segments.push(JSON.parse(`"${match[3]}"`));
+    }
+    return segments;
+}
+
+/**
+ * Whether a changed path touches a rule's path: it is the rule's path, lies inside it (Pulumi's
+ * PropertyPath.Contains, as replaceOnChanges applies it), or encloses it (a whole object that
+ * appeared, vanished or became unknown). "*" matches any one segment.
+ */
+function pathsOverlap(rule: string, changed: string): boolean {
+    const a = parsePath(rule);
+    const b = parsePath(changed);
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+        if (a[i] !== "*" && b[i] !== "*" && a[i] !== b[i]) return false;
+    }
+    return true;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Leaf-level differences; a value that changes shape is reported whole. */
+function changedLeaves(before: unknown, after: unknown, at: Segment[] = []): PropertyChange[] {
+    if (Array.isArray(before) && Array.isArray(after)) {
+        return Array.from({ length: Math.max(before.length, after.length) }, (_, i) => changedLeaves(before[i], after[i], [...at, i])).flat();
+    }
+    if (isObject(before) && isObject(after)) {
+        const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+        return keys.flatMap((k) => changedLeaves(before[k], after[k], [...at, k]));
+    }
+    return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path: formatPath(at), before, after, unknown: false }];
+}
+
+function leaves(value: unknown, at: Segment[] = []): [Segment[], unknown][] {
+    if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, [...at, i]));
+    if (isObject(value)) return Object.entries(value).flatMap(([k, v]) => leaves(v, [...at, k]));
+    return [[at, value]];
+}
+
+function valueAt(value: unknown, path: Segment[]): unknown {
+    return path.reduce<unknown>((node, s) => (Array.isArray(node) || isObject(node)) ? (node as any)[s] : undefined, value);
+}
+
+/**
+ * What a provider computes for a resource (ids, ARNs, self links): the values of its state that
+ * the program did not give it. Those are unknown in the preview of its replacement; the values it
+ * echoes from its inputs stay known. Only structured identifiers (with ':' or '/') are traced
+ * into strings that embed them, such as a policy document; a short generated name could match
+ * unrelated text.
+ */
+function computedValues(resource: RecordedResource): { exact: Set<string>; embedded: string[] } {
+    const values = leaves(resource.state)
+        .filter(([path, value]) => typeof value === "string" && value !== "" && valueAt(resource.inputs, path) !== value)
+        .map(([, value]) => value as string);
+    if (resource.id) values.push(resource.id);
+    return { exact: new Set(values), embedded: values.filter((v) => /[:/]/.test(v)) };
+}
+
+/** The inputs of `resource` that carry a computed value of a replaced dependency. */
+function propagatedChanges(resource: RecordedResource, replaced: Map<string, RecordedResource>, previous: Record<string, unknown>): PropertyChange[] {
+    const changes: PropertyChange[] = [];
+    for (const [key, urns] of Object.entries(resource.propertyDependencies)) {
+        const sources = urns.filter((urn) => replaced.has(urn)).map((urn) => computedValues(replaced.get(urn)!));
+        if (sources.length === 0) continue;
+        for (const [path, value] of leaves(resource.inputs[key], [key])) {
+            if (typeof value !== "string") continue;
+            if (sources.some((s) => s.exact.has(value) || s.embedded.some((v) => value.includes(v)))) {
+                changes.push({ path: formatPath(path), before: valueAt(previous, path), after: UNKNOWN, unknown: true });
+            }
+        }
+    }
+    return changes;
+}
+
+function mergeChanges(direct: PropertyChange[], propagated: PropertyChange[]): PropertyChange[] {
+    const paths = new Set(propagated.map((c) => c.path));
+    return [...direct.filter((c) => !paths.has(c.path)), ...propagated];
+}
+
+function touching(paths: readonly string[], changes: PropertyChange[]): string[] {
+    return paths.filter((p) => changes.some((c) => pathsOverlap(p, c.path)));
+}
+
+/**
+ * How a replacement is ordered. pulumi-kubernetes asks for delete-before-replace itself when its
+ * own rules force the replacement of an object whose explicit name and namespace stay the same
+ * (provider/pkg/provider/provider.go, Diff); bridged providers never do. The option overrides
+ * either way (pulumi/pulumi pkg/resource/deploy/step_generator.go).
+ */
+function deletesFirst(resource: RecordedResource, rule: ReplaceRule | undefined, providerForced: string[], changes: PropertyChange[]): boolean {
+    if (resource.deleteBeforeReplace !== undefined) return resource.deleteBeforeReplace;
+    const kubernetes = resource.type.startsWith("kubernetes:");
+    const named = rule?.uniqueName !== undefined && valueAt(resource.inputs, parsePath(rule.uniqueName)) !== undefined;
+    return kubernetes && providerForced.length > 0 && named && touching(["metadata.name", "metadata.namespace"], changes).length === 0;
+}
+
+function stepFor(resource: RecordedResource, before: Record<string, unknown>, replaced: Map<string, RecordedResource>): ResourceStep | undefined {
+    const changes = mergeChanges(changedLeaves(before, resource.inputs), propagatedChanges(resource, replaced, before));
+    if (changes.length === 0) return undefined;
+    const rule = replaceRuleFor(resource.type);
+    const providerForced = touching(rule?.forceNew ?? [], changes);
+    const optionForced = resource.replaceOnChanges.includes("*") ? ["*"] : touching(resource.replaceOnChanges, changes);
+    const forcedBy = [...new Set([...providerForced, ...optionForced])];
+    const op: Operation = forcedBy.length > 0 ? "replace" : "update";
+    return {
+        op, urn: resource.urn, type: resource.type, name: resource.name, changes, forcedBy,
+        deleteBeforeReplace: op === "replace" && deletesFirst(resource, rule, providerForced, changes),
+    };
+}
+
+const RULE = "aws:lb/listenerRule:ListenerRule";
+
+/** A listener rule's place: (listener, priority); undefined while the listener is being replaced. */
+function ruleKey(inputs: Record<string, unknown>, changes: PropertyChange[] = []): string | undefined {
+    if (changes.some((c) => c.unknown && c.path === "listenerArn")) return undefined;
+    return `${String(inputs.listenerArn)} priority ${String(inputs.priority)}`;
+}
+
+/**
+ * ALB refuses a priority another rule of the listener still holds (PriorityInUse). Pulumi runs
+ * creates and updates as the program registers them and every delete after them, the deletes of
+ * create-before-delete replacements included (pkg/resource/deploy/deployment_executor.go: source
+ * events first, then "we should begin processing deletes"), and unrelated updates in parallel.
+ * So a rule created or moved onto a priority fails if any other rule held it before this `up`
+ * (deleted, replaced or moving away: it still holds it when the new claim runs), and a rule
+ * replaced create-before-delete collides with itself.
+ */
+function priorityCollisions(previous: PlanDocument, current: Map<string, RecordedResource>, steps: Map<string, ResourceStep>): Finding[] {
+    const holders = new Map<string, string>();
+    for (const rule of previous.resources.filter((r) => r.type === RULE)) holders.set(ruleKey(rule.inputs)!, rule.urn);
+    const findings: Finding[] = [];
+    const claimed = new Map<string, string>();
+    for (const resource of [...current.values()].filter((r) => r.type === RULE)) {
+        const step = steps.get(resource.urn);
+        const key = ruleKey(resource.inputs, step?.changes);
+        if (key === undefined) continue;
+        const other = claimed.get(key);
+        if (other !== undefined) findings.push({ kind: "priority-collision", urn: resource.urn, message: `${resource.name} asks for ${key}, as does ${nameOf(other)} in the same program` });
+        claimed.set(key, resource.urn);
+        const moves = step !== undefined && (step.op === "create" || step.op === "replace" || step.changes.some((c) => c.path === "priority" || c.path === "listenerArn"));
+        if (!moves) continue;
+        const holder = holders.get(key);
+        if (holder === undefined) continue;
+        if (holder !== resource.urn) {
+            const fate = !current.has(holder) ? "deleted only after every create and update"
+                : steps.get(holder)?.op === "replace" ? "replaced, its old rule deleted last" : "still there or moving away in parallel";
+            findings.push({ kind: "priority-collision", urn: resource.urn, message: `${resource.name} would take ${key}, held by ${nameOf(holder)} (${fate}): ALB answers PriorityInUse` });
+        } else if (step.op === "replace" && !step.deleteBeforeReplace) {
+            findings.push({ kind: "priority-collision", urn: resource.urn, message: `${resource.name} is replaced create-before-delete on the same ${key}: the new rule collides with the old one` });
+        }
+    }
+    return findings;
+}
+
+function nameOf(urn: string): string {
+    return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+function findingsFor(step: ResourceStep, resource: RecordedResource): { refusals: Finding[]; warnings: Finding[] } {
+    const refusals: Finding[] = [];
+    const warnings: Finding[] = [];
+    const rule = replaceRuleFor(step.type);
+    const at = { urn: step.urn };
+    if (step.op === "update") {
+        const immutable = touching(rule?.immutable ?? [], step.changes);
+        if (immutable.length > 0) refusals.push({ kind: "immutable-field", ...at, message: `${step.name}: ${immutable.join(", ")} cannot change in place (${rule!.source}); replace the resource (replaceOnChanges)` });
+    }
+    if (step.op !== "replace") return { refusals, warnings };
+    if (rule?.uniqueName !== undefined && !step.deleteBeforeReplace && valueAt(resource.inputs, parsePath(rule.uniqueName)) !== undefined
+        && touching([rule.uniqueName], step.changes).length === 0) {
+        refusals.push({ kind: "name-collision", ...at, message: `${step.name} is replaced create-before-delete under the same ${rule.uniqueName}: the new one cannot be created while the old one exists; set deleteBeforeReplace` });
+    }
+    // pkg/resource/deploy/step_generator.go: "unable to replace resource ... as it is currently
+    // marked for protection" when the program and the deployed state both protect it.
+    if (resource.protect) refusals.push({ kind: "protected-replacement", ...at, message: `${step.name} is protected and would be replaced (forced by ${step.forcedBy.join(", ")}); pulumi up refuses while the deployed resource is protected too` });
+    if (TRAFFIC_SERVING.has(step.type)) warnings.push({ kind: "traffic-replacement", ...at, message: `${step.name} serves traffic and is replaced (forced by ${step.forcedBy.join(", ")})${step.deleteBeforeReplace ? ", deleted before its replacement exists" : ""}` });
+    return { refusals, warnings };
+}
+
+/** What `pulumi up` of `current` would do to a stack deployed from `previous`. */
+export function diffPlans(previous: PlanDocument, current: ProgramRun): DiffResult {
+    // URNs embed the stack's name: against another stack's plan every resource would look new.
+    if (previous.stack !== current.stack) throw new Error(`the previous plan is a plan of stack ${previous.stack}, not of ${current.stack}`);
+    const before = new Map(previous.resources.map((r) => [r.urn, r]));
+    const now = new Map(current.resources.map((r) => [r.urn, r]));
+    const replaced = new Map<string, RecordedResource>();
+    const steps = new Map<string, ResourceStep>();
+    // Registration order puts a dependency before its dependents, so one pass sees each
+    // replacement before the inputs it feeds.
+    for (const resource of current.resources) {
+        const old = before.get(resource.urn);
+        const step = old === undefined
+            ? { op: "create" as const, urn: resource.urn, type: resource.type, name: resource.name, changes: [], forcedBy: [], deleteBeforeReplace: false }
+            : stepFor(resource, old.inputs, replaced);
+        if (step === undefined) continue;
+        steps.set(resource.urn, step);
+        if (step.op === "replace") replaced.set(resource.urn, resource);
+    }
+    const deletes: ResourceStep[] = previous.resources.filter((r) => !now.has(r.urn))
+        .map((r) => ({ op: "delete", urn: r.urn, type: r.type, name: r.name, changes: [], forcedBy: [], deleteBeforeReplace: false }));
+    const refusals: Finding[] = [];
+    const warnings: Finding[] = [];
+    for (const step of steps.values()) {
+        const found = findingsFor(step, now.get(step.urn)!);
+        refusals.push(...found.refusals);
+        warnings.push(...found.warnings);
+    }
+    refusals.push(...priorityCollisions(previous, now, steps));
+    const all = [...steps.values(), ...deletes];
+    const counts = Object.fromEntries(OPERATIONS.map((op) => [op, all.filter((s) => s.op === op).length])) as Record<Operation, number>;
+    return { steps: all, refusals, warnings, counts, unchanged: current.resources.length - steps.size };
+}
+
+function show(value: unknown): string {
+    return value === undefined ? "(absent)" : value === UNKNOWN ? UNKNOWN : JSON.stringify(value);
+}
+
+export function formatChange(change: PropertyChange): string {
+    return `${change.path}: ${show(change.before)} → ${show(change.after)}`;
+}
+
+/** One line per changed resource, then a count per operation, the refusals and the warnings. */
+export function formatDiff(result: DiffResult): string {
+    const lines = result.steps.map((step) => {
+        const forced = step.op === "replace" ? `  (forced by ${step.forcedBy.join(", ")}${step.deleteBeforeReplace ? "; delete before replace" : ""})` : "";
+        const changes = step.op === "update" || step.op === "replace" ? `  ${step.changes.map(formatChange).join("; ")}` : "";
+        return `${MARKERS[step.op].padEnd(2)} ${step.type} ${step.name}${forced}${changes}`;
+    });
+    const counts = OPERATIONS.map((op) => `${MARKERS[op].padEnd(2)} ${result.counts[op]} to ${op}`);
+    return [
+        ...lines,
+        ...counts,
+        `   ${result.unchanged} unchanged`,
+        ...result.refusals.map((f) => `error: ${f.message}`),
+        ...result.warnings.map((f) => `warning: ${f.message}`),
+    ].join("\n");
+}
