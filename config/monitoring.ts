@@ -69,6 +69,7 @@ export const monitoringSchema = z.strictObject({
     }).optional(),
     canary: z.strictObject({
         window: duration.optional(),
+        /** Percentage of requests answered without a 5xx (a 4xx is the client's error), so 100 - maxErrorRate in effect. */
         minSuccessRate: numberBetween(0, 100).optional(),
         maxErrorRate: numberBetween(0, 100).optional(),
         maxP95Ms: intBetween(1, 60000).optional(),

@@ -6,6 +6,7 @@ import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
+import { dashboardModel } from "../components/monitoring/agentDashboard";
 import { BURN_WINDOWS, leMatcher, num, ruleGroups } from "../components/monitoring/ruleGroups";
 import { resolveMonitoring } from "../config/monitoring";
 import { plan } from "../tools/plan";
@@ -110,6 +111,15 @@ describe("AgentRules", () => {
             assert.match(text, /adk_canary:latency_seconds:p95_rate1h\{namespace=\\"shop\\", track=\\"canary\\"\} > 0\.8/);
             assert.match(text, /adk_canary:requests:increase1h\{namespace=\\"shop\\", track=\\"canary\\"\} >= 500/);
             assert.doesNotMatch(text, /adk-agents/);
+        });
+
+        it("classifies responses one way in the rules and the dashboards: 5xx fail, 4xx succeed", () => {
+            const monitoring = resolveMonitoring({}, "prod");
+            const rendered = JSON.stringify([
+                ruleGroups({ namespace: "adk-agents", agents: AGENTS, monitoring }),
+                dashboardModel({ agentName: "research-agent", agentNamespace: "adk-agents", monitoring }),
+            ]);
+            assert.deepEqual([...new Set(rendered.match(/status_code[=!]~?\\"[^\\]*\\"/g))], [`status_code=~\\"5..\\"`]);
         });
 
         it("matches bucket bounds as Go and Python clients print them", () => {

@@ -26,8 +26,14 @@ const MCP_CALLS = "adk_agent_mcp_calls_total";
 /** Name of the agent container in every agent pod (components/k8s/agentWorkload.ts). */
 const AGENT_CONTAINER = "agent";
 
+/**
+ * The one classification of responses that every rule, the canary gate and the dashboards use: a
+ * 5xx is the agent's failure; anything else succeeds, 4xx included. A 4xx is the client's mistake
+ * (a bad request, an unknown session), so a canary identical to stable shows the same 4xx share and
+ * must not fail for it. RFC 9110 section 15.5: with a 4xx "the client seems to have erred"; the SRE
+ * Workbook's example SLI (chapter 2) counts "any HTTP status other than 500–599" as successful.
+ */
 const FIVE_XX = `status_code=~"5.."`;
-const ANSWERED = `status_code=~"[23].."`;
 
 /**
  * The SRE Workbook's multi-window multi-burn-rate table (chapter 5, "Alerting on SLOs"), as Sloth
@@ -78,12 +84,12 @@ function sumRate(metric: string, matchers: string, by: string, window: string): 
 }
 
 /**
- * part / whole of two request rates. A part with no series at all (no 5xx yet) counts as 0
- * rather than leaving the ratio empty, which Sloth's and the seed's expressions do.
+ * Share of requests answered with 5xx. No 5xx series at all (none yet) counts as 0 rather than
+ * leaving the ratio empty, which Sloth's expressions do.
  */
-function rateRatio(metric: string, scope: string, partMatcher: string, by: string, window: string): string {
-    const whole = sumRate(metric, selector(scope), by, window);
-    return `(${sumRate(metric, selector(scope, partMatcher), by, window)} or ${whole} * 0)\n/\n${whole}`;
+export function errorRatio(scope: string, by: string, window: string): string {
+    const whole = sumRate(REQUESTS, selector(scope), by, window);
+    return `(${sumRate(REQUESTS, selector(scope, FIVE_XX), by, window)} or ${whole} * 0)\n/\n${whole}`;
 }
 
 function p95(scope: string, by: string, window: string): string {
@@ -95,10 +101,12 @@ function p95(scope: string, by: string, window: string): string {
  * `npm run canary:gate` both use these, so the gate decides on exactly what the alert watches.
  */
 export function canaryQueries(scope: string, by: string, window: string) {
+    const errors = errorRatio(scope, by, window);
     return {
         requests: `sum by (${by}) (increase(${REQUESTS}${selector(scope)}[${window}]))`,
-        successRatio: rateRatio(REQUESTS, scope, ANSWERED, by, window),
-        errorRatio: rateRatio(REQUESTS, scope, FIVE_XX, by, window),
+        // Success is "not 5xx" (FIVE_XX), so it is the error ratio's complement by construction.
+        successRatio: `1 - (\n${errors}\n)`,
+        errorRatio: errors,
         p95Seconds: p95(scope, by, window),
     };
 }
@@ -206,7 +214,7 @@ function canaryGroup(ctx: RuleContext): RuleGroup {
     const canary = selector(`namespace="${ctx.namespace}"`, `track="canary"`);
     const sample = `and on (${by})\n${records.requests}${canary} >= ${criteria.minRequests}`;
     const checks = [
-        { criterion: "success_rate", expr: `${records.successRatio}${canary} < ${num(criteria.minSuccessRatio)}`, figure: "answered 2xx/3xx", show: "humanizePercentage", limit: `at least ${num(criteria.minSuccessRatio * 100)}%` },
+        { criterion: "success_rate", expr: `${records.successRatio}${canary} < ${num(criteria.minSuccessRatio)}`, figure: "answered without 5xx", show: "humanizePercentage", limit: `at least ${num(criteria.minSuccessRatio * 100)}%` },
         { criterion: "error_rate", expr: `${records.errorRatio}${canary} > ${num(criteria.maxErrorRatio)}`, figure: "answered 5xx", show: "humanizePercentage", limit: `at most ${num(criteria.maxErrorRatio * 100)}%` },
         { criterion: "latency_p95", expr: `${records.p95Seconds}${canary} > ${num(criteria.maxP95Seconds)}`, figure: "p95 latency", show: "humanizeDuration", limit: `at most ${num(criteria.maxP95Seconds * 1000)} ms` },
     ];
@@ -237,7 +245,7 @@ function agentAlertGroup(ctx: RuleContext): RuleGroup {
         rules: [
             {
                 alert: "ADKAgentHighErrorRate",
-                expr: `(\n${rateRatio(REQUESTS, scope, FIVE_XX, byTrack, "5m")}\n) > 0.05`,
+                expr: `(\n${errorRatio(scope, byTrack, "5m")}\n) > 0.05`,
                 for: "2m",
                 labels: { severity: "critical" },
                 annotations: annotations(url, "ADKAgentHighErrorRate",
