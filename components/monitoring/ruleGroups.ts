@@ -83,6 +83,20 @@ function sumRate(metric: string, matchers: string, by: string, window: string): 
     return `sum by (${by}) (rate(${metric}${matchers}[${window}]))`;
 }
 
+function sumIncrease(metric: string, matchers: string, by: string, window: string): string {
+    return `sum by (${by}) (increase(${metric}${matchers}[${window}]))`;
+}
+
+/**
+ * A paging alert kept only where the ratio it fires on counts at least `min` requests over its
+ * window: on a handful of requests one failure is a ratio high enough to page (the SRE Workbook,
+ * chapter 5, "Low-traffic services and error budget alerting"). ADKCanaryUnhealthy has its own
+ * sample size, `canary.minRequests`.
+ */
+function withTraffic(alert: string, events: { metric: string; matchers: string }, by: string, window: string, min: number): string {
+    return `${alert}\nand on (${by})\n${sumIncrease(events.metric, events.matchers, by, window)} >= ${min}`;
+}
+
 /**
  * Share of requests answered with 5xx. No 5xx series at all (none yet) counts as 0 rather than
  * leaving the ratio empty, which Sloth's expressions do.
@@ -103,7 +117,7 @@ function p95(scope: string, by: string, window: string): string {
 export function canaryQueries(scope: string, by: string, window: string) {
     const errors = errorRatio(scope, by, window);
     return {
-        requests: `sum by (${by}) (increase(${REQUESTS}${selector(scope)}[${window}]))`,
+        requests: sumIncrease(REQUESTS, selector(scope), by, window),
         // Success is "not 5xx" (FIVE_XX), so it is the error ratio's complement by construction.
         successRatio: `1 - (\n${errors}\n)`,
         errorRatio: errors,
@@ -127,21 +141,26 @@ function annotations(runbookBaseUrl: string, alert: string, summary: string, des
     return { summary, description, runbook_url: `${runbookBaseUrl}#runbook-${alert.toLowerCase()}` };
 }
 
+const SLO_BY = "namespace, agent_id";
+
+/** The counter of the events an SLO counts: requests, or the latency histogram's count of them. */
+function sloEvents(slo: SloName, scope: string): { metric: string; matchers: string } {
+    return slo === "availability" ? { metric: REQUESTS, matchers: selector(scope) } : { metric: DURATION_BUCKETS, matchers: selector(scope, `le="+Inf"`) };
+}
+
 /** Errors and total events of one SLO over a window, as rates summed by agent. */
 function sloRates(slo: SloName, scope: string, window: string, thresholdSeconds: number) {
-    const by = "namespace, agent_id";
-    if (slo === "availability") {
-        const total = sumRate(REQUESTS, selector(scope), by, window);
-        return { errors: `${sumRate(REQUESTS, selector(scope, FIVE_XX), by, window)} or ${total} * 0`, total };
-    }
+    const by = SLO_BY;
+    const events = sloEvents(slo, scope);
+    const total = sumRate(events.metric, events.matchers, by, window);
+    if (slo === "availability") return { errors: `${sumRate(REQUESTS, selector(scope, FIVE_XX), by, window)} or ${total} * 0`, total };
     // Bucket counts are cumulative: the slow requests are all of them minus those within the threshold.
-    const total = sumRate(DURATION_BUCKETS, selector(scope, `le="+Inf"`), by, window);
     const fast = sumRate(DURATION_BUCKETS, selector(scope, leMatcher(thresholdSeconds)), by, window);
     return { errors: `${total}\n-\n${fast}`, total };
 }
 
 function sloGroups(ctx: RuleContext): RuleGroup[] {
-    const { slo, runbookBaseUrl } = ctx.monitoring;
+    const { slo, runbookBaseUrl, alerts: { minRequests } } = ctx.monitoring;
     const scope = `namespace="${ctx.namespace}"`;
     const period = `${slo.periodDays}d`;
     const objectives: Record<SloName, number> = { availability: slo.availability, latency: slo.latency };
@@ -187,9 +206,13 @@ function sloGroups(ctx: RuleContext): RuleGroup[] {
         const threshold = `(${factor} * ${num(1 - objectives[name])})`;
         const match = selector(scope, `slo="${name}"`);
         const what = name === "availability" ? "5xx responses" : `requests slower than ${num(slo.latencyThresholdSeconds)}s`;
+        const burning = `${SLI_ERROR_RATIO}${w.long}${match} > ${threshold}\nand\n${SLI_ERROR_RATIO}${w.short}${match} > ${threshold}`;
         return {
             alert: "ADKAgentErrorBudgetBurn",
-            expr: `${SLI_ERROR_RATIO}${w.long}${match} > ${threshold}\nand\n${SLI_ERROR_RATIO}${w.short}${match} > ${threshold}`,
+            // Pages need traffic over the long window (one failed request in a quiet hour is a 100%
+            // burn; Sloth and Pyrra page on it). Tickets stay unguarded: a quiet agent that keeps
+            // failing still spends its budget, and a ticket wakes nobody.
+            expr: w.severity === "critical" ? withTraffic(burning, sloEvents(name, scope), SLO_BY, w.long, minRequests) : burning,
             for: w.for,
             labels: { severity: w.severity, slo: name, long_window: w.long, short_window: w.short, burn_rate: factor },
             annotations: annotations(runbookBaseUrl, "ADKAgentErrorBudgetBurn",
@@ -245,7 +268,7 @@ function agentAlertGroup(ctx: RuleContext): RuleGroup {
         rules: [
             {
                 alert: "ADKAgentHighErrorRate",
-                expr: `(\n${errorRatio(scope, byTrack, "5m")}\n) > 0.05`,
+                expr: withTraffic(`(\n${errorRatio(scope, byTrack, "5m")}\n) > 0.05`, { metric: REQUESTS, matchers: selector(scope) }, byTrack, "5m", ctx.monitoring.alerts.minRequests),
                 for: "2m",
                 labels: { severity: "critical" },
                 annotations: annotations(url, "ADKAgentHighErrorRate",
