@@ -150,12 +150,11 @@ function sloEvents(slo: SloName, scope: string): { metric: string; matchers: str
 
 /** Errors and total events of one SLO over a window, as rates summed by agent. */
 function sloRates(slo: SloName, scope: string, window: string, thresholdSeconds: number) {
-    const by = SLO_BY;
     const events = sloEvents(slo, scope);
-    const total = sumRate(events.metric, events.matchers, by, window);
-    if (slo === "availability") return { errors: `${sumRate(REQUESTS, selector(scope, FIVE_XX), by, window)} or ${total} * 0`, total };
+    const total = sumRate(events.metric, events.matchers, SLO_BY, window);
+    if (slo === "availability") return { errors: `${sumRate(REQUESTS, selector(scope, FIVE_XX), SLO_BY, window)} or ${total} * 0`, total };
     // Bucket counts are cumulative: the slow requests are all of them minus those within the threshold.
-    const fast = sumRate(DURATION_BUCKETS, selector(scope, leMatcher(thresholdSeconds)), by, window);
+    const fast = sumRate(DURATION_BUCKETS, selector(scope, leMatcher(thresholdSeconds)), SLO_BY, window);
     return { errors: `${total}\n-\n${fast}`, total };
 }
 
