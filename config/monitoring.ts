@@ -66,8 +66,13 @@ export const monitoringSchema = z.strictObject({
             }),
         ).optional(),
     }).optional(),
+    alerts: z.strictObject({
+        /** Requests a paging ratio must rest on over its window; fewer page nobody. */
+        minRequests: intBetween(1, 10000000).optional(),
+    }).optional(),
     canary: z.strictObject({
         window: duration.optional(),
+        /** Percentage of requests answered without a 5xx (a 4xx is the client's error), so 100 - maxErrorRate in effect. */
         minSuccessRate: numberBetween(0, 100).optional(),
         maxErrorRate: numberBetween(0, 100).optional(),
         maxP95Ms: intBetween(1, 60000).optional(),
@@ -120,6 +125,14 @@ export interface CanaryCriteria {
     minRequests: number;
 }
 
+export interface AlertSettings {
+    /**
+     * Requests that a paging (critical) ratio alert must count over its window: the 5 minutes of
+     * ADKAgentHighErrorRate, the long window of the paging burn rates.
+     */
+    minRequests: number;
+}
+
 export interface TracingConfig {
     enabled: boolean;
     samplingRatio: number;
@@ -137,6 +150,7 @@ export interface MonitoringConfig {
     scrapeInterval: string;
     runbookBaseUrl: string;
     slo: SloObjectives;
+    alerts: AlertSettings;
     canary: CanaryCriteria;
     dashboards: { enabled: boolean; namespace: string; label: string; folder: string };
     tracing: TracingConfig;
@@ -167,6 +181,14 @@ export function resolveMonitoring(raw: RawMonitoring, environment: Environment):
             availability: percent(raw.slo?.availability ?? 99.9),
             latency: percent(raw.slo?.latency ?? 95),
             latencyThresholdSeconds: (raw.slo?.latencyThresholdMs ?? 500) / 1000,
+        },
+        alerts: {
+            // 20 requests in 5 minutes (4 a minute): one failure is then 5%, not above the 5% page
+            // limit, so a page needs at least two failed requests; at 9 requests a single failure
+            // reads as 11% and pages on noise. The SRE Workbook (chapter 5, "Low-traffic services
+            // and error budget alerting") warns that ratio alerts on little traffic page on single
+            // failures; an agent this quiet is watched by the tickets (warning burn rates) instead.
+            minRequests: raw.alerts?.minRequests ?? 20,
         },
         canary: {
             window: raw.canary?.window ?? "30m",

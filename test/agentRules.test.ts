@@ -6,6 +6,7 @@ import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
+import { dashboardModel } from "../components/monitoring/agentDashboard";
 import { BURN_WINDOWS, leMatcher, num, ruleGroups } from "../components/monitoring/ruleGroups";
 import { resolveMonitoring } from "../config/monitoring";
 import { plan } from "../tools/plan";
@@ -66,6 +67,13 @@ describe("AgentRules", () => {
                 assert.equal(result.status, 1, result.output);
                 assert.match(result.output, /a canary below the minimum sample fires nothing/);
             });
+            const eager = ruleGroups({ namespace: "adk-agents", agents: AGENTS, monitoring: resolveMonitoring({ alerts: { minRequests: 5 } }, "prod") });
+            withRules(eager, (dir) => {
+                copyFileSync(path.join(FIXTURES, "agent-alerts.test.yaml"), path.join(dir, "agent-alerts.test.yaml"));
+                const result = promtool(["test", "rules", "agent-alerts.test.yaml"], dir);
+                assert.equal(result.status, 1, result.output);
+                assert.match(result.output, /a canary with 9 requests in 5 minutes, 1 of them failed, pages nobody/);
+            });
         });
     });
 
@@ -110,6 +118,26 @@ describe("AgentRules", () => {
             assert.match(text, /adk_canary:latency_seconds:p95_rate1h\{namespace=\\"shop\\", track=\\"canary\\"\} > 0\.8/);
             assert.match(text, /adk_canary:requests:increase1h\{namespace=\\"shop\\", track=\\"canary\\"\} >= 500/);
             assert.doesNotMatch(text, /adk-agents/);
+        });
+
+        it("guards every page on a request ratio with alerts.minRequests over the alert's window, and no ticket", () => {
+            const alerts = alertsOf(ruleGroups({ namespace: "adk-agents", agents: AGENTS, monitoring: resolveMonitoring({ alerts: { minRequests: 7 } }, "prod") })) as { alert: string; expr: string; labels: Record<string, string> }[];
+            const guard = (window: string) => new RegExp(`\\nand on \\([a-z_, ]+\\)\\nsum by \\([a-z_, ]+\\) \\(increase\\([a-z_]+\\{[^}]*\\}\\[${window}\\]\\)\\) >= 7$`);
+            const [highErrorRate] = alerts.filter((a) => a.alert === "ADKAgentHighErrorRate");
+            assert.match(highErrorRate.expr, guard("5m"));
+            const burns = alerts.filter((a) => a.alert === "ADKAgentErrorBudgetBurn");
+            for (const burn of burns.filter((b) => b.labels.severity === "critical")) assert.match(burn.expr, guard(burn.labels.long_window), burn.labels.long_window);
+            for (const burn of burns.filter((b) => b.labels.severity === "warning")) assert.doesNotMatch(burn.expr, /increase/);
+            assert.match(burns.find((b) => b.labels.slo === "latency")!.expr, /adk_agent_request_duration_seconds_bucket\{namespace="adk-agents", le="\+Inf"\}\[1h\]/);
+        });
+
+        it("classifies responses one way in the rules and the dashboards: 5xx fail, 4xx succeed", () => {
+            const monitoring = resolveMonitoring({}, "prod");
+            const rendered = JSON.stringify([
+                ruleGroups({ namespace: "adk-agents", agents: AGENTS, monitoring }),
+                dashboardModel({ agentName: "research-agent", agentNamespace: "adk-agents", monitoring }),
+            ]);
+            assert.deepEqual([...new Set(rendered.match(/status_code[=!]~?\\"[^\\]*\\"/g))], [`status_code=~\\"5..\\"`]);
         });
 
         it("matches bucket bounds as Go and Python clients print them", () => {

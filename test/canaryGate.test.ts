@@ -1,5 +1,5 @@
 // The canary gate end to end: a real Prometheus (Debian's `prometheus` package) on loopback, fed
-// by `promtool tsdb create-blocks-from openmetrics` with 40 minutes of three agents' traffic at
+// by `promtool tsdb create-blocks-from openmetrics` with 40 minutes of four agents' traffic at
 // fixed timestamps, and the gate run as the CLI a pipeline runs, at a fixed evaluation time.
 import assert from "node:assert/strict";
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
@@ -32,6 +32,8 @@ const AGENTS: Record<string, Record<"stable" | "canary", Traffic>> = {
     "good-agent": { stable: { rates: { 200: 10 }, buckets: FAST }, canary: { rates: { 200: 0.999, 503: 0.001 }, buckets: FAST } },
     // 3% errors: fails the success and the error criterion.
     "bad-agent": { stable: { rates: { 200: 10 }, buckets: FAST }, canary: { rates: { 200: 0.97, 500: 0.03 }, buckets: FAST } },
+    // 1% 4xx and no 5xx on both tracks: a canary identical to stable, with ordinary client errors.
+    "client-errors-agent": { stable: { rates: { 200: 9.9, 404: 0.1 }, buckets: FAST }, canary: { rates: { 200: 0.99, 404: 0.01 }, buckets: FAST } },
     // 36 requests in 30 minutes, all failing: too few to judge.
     "quiet-agent": { stable: { rates: { 200: 10 }, buckets: FAST }, canary: { rates: { 500: 0.02 }, buckets: FAST } },
 };
@@ -176,6 +178,13 @@ describe("canary gate", () => {
             assert.match(result.stdout, /stable\s+18000\s+100\.00%\s+0\.00%/);
             assert.match(result.stdout, /canary\s+1800\s+99\.90%\s+0\.10%\s+2\d\d ms/);
             assert.match(result.stdout, /PROMOTE/);
+        });
+
+        it("promotes a canary whose only failures are the clients' 4xx, as stable's are", () => {
+            const result = gate(dir, url, "client-errors-agent", ["--time", EVAL_TIME]);
+            assert.equal(result.status, EXIT.promote, result.stdout + result.stderr);
+            assert.match(result.stdout, /stable\s+18000\s+100\.00%\s+0\.00%/);
+            assert.match(result.stdout, /PASS {2}success 100\.00%/);
         });
 
         it("rolls back a canary that fails requests", () => {

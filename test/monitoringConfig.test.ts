@@ -19,6 +19,8 @@ describe("monitoring config", () => {
         const prod = resolveMonitoring({}, "prod");
         assert.deepEqual(prod.slo, { periodDays: 30, availability: 0.999, latency: 0.95, latencyThresholdSeconds: 0.5 });
         assert.deepEqual(prod.canary, { window: "30m", minSuccessRatio: 0.995, maxErrorRatio: 0.005, maxP95Seconds: 0.3, minRequests: 100 });
+        assert.deepEqual(prod.alerts, { minRequests: 20 });
+        assert.deepEqual(resolveMonitoring({ alerts: { minRequests: 50 } }, "prod").alerts, { minRequests: 50 });
         assert.equal(prod.tracing.samplingRatio, 0.1);
         assert.equal(prod.logging.level, "INFO");
         assert.equal(resolveMonitoring({}, "dev").tracing.samplingRatio, 1);
@@ -29,6 +31,7 @@ describe("monitoring config", () => {
         const found = await problems({
             slo: { availability: 100, latencyThresholdMs: 300 },
             canary: { window: "90s", maxErrorRate: 120 },
+            alerts: { minRequests: 0 },
             tracing: { backend: "zipkin", samplingRatio: 2 },
             release: "Kube Prometheus",
             dashbaords: {},
@@ -38,6 +41,7 @@ describe("monitoring config", () => {
             "adk-platform:monitoring.slo.latencyThresholdMs: must be a bucket bound of adk_agent_request_duration_seconds (100, 250, 500, 1000, 2500, 5000, 10000 ms), got 300",
             `adk-platform:monitoring.canary.window: must be a duration in minutes, hours or days such as 30m, 1h or 3d, got "90s"`,
             "adk-platform:monitoring.canary.maxErrorRate: must be between 0 and 100, got 120",
+            "adk-platform:monitoring.alerts.minRequests: must be between 1 and 10000000, got 0",
             `adk-platform:monitoring.tracing.backend: must be one of jaeger, tempo, cloud, got "zipkin"`,
             "adk-platform:monitoring.tracing.samplingRatio: must be between 0 and 1, got 2",
             `adk-platform:monitoring.release: must be a DNS label (lowercase letters, digits and '-', starting with a letter), got "Kube Prometheus"`,

@@ -23,10 +23,11 @@ async function yamllint(args: string[]): Promise<{ code: number; output: string 
 }
 
 describe("yamllint", () => {
-    it("passes the project's YAML: Pulumi.yaml, stack files, workflows", async () => {
+    it("passes the project's YAML: Pulumi.yaml, stack files, workflows, actions", async () => {
         const files = [
             ...readdirSync(ROOT).filter((f) => /^Pulumi(\..+)?\.yaml$/.test(f)),
             ...readdirSync(path.join(ROOT, ".github", "workflows")).map((f) => path.join(".github", "workflows", f)),
+            ...readdirSync(path.join(ROOT, ".github", "actions")).map((d) => path.join(".github", "actions", d, "action.yml")),
         ];
         const result = await yamllint(["-c", ".yamllint.yaml", ...files]);
         assert.equal(result.code, 0, result.output);

@@ -4,7 +4,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { MonitoringConfig } from "../../config/monitoring";
-import { canaryRecords, DURATION_BUCKETS, REQUESTS, SLI_ERROR_RATIO } from "./ruleGroups";
+import { canaryRecords, DURATION_BUCKETS, errorRatio, REQUESTS, SLI_ERROR_RATIO } from "./ruleGroups";
 
 export interface AgentDashboardArgs {
     agentName: string;
@@ -30,7 +30,7 @@ export function dashboardModel(args: AgentDashboardArgs): Record<string, unknown
     const period = `${args.monitoring.slo.periodDays}d`;
     const panels: Panel[] = [
         { title: "Request rate by track", type: "timeseries", unit: "reqps", targets: [{ expr: `sum by (track) (rate(${REQUESTS}{${scope}}[5m]))`, legendFormat: "{{track}}" }] },
-        { title: "5xx ratio by track", type: "timeseries", unit: "percentunit", targets: [{ expr: `sum by (track) (rate(${REQUESTS}{${scope}, status_code=~"5.."}[5m])) / sum by (track) (rate(${REQUESTS}{${scope}}[5m]))`, legendFormat: "{{track}}" }] },
+        { title: "5xx ratio by track", type: "timeseries", unit: "percentunit", targets: [{ expr: errorRatio(scope, "track", "5m"), legendFormat: "{{track}}" }] },
         { title: "p95 latency by track", type: "timeseries", unit: "s", targets: [{ expr: `histogram_quantile(0.95, sum by (track, le) (rate(${DURATION_BUCKETS}{${scope}}[5m])))`, legendFormat: "{{track}}" }] },
         {
             title: `Canary vs stable over ${window}`, type: "table", unit: "none", width: 12,

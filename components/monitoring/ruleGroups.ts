@@ -26,8 +26,14 @@ const MCP_CALLS = "adk_agent_mcp_calls_total";
 /** Name of the agent container in every agent pod (components/k8s/agentWorkload.ts). */
 const AGENT_CONTAINER = "agent";
 
+/**
+ * The one classification of responses that every rule, the canary gate and the dashboards use: a
+ * 5xx is the agent's failure; anything else succeeds, 4xx included. A 4xx is the client's mistake
+ * (a bad request, an unknown session), so a canary identical to stable shows the same 4xx share and
+ * must not fail for it. RFC 9110 section 15.5: with a 4xx "the client seems to have erred"; the SRE
+ * Workbook's example SLI (chapter 2) counts "any HTTP status other than 500–599" as successful.
+ */
 const FIVE_XX = `status_code=~"5.."`;
-const ANSWERED = `status_code=~"[23].."`;
 
 /**
  * The SRE Workbook's multi-window multi-burn-rate table (chapter 5, "Alerting on SLOs"), as Sloth
@@ -77,13 +83,27 @@ function sumRate(metric: string, matchers: string, by: string, window: string): 
     return `sum by (${by}) (rate(${metric}${matchers}[${window}]))`;
 }
 
+function sumIncrease(metric: string, matchers: string, by: string, window: string): string {
+    return `sum by (${by}) (increase(${metric}${matchers}[${window}]))`;
+}
+
 /**
- * part / whole of two request rates. A part with no series at all (no 5xx yet) counts as 0
- * rather than leaving the ratio empty, which Sloth's and the seed's expressions do.
+ * A paging alert kept only where the ratio it fires on counts at least `min` requests over its
+ * window: on a handful of requests one failure is a ratio high enough to page (the SRE Workbook,
+ * chapter 5, "Low-traffic services and error budget alerting"). ADKCanaryUnhealthy has its own
+ * sample size, `canary.minRequests`.
  */
-function rateRatio(metric: string, scope: string, partMatcher: string, by: string, window: string): string {
-    const whole = sumRate(metric, selector(scope), by, window);
-    return `(${sumRate(metric, selector(scope, partMatcher), by, window)} or ${whole} * 0)\n/\n${whole}`;
+function withTraffic(alert: string, events: { metric: string; matchers: string }, by: string, window: string, min: number): string {
+    return `${alert}\nand on (${by})\n${sumIncrease(events.metric, events.matchers, by, window)} >= ${min}`;
+}
+
+/**
+ * Share of requests answered with 5xx. No 5xx series at all (none yet) counts as 0 rather than
+ * leaving the ratio empty, which Sloth's expressions do.
+ */
+export function errorRatio(scope: string, by: string, window: string): string {
+    const whole = sumRate(REQUESTS, selector(scope), by, window);
+    return `(${sumRate(REQUESTS, selector(scope, FIVE_XX), by, window)} or ${whole} * 0)\n/\n${whole}`;
 }
 
 function p95(scope: string, by: string, window: string): string {
@@ -95,10 +115,12 @@ function p95(scope: string, by: string, window: string): string {
  * `npm run canary:gate` both use these, so the gate decides on exactly what the alert watches.
  */
 export function canaryQueries(scope: string, by: string, window: string) {
+    const errors = errorRatio(scope, by, window);
     return {
-        requests: `sum by (${by}) (increase(${REQUESTS}${selector(scope)}[${window}]))`,
-        successRatio: rateRatio(REQUESTS, scope, ANSWERED, by, window),
-        errorRatio: rateRatio(REQUESTS, scope, FIVE_XX, by, window),
+        requests: sumIncrease(REQUESTS, selector(scope), by, window),
+        // Success is "not 5xx" (FIVE_XX), so it is the error ratio's complement by construction.
+        successRatio: `1 - (\n${errors}\n)`,
+        errorRatio: errors,
         p95Seconds: p95(scope, by, window),
     };
 }
@@ -119,21 +141,25 @@ function annotations(runbookBaseUrl: string, alert: string, summary: string, des
     return { summary, description, runbook_url: `${runbookBaseUrl}#runbook-${alert.toLowerCase()}` };
 }
 
+const SLO_BY = "namespace, agent_id";
+
+/** The counter of the events an SLO counts: requests, or the latency histogram's count of them. */
+function sloEvents(slo: SloName, scope: string): { metric: string; matchers: string } {
+    return slo === "availability" ? { metric: REQUESTS, matchers: selector(scope) } : { metric: DURATION_BUCKETS, matchers: selector(scope, `le="+Inf"`) };
+}
+
 /** Errors and total events of one SLO over a window, as rates summed by agent. */
 function sloRates(slo: SloName, scope: string, window: string, thresholdSeconds: number) {
-    const by = "namespace, agent_id";
-    if (slo === "availability") {
-        const total = sumRate(REQUESTS, selector(scope), by, window);
-        return { errors: `${sumRate(REQUESTS, selector(scope, FIVE_XX), by, window)} or ${total} * 0`, total };
-    }
+    const events = sloEvents(slo, scope);
+    const total = sumRate(events.metric, events.matchers, SLO_BY, window);
+    if (slo === "availability") return { errors: `${sumRate(REQUESTS, selector(scope, FIVE_XX), SLO_BY, window)} or ${total} * 0`, total };
     // Bucket counts are cumulative: the slow requests are all of them minus those within the threshold.
-    const total = sumRate(DURATION_BUCKETS, selector(scope, `le="+Inf"`), by, window);
-    const fast = sumRate(DURATION_BUCKETS, selector(scope, leMatcher(thresholdSeconds)), by, window);
+    const fast = sumRate(DURATION_BUCKETS, selector(scope, leMatcher(thresholdSeconds)), SLO_BY, window);
     return { errors: `${total}\n-\n${fast}`, total };
 }
 
 function sloGroups(ctx: RuleContext): RuleGroup[] {
-    const { slo, runbookBaseUrl } = ctx.monitoring;
+    const { slo, runbookBaseUrl, alerts: { minRequests } } = ctx.monitoring;
     const scope = `namespace="${ctx.namespace}"`;
     const period = `${slo.periodDays}d`;
     const objectives: Record<SloName, number> = { availability: slo.availability, latency: slo.latency };
@@ -179,9 +205,13 @@ function sloGroups(ctx: RuleContext): RuleGroup[] {
         const threshold = `(${factor} * ${num(1 - objectives[name])})`;
         const match = selector(scope, `slo="${name}"`);
         const what = name === "availability" ? "5xx responses" : `requests slower than ${num(slo.latencyThresholdSeconds)}s`;
+        const burning = `${SLI_ERROR_RATIO}${w.long}${match} > ${threshold}\nand\n${SLI_ERROR_RATIO}${w.short}${match} > ${threshold}`;
         return {
             alert: "ADKAgentErrorBudgetBurn",
-            expr: `${SLI_ERROR_RATIO}${w.long}${match} > ${threshold}\nand\n${SLI_ERROR_RATIO}${w.short}${match} > ${threshold}`,
+            // Pages need traffic over the long window (one failed request in a quiet hour is a 100%
+            // burn; Sloth and Pyrra page on it). Tickets stay unguarded: a quiet agent that keeps
+            // failing still spends its budget, and a ticket wakes nobody.
+            expr: w.severity === "critical" ? withTraffic(burning, sloEvents(name, scope), SLO_BY, w.long, minRequests) : burning,
             for: w.for,
             labels: { severity: w.severity, slo: name, long_window: w.long, short_window: w.short, burn_rate: factor },
             annotations: annotations(runbookBaseUrl, "ADKAgentErrorBudgetBurn",
@@ -206,7 +236,7 @@ function canaryGroup(ctx: RuleContext): RuleGroup {
     const canary = selector(`namespace="${ctx.namespace}"`, `track="canary"`);
     const sample = `and on (${by})\n${records.requests}${canary} >= ${criteria.minRequests}`;
     const checks = [
-        { criterion: "success_rate", expr: `${records.successRatio}${canary} < ${num(criteria.minSuccessRatio)}`, figure: "answered 2xx/3xx", show: "humanizePercentage", limit: `at least ${num(criteria.minSuccessRatio * 100)}%` },
+        { criterion: "success_rate", expr: `${records.successRatio}${canary} < ${num(criteria.minSuccessRatio)}`, figure: "answered without 5xx", show: "humanizePercentage", limit: `at least ${num(criteria.minSuccessRatio * 100)}%` },
         { criterion: "error_rate", expr: `${records.errorRatio}${canary} > ${num(criteria.maxErrorRatio)}`, figure: "answered 5xx", show: "humanizePercentage", limit: `at most ${num(criteria.maxErrorRatio * 100)}%` },
         { criterion: "latency_p95", expr: `${records.p95Seconds}${canary} > ${num(criteria.maxP95Seconds)}`, figure: "p95 latency", show: "humanizeDuration", limit: `at most ${num(criteria.maxP95Seconds * 1000)} ms` },
     ];
@@ -237,7 +267,7 @@ function agentAlertGroup(ctx: RuleContext): RuleGroup {
         rules: [
             {
                 alert: "ADKAgentHighErrorRate",
-                expr: `(\n${rateRatio(REQUESTS, scope, FIVE_XX, byTrack, "5m")}\n) > 0.05`,
+                expr: withTraffic(`(\n${errorRatio(scope, byTrack, "5m")}\n) > 0.05`, { metric: REQUESTS, matchers: selector(scope) }, byTrack, "5m", ctx.monitoring.alerts.minRequests),
                 for: "2m",
                 labels: { severity: "critical" },
                 annotations: annotations(url, "ADKAgentHighErrorRate",
