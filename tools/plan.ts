@@ -18,7 +18,7 @@ export interface PlanResult {
     manifests: Manifest[];
     /** The merged `spec.groups` of every PrometheusRule, or undefined when there is none. */
     rules?: { groups: unknown[] };
-    /** Problems that make the plan fail: schema violations. */
+    /** Problems that make the plan fail: schema violations and physical names a cloud would refuse. */
     errors: string[];
     /** Objects checked against a schema, and the kinds no schema was available for. */
     validated: number;
@@ -33,7 +33,7 @@ export class PlanError extends Error {
     }
 }
 
-/** Evaluates a stack; throws ConfigError on bad configuration, PlanError on invalid objects. */
+/** Evaluates a stack; throws ConfigError on bad configuration, PlanError on invalid objects or names. */
 export async function plan(stack: string): Promise<PlanResult> {
     const { config, secretKeys } = readStackConfig(stack);
     const run = await runProgram({ stack, config, secretKeys });
@@ -42,11 +42,16 @@ export async function plan(stack: string): Promise<PlanResult> {
     const ruleObjects = manifests.filter((m) => m.kind === "PrometheusRule" && m.apiVersion === "monitoring.coreos.com/v1");
     const rules = ruleObjects.length > 0 ? { groups: ruleObjects.flatMap((m) => (m.spec as { groups: unknown[] }).groups) } : undefined;
     const violations = await evaluatePolicies(run);
-    const result = { run, manifests, rules, errors: report.errors, validated: report.validated, unvalidated: report.unvalidated, violations };
-    if (result.errors.length > 0) throw new PlanError(result.errors);
+    const result = { run, manifests, rules, errors: [...report.errors, ...run.namingProblems], validated: report.validated, unvalidated: report.unvalidated, violations };
+    if (result.errors.length > 0) throw new PlanError(result.errors, errorHeading(report.errors.length > 0, run.namingProblems.length > 0));
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
     if (mandatory.length > 0) throw new PlanError(mandatory.map(formatViolation), "Mandatory policy violations");
     return result;
+}
+
+function errorHeading(objects: boolean, names: boolean): string {
+    if (objects && names) return "Invalid Kubernetes objects and physical names";
+    return names ? "Invalid physical names" : "Invalid Kubernetes objects";
 }
 
 export function planDocument(result: PlanResult) {
