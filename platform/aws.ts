@@ -6,6 +6,7 @@ import { AgentSecret } from "../components/aws/agentSecret";
 import { SecretsKey } from "../components/aws/secretsKey";
 import type { PlatformConfig } from "../config";
 import { servedRoutes } from "../config/loadBalancer";
+import { fitName, maxNameLength } from "../tools/engine/naming";
 import type { AgentCloudSecret, AgentSecretsArgs, CanaryLoadBalancerArgs, CloudPlatform, CloudTracing, CloudTracingArgs, ContainerLogs, ContainerLogsArgs } from ".";
 
 export function awsPlatform(config: PlatformConfig): CloudPlatform {
@@ -55,7 +56,7 @@ function secretsManager(config: PlatformConfig, provider: aws.Provider, name: st
 function cloudWatchLogs(config: PlatformConfig, provider: aws.Provider, name: string, args: ContainerLogsArgs): ContainerLogs {
     const logs = new CloudWatchLogs(name, {
         sourceNamespace: args.namespace,
-        namespace: `${args.namespace}-logging`,
+        namespace: fitName(`${args.namespace}-logging`, maxNameLength("kubernetes:core/v1:Namespace")),
         logGroupName: `/adk-platform/${config.stack}/${args.namespace}`,
         retentionDays: config.logRetentionDays,
         region: config.aws!.region,

@@ -6,6 +6,7 @@ import { AgentSecret } from "../components/gcp/agentSecret";
 import { SecretsKey } from "../components/gcp/secretsKey";
 import type { PlatformConfig } from "../config";
 import { OPEN_TO_ALL, servedRoutes } from "../config/loadBalancer";
+import { fitName, maxNameLength } from "../tools/engine/naming";
 import type { AgentCloudSecret, AgentSecretsArgs, CanaryLoadBalancerArgs, CloudPlatform } from ".";
 
 /** Google front ends and health checkers: where a global external Application Load Balancer's requests come from. */
@@ -31,7 +32,7 @@ export function gcpPlatform(config: PlatformConfig): CloudPlatform {
         containerLogs: (name, args) => {
             const logs = new CloudLoggingBucket(name, {
                 project: config.gcp!.project,
-                bucketId: `${config.project}-${config.stack}-${args.namespace}`.slice(0, 100),
+                bucketId: fitName(`${config.project}-${config.stack}-${args.namespace}`, maxNameLength("gcp:logging/projectBucketConfig:ProjectBucketConfig")),
                 namespace: args.namespace,
                 retentionDays: config.logRetentionDays,
                 protect: config.protect,

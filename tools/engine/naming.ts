@@ -296,6 +296,13 @@ export function fitName(text: string, max: number): string {
     return `${text.slice(0, max - HASH_LENGTH - 1).replace(/[-_.]+$/, "")}-${digest(text).slice(0, HASH_LENGTH)}`;
 }
 
+/** The longest name a type's rule accepts. */
+export function maxNameLength(type: string): number {
+    const max = NAMING.get(type)?.rule.max;
+    if (max === undefined) throw new Error(`naming: ${type} has no length limit in the naming table`);
+    return max;
+}
+
 /** The longest logical name whose auto-name still fits the type's rule (and the provider's maximum). */
 export function autoNameBudget(type: string): number {
     const row = NAMING.get(type);
