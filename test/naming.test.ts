@@ -147,6 +147,8 @@ describe("physical names (tools/engine/naming.ts)", () => {
             return byScope;
         }
 
+        const created = new Set<string>();
+
         for (const [cloud, config] of [
             ["AWS", awsStack(longest(IMAGE))],
             ["GCP", gcpStack(longest("europe-west1-docker.pkg.dev/adk-prod-123/agents/research-agent:1.4.2"))],
@@ -159,6 +161,7 @@ describe("physical names (tools/engine/naming.ts)", () => {
                     assert.equal(new Set(names).size, names.length, `${scope}: ${names.join(", ")}`);
                 }
                 const types = new Set(run.resources.filter((r) => r.custom).map((r) => r.type));
+                for (const type of types) created.add(type);
                 // prod brings External Secrets, WAF and access logs; with canaries, logs and cloud tracing every optional part is there.
                 const expected = cloud === "AWS"
                     ? [TARGET_GROUP, "aws:secretsmanager/secret:Secret", "aws:cloudwatch/logGroup:LogGroup", "aws:wafv2/webAcl:WebAcl", "aws:s3/bucket:Bucket", "aws:acm/certificate:Certificate"]
@@ -169,6 +172,12 @@ describe("physical names (tools/engine/naming.ts)", () => {
                 assert.equal(new Set(uids).size, agentNames.length, `Grafana uids: ${uids.join(", ")}`);
             });
         }
+
+        it("with the dev stack (secrets as Kubernetes Secrets), create every type of the table and of the unnamed list: no row is dead", async () => {
+            const { config, secretKeys } = readStackConfig("dev");
+            for (const r of (await runProgram({ stack: "dev", config, secretKeys })).resources) created.add(r.type);
+            assert.deepEqual([...NAMING.keys(), ...NO_PHYSICAL_NAME].filter((type) => !created.has(type)), []);
+        });
     });
 
     it("fails `npm run plan` with one line per refused name and the key that drives it", async function () {

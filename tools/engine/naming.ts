@@ -63,8 +63,8 @@ const AWS_DEFAULT: AutoName = { separator: "-", randomLength: 7, maxLength: 255,
 /** pulumi-gcp provider/resources.go Provider: prov.SetAutonaming(255, "-"). */
 const GCP_DEFAULT: AutoName = { separator: "-", randomLength: 7, maxLength: 255, source: `pulumi-gcp provider/resources.go Provider (prov.SetAutonaming(255, "-")); ${BRIDGE}` };
 /**
- * pulumi-kubernetes provider/pkg/metadata/naming.go AssignNameIfAutonamable: NewUniqueName(seed,
- * urn.Name()+"-", 0, 0, nil), where a random length of 0 means 8 hex digits and there is no maximum.
+ * pulumi-kubernetes provider/pkg/metadata/naming.go AssignNameIfAutonamable: NewUniqueName with
+ * prefix urn.Name()+"-", random length 0 (which means 8 hex digits) and no maximum length.
  */
 const KUBERNETES: AutoName = { separator: "-", randomLength: 8, source: "pulumi-kubernetes provider/pkg/metadata/naming.go AssignNameIfAutonamable" };
 /**
@@ -125,7 +125,7 @@ const rows: NamingRow[] = [
     },
     {
         type: "aws:ec2/securityGroup:SecurityGroup", property: "name", autoName: AWS_DEFAULT,
-        namePrefix: TF_PREFIX("terraform-provider-aws internal/service/ec2 vpc_security_group.go name_prefix"),
+        namePrefix: TF_PREFIX("terraform-provider-aws internal/service/ec2/vpc_security_group.go name_prefix"),
         rule: {
             min: 1, max: 255, pattern: /^(?!sg-)[\w .\-:/()#,@[\]+=&;{}!$*]+$/,
             text: "letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*, not starting with \"sg-\"", source: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html",
@@ -134,7 +134,7 @@ const rows: NamingRow[] = [
     {
         type: "aws:iam/role:Role", property: "name",
         autoName: { separator: "-", randomLength: 7, maxLength: 64, source: `pulumi-aws provider/resource_overrides.go resourceOverrides (aws_iam_role: AutoName("name", 64, "-")); ${BRIDGE}` },
-        namePrefix: TF_PREFIX("terraform-provider-aws internal/service/iam/role.go name_prefix (38 = 64 - 26)"),
+        namePrefix: TF_PREFIX("terraform-provider-aws internal/service/iam/role.go roleNamePrefixMaxLen (38 = 64 - 26)"),
         rule: { min: 1, max: 64, pattern: /^[\w+=,.@-]+$/, text: "letters, digits and +=,.@_-", source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html" },
     },
     {
