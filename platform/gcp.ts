@@ -9,6 +9,9 @@ import { OPEN_TO_ALL, servedRoutes } from "../config/loadBalancer";
 import { fitName, maxNameLength } from "../tools/engine/naming";
 import type { AgentCloudSecret, AgentSecretsArgs, CanaryLoadBalancerArgs, CloudPlatform } from ".";
 
+/** https://cloud.google.com/resource-manager/docs/labels-overview#requirements */
+const GCP_LABEL_VALUE_LENGTH = 63;
+
 /** Google front ends and health checkers: where a global external Application Load Balancer's requests come from. */
 export const GOOGLE_FRONT_END_RANGES = ["35.191.0.0/16", "130.211.0.0/22"];
 
@@ -16,7 +19,8 @@ export function gcpPlatform(config: PlatformConfig): CloudPlatform {
     const provider = new gcp.Provider("gcp", {
         project: config.gcp!.project,
         region: config.gcp!.region,
-        defaultLabels: { project: config.project, stack: config.stack, environment: config.environment, "managed-by": "pulumi", ...config.security.labels },
+        // A label value holds at most 63 characters, a stack name up to 100.
+        defaultLabels: { project: config.project, stack: fitName(config.stack, GCP_LABEL_VALUE_LENGTH), environment: config.environment, "managed-by": "pulumi", ...config.security.labels },
     });
     return {
         cloud: "gcp",

@@ -167,6 +167,10 @@ describe("physical names (tools/engine/naming.ts)", () => {
                     ? [TARGET_GROUP, "aws:secretsmanager/secret:Secret", "aws:cloudwatch/logGroup:LogGroup", "aws:wafv2/webAcl:WebAcl", "aws:s3/bucket:Bucket", "aws:acm/certificate:Certificate"]
                     : ["gcp:secretmanager/secret:Secret", "gcp:logging/projectSink:ProjectSink", "gcp:compute/securityPolicy:SecurityPolicy", "gcp:serviceaccount/account:Account"];
                 for (const type of expected) assert.ok(types.has(type), type);
+                if (cloud === "GCP") {
+                    const labels = run.resources.find((r) => r.type === "pulumi:providers:gcp")!.inputs.defaultLabels;
+                    assert.ok((typeof labels === "string" ? JSON.parse(labels) : labels).stack.length <= 63, "GCP label values hold 63 characters");
+                }
                 const dashboards = run.resources.filter((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.inputs.metadata?.name?.startsWith("adk-dashboard-"));
                 const uids = dashboards.map((d) => JSON.parse(Object.values(d.inputs.data as Record<string, string>)[0]).uid);
                 assert.equal(new Set(uids).size, agentNames.length, `Grafana uids: ${uids.join(", ")}`);

@@ -316,21 +316,18 @@ export function autoNameBudget(type: string): number {
 
 export type NameOrigin = "explicit" | "prefix" | "auto";
 
-/** A physical name that the cloud or API server would refuse. */
-export interface NamingViolation {
-    type: string;
-    logicalName: string;
-    physicalName: string;
-    origin: NameOrigin;
-    property: string;
-    reasons: string[];
-    /** Absent for a type the table does not know. */
-    rule?: NameRule;
-}
-
 export interface PhysicalName {
     property: string;
     value: string;
+}
+
+/** A physical name that the cloud or API server would refuse, or a type the table does not know. */
+export interface NamingViolation {
+    type: string;
+    logicalName: string;
+    reasons: string[];
+    /** The refused name, how it came about and the rule it breaks; absent for an unknown type. */
+    refused?: { name: PhysicalName; origin: NameOrigin; rule: NameRule };
 }
 
 /** Stands in for the provider's random characters: stable across runs, distinct per resource. */
@@ -361,7 +358,7 @@ export function physicalName(type: string, logicalName: string, inputs: Record<s
     if (row === undefined) {
         if (type.startsWith("pulumi:providers:") || NO_PHYSICAL_NAME.has(type)) return {};
         const reasons = ["belongs to a type with no row in the naming table (tools/engine/naming.ts): add its rule, or list it under NO_PHYSICAL_NAME"];
-        return { violation: { type, logicalName, physicalName: "", origin: "explicit", property: "name", reasons } };
+        return { violation: { type, logicalName, reasons } };
     }
     const explicit = read(inputs, row.property);
     const prefix = row.namePrefix && read(inputs, row.namePrefix.property);
@@ -386,7 +383,7 @@ export function physicalName(type: string, logicalName: string, inputs: Record<s
     }
     reasons.push(...ruleProblems(row.rule, value));
     const name = { property: row.property, value };
-    return reasons.length === 0 ? { name } : { name, violation: { type, logicalName, physicalName: value, origin, property: row.property, reasons, rule: row.rule } };
+    return reasons.length === 0 ? { name } : { name, violation: { type, logicalName, reasons, refused: { name, origin, rule: row.rule } } };
 }
 
 /** A configuration value that can end up in names, with the key that sets it. */
@@ -400,15 +397,16 @@ export interface NameDriver {
  * and the configuration key (or stack name) that drives it, found by its value inside the name.
  */
 export function formatViolation(violation: NamingViolation, drivers: NameDriver[]): string {
-    const { type, logicalName, physicalName: name, origin, property, reasons, rule } = violation;
-    const haystacks = [name, logicalName];
+    const { type, logicalName, reasons, refused } = violation;
+    if (refused === undefined) return `${type} ${logicalName}: ${reasons.join("; ")}`;
+    const { name, origin, rule } = refused;
+    const haystacks = [name.value, logicalName];
     const found = drivers.filter((d) => d.value.length > 0 && haystacks.some((h) => h.includes(d.value)));
     // An agent called "research" is inside "research-agent"'s names too; only the longer one drives them.
     const driving = found.filter((d) => !found.some((other) => other.value.length > d.value.length && other.value.includes(d.value)));
     const source = driving.length > 0 ? driving.map((d) => `${d.key} (${JSON.stringify(d.value)})`).join(", ") : "no configuration key (a fixed name in the program)";
-    if (rule === undefined) return `${type} ${logicalName}: ${reasons.join("; ")}`;
     const limits = [rule.max === undefined ? undefined : `${rule.min}-${rule.max} characters`, rule.text].filter((x) => x !== undefined).join(", ");
-    return `${type} ${logicalName}: ${property} ${JSON.stringify(name)} (${origin}) ${reasons.join("; ")}. Rule: ${limits} (${rule.source}). Driven by ${source}`;
+    return `${type} ${logicalName}: ${name.property} ${JSON.stringify(name.value)} (${origin}) ${reasons.join("; ")}. Rule: ${limits} (${rule.source}). Driven by ${source}`;
 }
 
 /**
