@@ -6,7 +6,7 @@ import { AgentSecret } from "../components/aws/agentSecret";
 import { SecretsKey } from "../components/aws/secretsKey";
 import type { PlatformConfig } from "../config";
 import { servedRoutes } from "../config/loadBalancer";
-import { fitName, maxNameLength } from "../tools/engine/naming";
+import { fitName, maxNameLength, nameSafe } from "../tools/engine/naming";
 import type { AgentCloudSecret, AgentSecretsArgs, CanaryLoadBalancerArgs, CloudPlatform, CloudTracing, CloudTracingArgs, ContainerLogs, ContainerLogsArgs } from ".";
 
 export function awsPlatform(config: PlatformConfig): CloudPlatform {
@@ -33,7 +33,8 @@ export function awsPlatform(config: PlatformConfig): CloudPlatform {
 function secretsManager(config: PlatformConfig, provider: aws.Provider, name: string, args: AgentSecretsArgs): Record<string, AgentCloudSecret> {
     const security = config.security;
     const opts = { provider, protect: config.protect };
-    const key = new SecretsKey(name, { alias: `adk-${config.stack}-agent-secrets`, deletionWindowInDays: config.protect ? 30 : 7 }, opts);
+    // Stack names may hold '.', which an alias may not.
+    const key = new SecretsKey(name, { alias: `adk-${nameSafe(config.stack)}-agent-secrets`, deletionWindowInDays: config.protect ? 30 : 7 }, opts);
     return Object.fromEntries(args.agents.map((agent) => {
         const secret = new AgentSecret(`${name}-${agent.name}`, {
             secretName: `adk/${config.stack}/${agent.name}`,

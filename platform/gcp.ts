@@ -6,7 +6,7 @@ import { AgentSecret } from "../components/gcp/agentSecret";
 import { SecretsKey } from "../components/gcp/secretsKey";
 import type { PlatformConfig } from "../config";
 import { OPEN_TO_ALL, servedRoutes } from "../config/loadBalancer";
-import { fitName, maxNameLength } from "../tools/engine/naming";
+import { fitName, maxNameLength, nameSafe } from "../tools/engine/naming";
 import type { AgentCloudSecret, AgentSecretsArgs, CanaryLoadBalancerArgs, CloudPlatform } from ".";
 
 /** https://cloud.google.com/resource-manager/docs/labels-overview#requirements */
@@ -16,11 +16,13 @@ const GCP_LABEL_VALUE_LENGTH = 63;
 export const GOOGLE_FRONT_END_RANGES = ["35.191.0.0/16", "130.211.0.0/22"];
 
 export function gcpPlatform(config: PlatformConfig): CloudPlatform {
+    // Stack names may hold capitals, '_' and '.', which service account ids, labels and key rings may not.
+    const stack = nameSafe(config.stack);
     const provider = new gcp.Provider("gcp", {
         project: config.gcp!.project,
         region: config.gcp!.region,
         // A label value holds at most 63 characters, a stack name up to 100.
-        defaultLabels: { project: config.project, stack: fitName(config.stack, GCP_LABEL_VALUE_LENGTH), environment: config.environment, "managed-by": "pulumi", ...config.security.labels },
+        defaultLabels: { project: config.project, stack: fitName(stack, GCP_LABEL_VALUE_LENGTH), environment: config.environment, "managed-by": "pulumi", ...config.security.labels },
     });
     return {
         cloud: "gcp",
@@ -36,7 +38,7 @@ export function gcpPlatform(config: PlatformConfig): CloudPlatform {
         containerLogs: (name, args) => {
             const logs = new CloudLoggingBucket(name, {
                 project: config.gcp!.project,
-                bucketId: fitName(`${config.project}-${config.stack}-${args.namespace}`, maxNameLength("gcp:logging/projectBucketConfig:ProjectBucketConfig")),
+                bucketId: fitName(`${config.project}-${stack}-${args.namespace}`, maxNameLength("gcp:logging/projectBucketConfig:ProjectBucketConfig")),
                 namespace: args.namespace,
                 retentionDays: config.logRetentionDays,
                 protect: config.protect,
@@ -46,7 +48,7 @@ export function gcpPlatform(config: PlatformConfig): CloudPlatform {
         cloudTracing: (name, args) => {
             const writer = new WorkloadIdentity(name, {
                 project: config.gcp!.project,
-                accountName: `adk-traces-${config.stack}`,
+                accountName: `adk-traces-${stack}`,
                 namespace: args.namespace,
                 serviceAccountName: args.serviceAccountName,
                 projectRoles: ["roles/cloudtrace.agent"],
@@ -65,10 +67,11 @@ function secretManager(config: PlatformConfig, provider: gcp.Provider, name: str
     const opts = { provider, protect: config.protect };
     // Secret Manager checks at creation that its service agent may use the key and the topic, so
     // every secret waits for the whole SecretsKey component, IAM grants included.
-    const key = new SecretsKey(name, { prefix: `adk-${config.stack}`, location: region, rotationDays: KEY_ROTATION_DAYS }, opts);
+    const stack = nameSafe(config.stack);
+    const key = new SecretsKey(name, { prefix: `adk-${stack}`, location: region, rotationDays: KEY_ROTATION_DAYS }, opts);
     return Object.fromEntries(args.agents.map((agent) => {
         const secret = new AgentSecret(`${name}-${agent.name}`, {
-            secretId: `adk-${config.stack}-${agent.name}`,
+            secretId: `adk-${stack}-${agent.name}`,
             values: agent.secrets!,
             location: region,
             kmsKeyName: key.keyName,

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "node:assert/strict";
 import { readStackConfig } from "../tools/stackConfig";
-import { fitName, formatViolation, NAMING, nameDrivers, NO_PHYSICAL_NAME, physicalName, ruleProblems } from "../tools/engine/naming";
+import { fitName, formatViolation, NAMING, nameDrivers, nameSafe, NO_PHYSICAL_NAME, physicalName, ruleProblems } from "../tools/engine/naming";
 import { AWS_LOAD_BALANCER, awsStack, gcpStack, IMAGE, planCli, temporaryStack } from "./fixtures";
 import { namingProblems, ProgramRun, RecordedResource, runProgram, unwrap } from "./harness";
 
@@ -182,6 +182,15 @@ describe("physical names (tools/engine/naming.ts)", () => {
             for (const r of (await runProgram({ stack: "dev", config, secretKeys })).resources) created.add(r.type);
             assert.deepEqual([...NAMING.keys(), ...NO_PHYSICAL_NAME].filter((type) => !created.has(type)), []);
         });
+    });
+
+    it("a stack name with capitals, '_' and '.' (as Pulumi allows) gives valid names on both clouds", async () => {
+        for (const config of [awsStack({ environment: "prod" }), gcpStack({ environment: "prod" })]) {
+            const run = await runProgram({ stack: "Prod_EU.1", config: { ...config, agentSecrets: { "research-agent": { API_KEY: "k" } }, monitoring: { tracing: { backend: "cloud" }, logging: { ship: true } } }, secretKeys: ["agentSecrets"] });
+            assert.deepEqual(run.namingProblems, []);
+        }
+        assert.notEqual(nameSafe("prod.eu"), nameSafe("prod_eu"));
+        assert.equal(nameSafe("gcp-prod"), "gcp-prod");
     });
 
     it("fails `npm run plan` with one line per refused name and the key that drives it", async function () {

@@ -296,6 +296,16 @@ export function fitName(text: string, max: number): string {
     return `${text.slice(0, max - HASH_LENGTH - 1).replace(/[-_.]+$/, "")}-${digest(text).slice(0, HASH_LENGTH)}`;
 }
 
+/**
+ * `text` in lowercase letters, digits and hyphens, what the strictest rules above accept (service
+ * account ids, GCP resource names, KMS aliases and key rings); when that changes it, a hash of the
+ * original keeps names apart that differ only there, as stack names "prod.eu" and "prod_eu" do.
+ */
+export function nameSafe(text: string): string {
+    const safe = text.toLowerCase().replace(/[^a-z0-9-]+/g, "-");
+    return safe === text ? text : `${safe}-${digest(text).slice(0, HASH_LENGTH)}`;
+}
+
 /** The longest name a type's rule accepts. */
 export function maxNameLength(type: string): number {
     const max = NAMING.get(type)?.rule.max;
