@@ -176,9 +176,9 @@ const rows: NamingRow[] = [
         rule: { min: 1, max: 255, pattern: DNS_NAME, text: DNS_NAME_TEXT, source: "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html" },
     },
     {
-        // The certificate's first name is its subject's common name, which X.509 caps at 64 octets.
+        // The certificate's first name is its subject's common name, which RFC 5280 caps at 64 octets.
         type: "aws:acm/certificate:Certificate", property: "domainName",
-        rule: { min: 1, max: 64, pattern: DNS_NAME, text: DNS_NAME_TEXT, source: "https://docs.aws.amazon.com/acm/latest/userguide/acm-certificate.html (first domain name: at most 64 octets)" },
+        rule: { min: 1, max: 64, pattern: DNS_NAME, text: DNS_NAME_TEXT, source: "https://docs.aws.amazon.com/acm/latest/APIReference/API_RequestCertificate.html (DomainName: at most 64 octets)" },
     },
     // Google Cloud
     { type: "gcp:compute/globalAddress:GlobalAddress", property: "name", autoName: GCP_DEFAULT, rule: GCP_RESOURCE },
