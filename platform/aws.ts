@@ -7,6 +7,7 @@ import { SecretsKey } from "../components/aws/secretsKey";
 import { KUBE_DNS } from "../components/security/networkPolicies";
 import type { PlatformConfig } from "../config";
 import { servedRoutes } from "../config/loadBalancer";
+import { fitName, maxNameLength, nameSafe } from "../tools/engine/naming";
 import type { AgentCloudSecret, AgentSecretsArgs, CanaryLoadBalancerArgs, CloudPlatform, CloudTracing, CloudTracingArgs, ContainerLogs, ContainerLogsArgs } from ".";
 
 export function awsPlatform(config: PlatformConfig): CloudPlatform {
@@ -40,7 +41,8 @@ export function awsPlatform(config: PlatformConfig): CloudPlatform {
 function secretsManager(config: PlatformConfig, provider: aws.Provider, name: string, args: AgentSecretsArgs): Record<string, AgentCloudSecret> {
     const security = config.security;
     const opts = { provider, protect: config.protect };
-    const key = new SecretsKey(name, { alias: `adk-${config.stack}-agent-secrets`, deletionWindowInDays: config.protect ? 30 : 7 }, opts);
+    // Stack names may hold '.', which an alias may not.
+    const key = new SecretsKey(name, { alias: `adk-${nameSafe(config.stack)}-agent-secrets`, deletionWindowInDays: config.protect ? 30 : 7 }, opts);
     return Object.fromEntries(args.agents.map((agent) => {
         const secret = new AgentSecret(`${name}-${agent.name}`, {
             secretName: `adk/${config.stack}/${agent.name}`,
@@ -63,7 +65,7 @@ function secretsManager(config: PlatformConfig, provider: aws.Provider, name: st
 function cloudWatchLogs(config: PlatformConfig, provider: aws.Provider, name: string, args: ContainerLogsArgs): ContainerLogs {
     const logs = new CloudWatchLogs(name, {
         sourceNamespace: args.namespace,
-        namespace: `${args.namespace}-logging`,
+        namespace: fitName(`${args.namespace}-logging`, maxNameLength("kubernetes:core/v1:Namespace")),
         logGroupName: `/adk-platform/${config.stack}/${args.namespace}`,
         retentionDays: config.logRetentionDays,
         region: config.aws!.region,

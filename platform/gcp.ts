@@ -1,6 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import { CloudLoggingBucket } from "../components/gcp/cloudLoggingBucket";
 import { GatewayCanary } from "../components/gcp/gatewayCanary";
+import { ProjectApis } from "../components/gcp/projectApis";
 import { WorkloadIdentity } from "../components/gcp/workloadIdentity";
 import { AgentSecret } from "../components/gcp/agentSecret";
 import { SecretsKey } from "../components/gcp/secretsKey";
@@ -8,6 +9,7 @@ import { KUBE_DNS } from "../components/security/networkPolicies";
 import type { PlatformConfig } from "../config";
 import type { EgressRule } from "../config/security";
 import { allowedCidrs, servedRoutes } from "../config/loadBalancer";
+import { fitName, maxNameLength, nameSafe } from "../tools/engine/naming";
 import type { AgentCloudSecret, AgentSecretsArgs, CanaryLoadBalancerArgs, CloudPlatform } from ".";
 
 /**
@@ -27,6 +29,9 @@ function gkeMetadataServer(dataplaneV2: boolean): EgressRule[] {
         ? [{ cidr: METADATA_ADDRESS, ports: [80], protocol: "TCP" }]
         : [{ cidr: "169.254.169.252/32", ports: [988], protocol: "TCP" }];
 }
+
+/** https://cloud.google.com/resource-manager/docs/labels-overview#requirements */
+const GCP_LABEL_VALUE_LENGTH = 63;
 
 /** Google front ends and health checkers: where a global external Application Load Balancer's requests come from. */
 export const GOOGLE_FRONT_END_RANGES = ["35.191.0.0/16", "130.211.0.0/22"];
@@ -51,21 +56,17 @@ export function requiredApis(config: PlatformConfig): string[] {
 }
 
 export function gcpPlatform(config: PlatformConfig): CloudPlatform {
+    // Stack names may hold capitals, '_' and '.', which service account ids, labels and key rings may not.
+    const stack = nameSafe(config.stack);
     const settings = {
         project: config.gcp!.project,
         region: config.gcp!.region,
-        defaultLabels: { project: config.project, stack: config.stack, environment: config.environment, "managed-by": "pulumi", ...config.security.labels },
+        // A label value holds at most 63 characters, a stack name up to 100.
+        defaultLabels: { project: config.project, stack: fitName(stack, GCP_LABEL_VALUE_LENGTH), environment: config.environment, "managed-by": "pulumi", ...config.security.labels },
     };
-    // The APIs are enabled through a provider of their own, and the stack's provider waits for
-    // them: every resource created through it then waits too, without a dependsOn of its own.
-    // Destroying the stack leaves them enabled, since other workloads of the project may use them.
-    const apiProvider = new gcp.Provider("gcp-apis", settings);
-    const apis = requiredApis(config).map((service) => new gcp.projects.Service(`api-${service.split(".")[0]}`, {
-        service,
-        disableOnDestroy: false,
-        disableDependentServices: false,
-    }, { provider: apiProvider }));
-    const provider = new gcp.Provider("gcp", settings, { dependsOn: apis });
+    // Every resource created through the stack's provider waits for the APIs it calls.
+    const apis = new ProjectApis("apis", { settings, services: requiredApis(config) });
+    const provider = new gcp.Provider("gcp", settings, { dependsOn: [apis] });
     return {
         cloud: "gcp",
         provider,
@@ -79,7 +80,7 @@ export function gcpPlatform(config: PlatformConfig): CloudPlatform {
         containerLogs: (name, args) => {
             const logs = new CloudLoggingBucket(name, {
                 project: config.gcp!.project,
-                bucketId: `${config.project}-${config.stack}-${args.namespace}`.slice(0, 100),
+                bucketId: fitName(`${config.project}-${stack}-${args.namespace}`, maxNameLength("gcp:logging/projectBucketConfig:ProjectBucketConfig")),
                 namespace: args.namespace,
                 retentionDays: config.logRetentionDays,
                 protect: config.protect,
@@ -89,7 +90,7 @@ export function gcpPlatform(config: PlatformConfig): CloudPlatform {
         cloudTracing: (name, args) => {
             const writer = new WorkloadIdentity(name, {
                 project: config.gcp!.project,
-                accountName: `adk-traces-${config.stack}`,
+                accountName: `adk-traces-${stack}`,
                 namespace: args.namespace,
                 serviceAccountName: args.serviceAccountName,
                 projectRoles: ["roles/cloudtrace.agent"],
@@ -108,10 +109,11 @@ function secretManager(config: PlatformConfig, provider: gcp.Provider, name: str
     const opts = { provider, protect: config.protect };
     // Secret Manager checks at creation that its service agent may use the key and the topic, so
     // every secret waits for the whole SecretsKey component, IAM grants included.
-    const key = new SecretsKey(name, { prefix: `adk-${config.stack}`, location: region, rotationDays: KEY_ROTATION_DAYS }, opts);
+    const stack = nameSafe(config.stack);
+    const key = new SecretsKey(name, { prefix: `adk-${stack}`, location: region, rotationDays: KEY_ROTATION_DAYS }, opts);
     return Object.fromEntries(args.agents.map((agent) => {
         const secret = new AgentSecret(`${name}-${agent.name}`, {
-            secretId: `adk-${config.stack}-${agent.name}`,
+            secretId: `adk-${stack}-${agent.name}`,
             values: agent.secrets!,
             location: region,
             kmsKeyName: key.keyName,

@@ -19,8 +19,16 @@ function agentObjects(plan: Plan, type: string) {
     return plan.ofType(type).filter((r) => r.inputs.metadata?.labels?.component === "adk-agent");
 }
 
+/** A target group as `<agent>-<track>`, from its tags: its logical name shortens long agent names. */
 function groupName(plan: Plan, arn: string): string {
-    return plan.ofType(TARGET_GROUP).find((g) => g.state.arn === arn)!.name;
+    const { agent, track } = plan.ofType(TARGET_GROUP).find((g) => g.state.arn === arn)!.inputs.tags;
+    return `${agent}-${track}`;
+}
+
+function targetGroup(plan: Plan, agent: string, track: string) {
+    const found = plan.ofType(TARGET_GROUP).filter((g) => g.inputs.tags.agent === agent && g.inputs.tags.track === track);
+    assert.equal(found.length, 1, `target groups of ${agent} ${track}`);
+    return found[0];
 }
 
 function weightsOf(plan: Plan, forward: { targetGroups: { arn: string; weight: number }[] }): Record<string, number> {
@@ -63,14 +71,14 @@ describe("AlbCanary (AWS)", () => {
         it("splits traffic by the configured weight, the rest to stable, as the listener's default action", () => {
             const [action] = plan.one(LISTENER, "edge-https").inputs.defaultActions;
             assert.equal(action.type, "forward");
-            assert.deepEqual(weightsOf(plan, action.forward), { "edge-research-agent-stable": 80, "edge-research-agent-canary": 20 });
+            assert.deepEqual(weightsOf(plan, action.forward), { "research-agent-stable": 80, "research-agent-canary": 20 });
             assert.equal(action.forward.stickiness.enabled, false);
             assert.equal(plan.ofType(RULE).length, 0, "one agent needs no listener rule");
         });
 
         it("targets pod IPs, health-checks the readiness path with the seed's thresholds, drains for the preStop pause", () => {
             for (const track of ["stable", "canary"]) {
-                const group = plan.one(TARGET_GROUP, `edge-research-agent-${track}`).inputs;
+                const group = targetGroup(plan, "research-agent", track).inputs;
                 assert.equal(group.targetType, "ip");
                 assert.equal(group.port, 8080);
                 assert.equal(group.vpcId, AWS_LOAD_BALANCER.aws.vpcId);
@@ -95,7 +103,7 @@ describe("AlbCanary (AWS)", () => {
                 assert.equal(spec.serviceRef.port, service.inputs.spec.ports[0].port);
                 assert.equal(spec.targetType, "ip");
                 const track = service.inputs.metadata.labels.track;
-                assert.equal(spec.targetGroupARN, plan.one(TARGET_GROUP, `edge-research-agent-${track}`).state.arn);
+                assert.equal(spec.targetGroupARN, targetGroup(plan, "research-agent", track).state.arn);
                 // The mock provider's id for the ALB's security group "edge-sg".
                 assert.equal(spec.networking.ingress[0].from[0].securityGroup.groupID, "edge-sg-id");
                 assert.deepEqual(spec.networking.ingress[0].ports, [{ protocol: "TCP", port: 8080 }]);
@@ -140,15 +148,15 @@ describe("AlbCanary (AWS)", () => {
             assert.equal(plan.run.outputs.url, "https://agents.example.com");
             assert.equal(plan.run.outputs.loadBalancerDnsName, "edge-1234567890.eu-west-1.elb.amazonaws.com");
             const backends = plan.run.outputs.backends as Record<string, Record<string, string>>;
-            assert.equal(backends["research-agent"].canary, plan.one(TARGET_GROUP, "edge-research-agent-canary").state.arn);
+            assert.equal(backends["research-agent"].canary, targetGroup(plan, "research-agent", "canary").state.arn);
         });
     });
 
     it("rolling: one target group, all traffic to stable", async () => {
         const plan = await planFor(awsStack());
-        assert.deepEqual(plan.ofType(TARGET_GROUP).map((g) => g.name), ["edge-research-agent-stable"]);
+        assert.deepEqual(plan.ofType(TARGET_GROUP).map((g) => `${g.inputs.tags.agent}-${g.inputs.tags.track}`), ["research-agent-stable"]);
         const [action] = plan.one(LISTENER, "edge-https").inputs.defaultActions;
-        assert.deepEqual(weightsOf(plan, action.forward), { "edge-research-agent-stable": 100 });
+        assert.deepEqual(weightsOf(plan, action.forward), { "research-agent-stable": 100 });
         assert.equal(plan.ofType(BINDING).length, 1);
     });
 
@@ -156,7 +164,7 @@ describe("AlbCanary (AWS)", () => {
         for (const weight of [0, 100]) {
             const plan = await planFor(awsStack({ agents: [canary(weight)] }));
             const [action] = plan.one(LISTENER, "edge-https").inputs.defaultActions;
-            assert.deepEqual(weightsOf(plan, action.forward), { "edge-research-agent-stable": 100 - weight, "edge-research-agent-canary": weight });
+            assert.deepEqual(weightsOf(plan, action.forward), { "research-agent-stable": 100 - weight, "research-agent-canary": weight });
         }
     });
 
@@ -164,9 +172,9 @@ describe("AlbCanary (AWS)", () => {
         const plan = await planFor(awsStack({ agents: [{ name: "research-agent", image: IMAGE, strategy: "ab-testing", canary: { tag: "2.0.0", header: { name: "x-agent-variant", value: "canary" } } }] }));
         const rule = plan.one(RULE, "edge-research-agent-header").inputs;
         assert.deepEqual(rule.conditions, [{ httpHeader: { httpHeaderName: "x-agent-variant", values: ["canary"] } }]);
-        assert.equal(groupName(plan, rule.actions[0].targetGroupArn), "edge-research-agent-canary");
+        assert.equal(groupName(plan, rule.actions[0].targetGroupArn), "research-agent-canary");
         const [action] = plan.one(LISTENER, "edge-https").inputs.defaultActions;
-        assert.deepEqual(weightsOf(plan, action.forward), { "edge-research-agent-stable": 100, "edge-research-agent-canary": 0 });
+        assert.deepEqual(weightsOf(plan, action.forward), { "research-agent-stable": 100, "research-agent-canary": 0 });
     });
 
     describe("blue-green", () => {
@@ -176,9 +184,9 @@ describe("AlbCanary (AWS)", () => {
             it(`${active} active: 100% to the ${live} track, the preview header reaches the idle one`, async () => {
                 const plan = await planFor(blueGreen(active));
                 const [action] = plan.one(LISTENER, "edge-https").inputs.defaultActions;
-                assert.deepEqual(weightsOf(plan, action.forward), { [`edge-research-agent-${live}`]: 100, [`edge-research-agent-${idle}`]: 0 });
+                assert.deepEqual(weightsOf(plan, action.forward), { [`research-agent-${live}`]: 100, [`research-agent-${idle}`]: 0 });
                 const rule = plan.one(RULE, "edge-research-agent-header").inputs;
-                assert.equal(groupName(plan, rule.actions[0].targetGroupArn), `edge-research-agent-${idle}`);
+                assert.equal(groupName(plan, rule.actions[0].targetGroupArn), `research-agent-${idle}`);
             });
         }
 
@@ -201,10 +209,10 @@ describe("AlbCanary (AWS)", () => {
             assert.equal(fallback.fixedResponse.statusCode, "404");
             const research = plan.one(RULE, "edge-research-agent").inputs;
             assert.deepEqual(research.conditions, [{ hostHeader: { values: ["research-agent.agents.example.com"] } }]);
-            assert.deepEqual(weightsOf(plan, research.actions[0].forward), { "edge-research-agent-stable": 90, "edge-research-agent-canary": 10 });
+            assert.deepEqual(weightsOf(plan, research.actions[0].forward), { "research-agent-stable": 90, "research-agent-canary": 10 });
             const support = plan.one(RULE, "edge-support-agent").inputs;
             assert.deepEqual(support.conditions, [{ hostHeader: { values: ["support-agent.agents.example.com"] } }]);
-            assert.deepEqual(weightsOf(plan, support.actions[0].forward), { "edge-support-agent-stable": 100 });
+            assert.deepEqual(weightsOf(plan, support.actions[0].forward), { "support-agent-stable": 100 });
             assert.notEqual(research.priority, support.priority);
             const cert = plan.one("aws:acm/certificate:Certificate", "edge-cert").inputs;
             assert.deepEqual([cert.domainName, ...cert.subjectAlternativeNames], ["agents.example.com", "*.agents.example.com"]);
@@ -266,7 +274,7 @@ describe("AlbCanary (AWS)", () => {
         it("keeps a client on its track and target when stickiness is on", () => {
             const [action] = plan.one(LISTENER, "edge-https").inputs.defaultActions;
             assert.deepEqual(action.forward.stickiness, { enabled: true, duration: 600 });
-            assert.deepEqual(plan.one(TARGET_GROUP, "edge-research-agent-canary").inputs.stickiness, { type: "lb_cookie", enabled: true, cookieDuration: 600 });
+            assert.deepEqual(targetGroup(plan, "research-agent", "canary").inputs.stickiness, { type: "lb_cookie", enabled: true, cookieDuration: 600 });
         });
     });
 

@@ -23,12 +23,12 @@ const canary = (weight: number) => ({ canary: { tag: "2.0.0", weight } });
 
 /**
  * Per cloud: the resources that route to agents, and those that a change in the set of hosts
- * replaces by design (GCP's managed certificate lists every host, and its domains force a new
- * certificate; on AWS several hosts share one wildcard certificate).
+ * replaces by design (on AWS several hosts share one wildcard certificate; on GCP each host has a
+ * certificate of its own, so nothing).
  */
 const CLOUDS = [
     { cloud: "aws", stack: awsStack, agent: awsAgent, routing: [RULE, LISTENER], hostBound: [] },
-    { cloud: "gcp", stack: gcpStack, agent: gcpAgent, routing: [ROUTE], hostBound: ["gcp:compute/managedSslCertificate:ManagedSslCertificate"] },
+    { cloud: "gcp", stack: gcpStack, agent: gcpAgent, routing: [ROUTE], hostBound: [] },
 ] as const;
 
 /** The previous plan as `--against` reads it: plan.json, through JSON. */

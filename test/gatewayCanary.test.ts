@@ -40,7 +40,8 @@ describe("GatewayCanary (GCP)", () => {
             assert.equal(certificate.inputs.scope, "DEFAULT");
             assert.deepEqual(certificate.inputs.managed, { domains: ["agents.example.com"], dnsAuthorizations: ["edge-dns-auth-id"] });
             const entry = plan.one(MAP_ENTRY, "edge-cert-entry").inputs;
-            assert.deepEqual([entry.map, entry.hostname, entry.certificates], ["edge-cert-map", "agents.example.com", ["edge-cert-id"]]);
+            const map = plan.one("gcp:certificatemanager/certificateMap:CertificateMap", "edge-cert-map").state.name;
+            assert.deepEqual([entry.map, entry.hostname, entry.certificates], [map, "agents.example.com", ["edge-cert-id"]]);
         });
 
         it("redirects HTTP to HTTPS with a 301", () => {

@@ -18,10 +18,12 @@ describe("Google APIs (GCP)", () => {
             "logging.googleapis.com", "pubsub.googleapis.com", "secretmanager.googleapis.com",
         ]);
         const provider = plan.one("pulumi:providers:gcp", "gcp");
+        // Depending on a component waits for each of its children (pulumi/pulumi sdk/nodejs
+        // runtime/dependsOn.ts, getAllTransitivelyReferencedResourceURNs).
         for (const api of apis) {
             assert.ok(provider.dependencies.includes(api.urn), `the provider waits for ${api.inputs.service}`);
             assert.equal(api.inputs.disableOnDestroy, false, "destroying the stack leaves the project's APIs alone");
-            assert.equal(api.provider, plan.one("pulumi:providers:gcp", "gcp-apis").urn);
+            assert.equal(api.provider, plan.one("pulumi:providers:gcp", "apis-provider").urn);
         }
         const cloudResources = plan.resources.filter((r) => r.type.startsWith("gcp:") && r.type !== API);
         assert.ok(cloudResources.length > 0 && cloudResources.every((r) => r.provider === provider.urn), "every other Google resource goes through the waiting provider");

@@ -3,8 +3,8 @@
 // auto-names), records every registration with its parent, and refuses invokes it does not know,
 // so that a new data-source lookup cannot slip through with an invented answer.
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "node:crypto";
 import { PROJECT } from "../config";
+import { formatViolation, NameDriver, nameDrivers, NamingViolation, physicalName } from "../tools/engine/naming";
 import { ACCOUNT, COMPUTED, INVOKES } from "./mocks";
 
 export const SECRET = "[secret]";
@@ -49,6 +49,8 @@ export interface ProgramRun {
     resources: RecordedResource[];
     /** Stack outputs; a secret output reads "[secret]". */
     outputs: Record<string, unknown>;
+    /** Physical names the clouds or the API server would refuse (tools/engine/naming.ts), one line each. */
+    namingProblems: string[];
 }
 
 export interface RunOptions {
@@ -61,25 +63,22 @@ export interface RunOptions {
     preview?: boolean;
 }
 
-function shortHash(text: string): string {
-    return createHash("sha256").update(text).digest("hex").slice(0, 7);
-}
-
-/** What a provider would return: the inputs plus ids, ARNs and Kubernetes auto-names. */
+/** What a provider would return: the inputs plus ids, ARNs and physical names (auto-names filled in). */
 function stateFor(type: string, name: string, inputs: Record<string, any>, region: string): Record<string, unknown> {
     const state: Record<string, any> = { ...inputs };
     const [pkg, module] = type.split(":");
-    if (pkg === "kubernetes" && !type.startsWith("kubernetes:yaml") && state.metadata?.name === undefined) {
-        // The Kubernetes provider auto-names like this: logical name plus a random suffix.
-        state.metadata = { ...state.metadata, name: `${name}-${shortHash(type + name)}` };
-    }
+    // Named as the provider would name it; a name the cloud would refuse fails the plan, not the mock.
+    const named = physicalName(type, name, inputs);
+    if (named.violation) namingViolations.push(named.violation);
+    if (named.name?.property === "metadata.name") state.metadata = { ...state.metadata, name: named.name.value };
+    else if (named.name) state[named.name.property] = named.name.value;
     if (pkg === "aws") {
         const service = module.split("/")[0];
         state.arn ??= `arn:aws:${service}:${region}:${ACCOUNT}:${type.split(":")[2].toLowerCase()}/${name}`;
     }
     if (pkg === "gcp") {
         state.name ??= name;
-        state.selfLink ??= `https://www.googleapis.com/compute/v1/projects/mock-project/global/${module.split("/")[1] ?? module}/${name}`;
+        state.selfLink ??= `https://www.googleapis.com/compute/v1/projects/mock-project/global/${module.split("/")[1] ?? module}/${state.name}`;
     }
     return { ...state, ...COMPUTED[type]?.(name, inputs, region) };
 }
@@ -118,21 +117,22 @@ export function redact(value: unknown): any {
  */
 function previewStateFor(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
     const state = stateFor(type, name, inputs, region);
+    // Auto-naming fills the physical name during Check, so a preview knows it.
+    const autoNamed = physicalName(type, name, inputs).name?.property.split(".")[0];
     return Object.fromEntries(Object.entries(state).map(([key, value]) =>
-        [key, key in inputs || AUTO_NAMED.includes(key) ? value : UNKNOWN]));
+        [key, key in inputs || key === autoNamed ? value : UNKNOWN]));
 }
-
-/** State keys that auto-naming fills during Check, so that a preview knows them. */
-const AUTO_NAMED = ["metadata", "name"];
 
 let recorded: RecordedResource[] = [];
 let region = "us-east-1";
 let dryRun = false;
+let namingViolations: NamingViolation[] = [];
+let drivers: NameDriver[] = [];
 
 const mocks: pulumi.runtime.Mocks = {
-    newResource: (args) => dryRun
-        ? { id: undefined, state: previewStateFor(args.type, args.name, args.inputs) }
-        : { id: `${args.name}-id`, state: stateFor(args.type, args.name, args.inputs, region) },
+    newResource: (args) => !args.custom ? { id: `${args.name}-id`, state: args.inputs }
+        : dryRun ? { id: undefined, state: previewStateFor(args.type, args.name, args.inputs) }
+            : { id: `${args.name}-id`, state: stateFor(args.type, args.name, args.inputs, region) },
     call: (args) => {
         const answer = INVOKES[args.token];
         if (answer === undefined) throw new Error(`test harness: no mock for invoke ${args.token}; add one to test/harness.ts`);
@@ -207,6 +207,11 @@ export function registrations(): readonly RecordedResource[] {
     return recorded;
 }
 
+/** The last run's invalid physical names so far, each with the configuration key that drives it. */
+export function namingProblems(): string[] {
+    return namingViolations.map((v) => formatViolation(v, drivers));
+}
+
 /** Resolves an Output (or plain value) to its value. */
 export function unwrap<T>(value: pulumi.Input<T>): Promise<pulumi.Unwrap<T>> {
     return new Promise((resolve) => pulumi.output(value).apply((v) => resolve(v)));
@@ -241,6 +246,8 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     await pulumi.runtime.setMocks(mocks, PROJECT, stack, dryRun);
     recordRegistrations();
     recorded = [];
+    namingViolations = [];
+    drivers = nameDrivers(stack, config);
     pulumi.runtime.setAllConfig(config, Object.keys(encodeConfig(Object.fromEntries((options.secretKeys ?? []).map((k) => [k, ""])))));
     // require, not import(): the program is CommonJS under both mocha and tsx, and stays cached
     // between runs; each run calls its exported function afresh.
@@ -248,7 +255,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     const run = recorded;
     const outputs = await resolveOutputs(await program());
     await waitForRPCs();
-    return { stack, preview: dryRun, resources: run, outputs };
+    return { stack, preview: dryRun, resources: run, outputs, namingProblems: namingProblems() };
 }
 
 /** Lookups over a run, so that tests read as statements about the plan. */

@@ -51,7 +51,7 @@ const viaAws = (provider: RecordedResource, type: string, props: Record<string, 
 const dependsOn = (deps: Record<string, RecordedResource[]>) => ({ propertyDependencies: Object.fromEntries(Object.entries(deps).map(([k, rs]) => [k, rs.map((r) => r.urn)])) });
 
 async function messages(policy: AdkPolicy, ...resources: RecordedResource[]): Promise<string[]> {
-    const run: ProgramRun = { stack: "test", preview: false, resources, outputs: {} };
+    const run: ProgramRun = { stack: "test", preview: false, resources, outputs: {}, namingProblems: [] };
     return (await evaluatePolicies(run, [policy])).map((v) => v.message);
 }
 

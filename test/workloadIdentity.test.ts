@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { accountId } from "../components/gcp/workloadIdentity";
+import { fitName } from "../tools/engine/naming";
 import { gcpStack, planFor } from "./fixtures";
 
 describe("WorkloadIdentity (adk:gcp:WorkloadIdentity)", () => {
@@ -19,10 +19,10 @@ describe("WorkloadIdentity (adk:gcp:WorkloadIdentity)", () => {
     });
 
     it("shortens long account names to GCP's 30 characters, keeping them distinct", () => {
-        const a = accountId(`adk-prod-${"x".repeat(30)}-alpha`);
-        const b = accountId(`adk-prod-${"x".repeat(30)}-beta`);
+        const a = fitName(`adk-prod-${"x".repeat(30)}-alpha`, 30);
+        const b = fitName(`adk-prod-${"x".repeat(30)}-beta`, 30);
         assert.ok(a.length <= 30 && b.length <= 30, `${a} ${b}`);
         assert.notEqual(a, b);
-        assert.equal(accountId("adk-traces-dev"), "adk-traces-dev");
+        assert.equal(fitName("adk-traces-dev", 30), "adk-traces-dev");
     });
 });

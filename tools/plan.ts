@@ -22,7 +22,7 @@ export interface PlanResult {
     manifests: Manifest[];
     /** The merged `spec.groups` of every PrometheusRule, or undefined when there is none. */
     rules?: { groups: unknown[] };
-    /** Problems that make the plan fail: schema violations. */
+    /** Problems that make the plan fail: schema violations and physical names a cloud would refuse. */
     errors: string[];
     /** Objects checked against a schema, and the kinds no schema was available for. */
     validated: number;
@@ -39,7 +39,7 @@ export class PlanError extends Error {
     }
 }
 
-/** Evaluates a stack; throws ConfigError on bad configuration, PlanError on what the engine or the cluster would refuse. */
+/** Evaluates a stack; throws ConfigError on bad configuration, PlanError on what the engine, a provider or the cluster would refuse. */
 export async function plan(stack: string): Promise<PlanResult> {
     const { config, secretKeys } = readStackConfig(stack);
     // As the CLI does: a preview first, then the update.
@@ -51,12 +51,17 @@ export async function plan(stack: string): Promise<PlanResult> {
     const ruleObjects = manifests.filter((m) => m.kind === "PrometheusRule" && m.apiVersion === "monitoring.coreos.com/v1");
     const rules = ruleObjects.length > 0 ? { groups: ruleObjects.flatMap((m) => (m.spec as { groups: unknown[] }).groups) } : undefined;
     const violations = attributeToConfig(await evaluatePolicies(run), config);
-    const result = { run, manifests, rules, errors: report.errors, validated: report.validated, unvalidated: report.unvalidated, violations, preview };
-    if (result.errors.length > 0) throw new PlanError(result.errors);
-    if (preview.problems.length > 0) throw new PlanError(preview.problems, "What `pulumi preview` would not show as `pulumi up` does it");
+    const result = { run, manifests, rules, errors: [...report.errors, ...run.namingProblems], validated: report.validated, unvalidated: report.unvalidated, violations, preview };
+    if (result.errors.length > 0) throw new PlanError(result.errors, errorHeading(report.errors.length > 0, run.namingProblems.length > 0));
+    if (preview.problems.length > 0) throw new PlanError(preview.problems, "Differences between `pulumi preview` and `pulumi up`");
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
     if (mandatory.length > 0) throw new PlanError(mandatory.map(formatViolation), "Mandatory policy violations");
     return result;
+}
+
+function errorHeading(objects: boolean, names: boolean): string {
+    if (objects && names) return "Invalid Kubernetes objects and physical names";
+    return names ? "Invalid physical names" : "Invalid Kubernetes objects";
 }
 
 export function planDocument(result: Pick<PlanResult, "run">): PlanDocument {

@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServedRoute, Track } from "../../config/loadBalancer";
+import { autoNameBudget, fitName } from "../../tools/engine/naming";
 import { SERVICE_PORT } from "../k8s/agentWorkload";
 import { AccessLogBucket } from "./accessLogBucket";
 import { ValidatedCertificate } from "./validatedCertificate";
@@ -176,7 +177,7 @@ export class AlbCanary extends pulumi.ComponentResource {
 
     private targetGroupsFor(name: string, args: AlbCanaryArgs, agent: AlbAgent): Partial<Record<Track, aws.lb.TargetGroup>> {
         const sticky = args.stickinessSeconds > 0;
-        return Object.fromEntries(agent.tracks.map((track) => [track, new aws.lb.TargetGroup(`${name}-${agent.agent}-${track}`, {
+        return Object.fromEntries(agent.tracks.map((track) => [track, new aws.lb.TargetGroup(targetGroupName(name, agent.agent, track), {
             vpcId: args.vpcId,
             targetType: "ip",
             port: agent.port,
@@ -292,6 +293,16 @@ export class AlbCanary extends pulumi.ComponentResource {
 /** The two ALB priorities (1..50000) of a rule slot (1..25000); lower is evaluated first. */
 function rulePriorities(slot: number): { header: number; weighted: number } {
     return { header: 2 * slot - 1, weighted: 2 * slot };
+}
+
+/**
+ * Target groups stay auto-named, so that a replacement (a new port or protocol) can be created
+ * before the old group is deleted; the provider appends "-" and 7 random characters and refuses a
+ * logical name that leaves no room for them within 32. The agent's part is shortened to fit,
+ * keeping the track readable and the name unique per agent.
+ */
+function targetGroupName(name: string, agent: string, track: Track): string {
+    return `${name}-${fitName(agent, autoNameBudget("aws:lb/targetGroup:TargetGroup") - name.length - track.length - 2)}-${track}`;
 }
 
 /** Several hosts under the domain share one wildcard name rather than one name each (ACM allows 10). */

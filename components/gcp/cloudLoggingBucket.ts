@@ -3,6 +3,7 @@
 // project's _Default bucket so that it is neither stored twice nor kept for _Default's 30 days.
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { fitName, maxNameLength } from "../../tools/engine/naming";
 
 /** Cloud Logging's limits for a bucket's retention, in days. */
 export const MIN_RETENTION_DAYS = 1;
@@ -38,7 +39,7 @@ export class CloudLoggingBucket extends pulumi.ComponentResource {
         // A sink into a bucket of the same project needs no IAM grant for its writer identity.
         new gcp.logging.ProjectSink(`${name}-sink`, {
             project: args.project,
-            name: `${args.bucketId}-sink`,
+            name: fitName(`${args.bucketId}-sink`, maxNameLength("gcp:logging/projectSink:ProjectSink")),
             destination: pulumi.interpolate`logging.googleapis.com/${this.bucketPath}`,
             filter,
             uniqueWriterIdentity: true,
@@ -46,7 +47,7 @@ export class CloudLoggingBucket extends pulumi.ComponentResource {
         // Project exclusions apply to the _Default sink only; our sink above still receives these entries.
         new gcp.logging.ProjectExclusion(`${name}-exclusion`, {
             project: args.project,
-            name: `${args.bucketId}-not-default`,
+            name: fitName(`${args.bucketId}-not-default`, maxNameLength("gcp:logging/projectExclusion:ProjectExclusion")),
             description: `Namespace ${args.namespace} is kept in log bucket ${args.bucketId}`,
             filter,
         }, { parent: this });

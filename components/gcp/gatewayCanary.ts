@@ -9,6 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServedRoute, Track } from "../../config/loadBalancer";
 import { SERVICE_PORT } from "../k8s/agentWorkload";
+import { autoNameBudget, fitName } from "../../tools/engine/naming";
 import { CloudArmorPolicy } from "./cloudArmorPolicy";
 
 export type GatewayAgent = ServedRoute<k8s.core.v1.Service>;
@@ -142,7 +143,10 @@ export class GatewayCanary extends pulumi.ComponentResource {
      */
     private certificateFor(name: string, domain: string, host: string) {
         const parent = { parent: this };
-        const suffix = host === domain ? "" : `-${host.slice(0, -domain.length - 1)}`;
+        // The agent's part of the names is shortened so that the longest ("-cert-entry-") stays
+        // within Certificate Manager's 63 characters once the provider has appended its suffix.
+        const budget = autoNameBudget("gcp:certificatemanager/certificateMapEntry:CertificateMapEntry") - `${name}-cert-entry-`.length;
+        const suffix = host === domain ? "" : `-${fitName(host.slice(0, -domain.length - 1), budget)}`;
         const authorization = new gcp.certificatemanager.DnsAuthorization(`${name}-dns-auth${suffix}`, {
             domain: host,
             type: "PER_PROJECT_RECORD",

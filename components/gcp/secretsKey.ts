@@ -3,6 +3,7 @@
 // Manager announces that a secret is due for rotation.
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { fitName, maxNameLength } from "../../tools/engine/naming";
 
 export interface SecretsKeyArgs {
     /** Key ring and key name stem, e.g. `adk-prod`. */
@@ -21,9 +22,9 @@ export class SecretsKey extends pulumi.ComponentResource {
     constructor(name: string, args: SecretsKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("adk:gcp:SecretsKey", name, {}, opts);
         const parent = { parent: this };
-        const ring = new gcp.kms.KeyRing(`${name}-ring`, { name: `${args.prefix}-secrets`, location: args.location }, parent);
+        const ring = new gcp.kms.KeyRing(`${name}-ring`, { name: fitName(`${args.prefix}-secrets`, maxNameLength("gcp:kms/keyRing:KeyRing")), location: args.location }, parent);
         this.cryptoKey = new gcp.kms.CryptoKey(`${name}-key`, {
-            name: `${args.prefix}-agent-secrets`,
+            name: fitName(`${args.prefix}-agent-secrets`, maxNameLength("gcp:kms/cryptoKey:CryptoKey")),
             keyRing: ring.id,
             purpose: "ENCRYPT_DECRYPT",
             rotationPeriod: `${args.rotationDays * 86400}s`,

@@ -3,7 +3,7 @@
 // it. The GKE counterpart of components/aws/irsaRole.ts.
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "node:crypto";
+import { fitName, maxNameLength } from "../../tools/engine/naming";
 
 export interface WorkloadIdentityArgs {
     project: string;
@@ -13,11 +13,6 @@ export interface WorkloadIdentityArgs {
     serviceAccountName: string;
     /** Project-level roles of the account (resource-level grants are the caller's). */
     projectRoles?: string[];
-}
-
-/** A service account id (at most 30 characters) from a longer name, unique by a hash of the whole. */
-export function accountId(name: string): string {
-    return name.length <= 30 ? name : `${name.slice(0, 23).replace(/-+$/, "")}-${createHash("sha256").update(name).digest("hex").slice(0, 6)}`;
 }
 
 export class WorkloadIdentity extends pulumi.ComponentResource {
@@ -30,7 +25,7 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
         super("adk:gcp:WorkloadIdentity", name, {}, opts);
         this.account = new gcp.serviceaccount.Account(`${name}-gsa`, {
             project: args.project,
-            accountId: accountId(args.accountName),
+            accountId: fitName(args.accountName, maxNameLength("gcp:serviceaccount/account:Account")),
             displayName: `Workload identity of ${args.namespace}/${args.serviceAccountName}`,
         }, { parent: this });
         this.email = this.account.email;

@@ -4,7 +4,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { MonitoringConfig } from "../../config/monitoring";
+import { fitName } from "../../tools/engine/naming";
 import { canaryRecords, DURATION_BUCKETS, errorRatio, REQUESTS, SLI_ERROR_RATIO } from "./ruleGroups";
+
+/** https://grafana.com/docs/grafana/latest/dashboards/build-dashboards/view-dashboard-json-model/ ("uid ... maximum length of 40"). */
+const GRAFANA_UID_LENGTH = 40;
 
 export interface AgentDashboardArgs {
     agentName: string;
@@ -49,7 +53,8 @@ export function dashboardModel(args: AgentDashboardArgs): Record<string, unknown
     let x = 0;
     let y = 0;
     return {
-        uid: `adk-${args.agentNamespace}-${args.agentName}`.slice(0, 40),
+        // Grafana caps a dashboard uid at 40 characters; a cut-off uid would be shared by every agent.
+        uid: fitName(`adk-${args.agentNamespace}-${args.agentName}`, GRAFANA_UID_LENGTH),
         title: `ADK agent ${args.agentName} (${args.agentNamespace})`,
         tags: ["adk", "agents"],
         schemaVersion: 39,

@@ -70,6 +70,8 @@ export const REPLACE_TABLE: readonly ReplaceRule[] = [
     // A deleted secret keeps its name through the recovery window, so a same-name replacement fails.
     { type: "aws:secretsmanager/secret:Secret", forceNew: ["name", "namePrefix"], uniqueName: "name", source: `${TF_AWS}/secretsmanager/secret.go` },
     { type: "aws:secretsmanager/secretVersion:SecretVersion", forceNew: ["secretId", "secretString", "secretBinary"], source: `${TF_AWS}/secretsmanager/secret_version.go` },
+    // Every argument of a Lambda permission forces a new statement.
+    { type: "aws:lambda/permission:Permission", forceNew: ["action", "function", "principal", "sourceArn", "sourceAccount", "statementId", "statementIdPrefix", "qualifier", "eventSourceToken", "functionUrlAuthType", "principalOrgId"], source: `${TF_AWS}/lambda/permission.go` },
     { type: "aws:secretsmanager/secretRotation:SecretRotation", forceNew: ["secretId"], source: `${TF_AWS}/secretsmanager/secret_rotation.go` },
     { type: "aws:iam/role:Role", forceNew: ["name", "namePrefix", "path"], uniqueName: "name", source: `${TF_AWS}/iam/role.go` },
     { type: "aws:iam/rolePolicy:RolePolicy", forceNew: ["name", "namePrefix", "role"], source: `${TF_AWS}/iam/role_policy.go` },
@@ -79,10 +81,10 @@ export const REPLACE_TABLE: readonly ReplaceRule[] = [
 
     // GCP (pulumi-gcp bridges terraform-provider-google); names are unique per project.
     { type: "gcp:compute/globalAddress:GlobalAddress", forceNew: ["name", "address", "addressType", "description", "ipVersion", "network", "prefixLength", "purpose", "project"], uniqueName: "name", source: `${TF_GOOGLE}/compute/resource_compute_global_address.go` },
-    { type: "gcp:compute/managedSslCertificate:ManagedSslCertificate", forceNew: ["name", "description", "managed", "type", "project"], uniqueName: "name", source: `${TF_GOOGLE}/compute/resource_compute_managed_ssl_certificate.go` },
     { type: "gcp:compute/sSLPolicy:SSLPolicy", forceNew: ["name", "description", "project"], uniqueName: "name", source: `${TF_GOOGLE}/compute/resource_compute_ssl_policy.go` },
     { type: "gcp:compute/securityPolicy:SecurityPolicy", forceNew: ["name", "project", "type"], uniqueName: "name", source: `${TF_GOOGLE}/compute/resource_compute_security_policy.go` },
     { type: "gcp:certificatemanager/certificate:Certificate", forceNew: ["name", "location", "managed", "scope", "project", "selfManaged"], uniqueName: "name", source: `${TF_GOOGLE}/certificatemanager/resource_certificate_manager_certificate.go` },
+    { type: "gcp:certificatemanager/dnsAuthorization:DnsAuthorization", forceNew: ["name", "domain", "location", "type", "project"], uniqueName: "name", source: `${TF_GOOGLE}/certificatemanager/resource_certificate_manager_dns_authorization.go` },
     { type: "gcp:certificatemanager/certificateMap:CertificateMap", forceNew: ["name", "project"], uniqueName: "name", source: `${TF_GOOGLE}/certificatemanager/resource_certificate_manager_certificate_map.go` },
     { type: "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry", forceNew: ["map", "name", "hostname", "matcher", "project"], uniqueName: "name", source: `${TF_GOOGLE}/certificatemanager/resource_certificate_manager_certificate_map_entry.go` },
     // A key ring cannot be deleted at all: replacing one strands the old ring and its keys.
@@ -98,6 +100,7 @@ export const REPLACE_TABLE: readonly ReplaceRule[] = [
     { type: "gcp:serviceaccount/account:Account", forceNew: ["accountId", "project"], uniqueName: "accountId", source: `${TF_GOOGLE}/resourcemanager/resource_google_service_account.go` },
     { type: "gcp:serviceaccount/iAMMember:IAMMember", forceNew: ["serviceAccountId", ...IAM_MEMBER], source: `${TF_GOOGLE}/resourcemanager/iam_service_account.go` },
     { type: "gcp:projects/iAMMember:IAMMember", forceNew: ["project", ...IAM_MEMBER], source: `${TF_GOOGLE}/resourcemanager/iam_project.go` },
+    { type: "gcp:projects/service:Service", forceNew: ["service", "project"], source: `${TF_GOOGLE}/resourcemanager/resource_google_project_service.go` },
     { type: "gcp:projects/serviceIdentity:ServiceIdentity", forceNew: ["service", "project"], source: `${TF_GOOGLE}/resourcemanager/resource_project_service_identity.go` },
     { type: "gcp:pubsub/topic:Topic", forceNew: ["name", "tags", "project"], uniqueName: "name", source: `${TF_GOOGLE}/pubsub/resource_pubsub_topic.go` },
     { type: "gcp:pubsub/topicIAMMember:TopicIAMMember", forceNew: ["topic", "project", ...IAM_MEMBER], source: `${TF_GOOGLE}/pubsub/iam_pubsub_topic.go` },
@@ -125,7 +128,6 @@ export const TRAFFIC_SERVING = new Set([
     "kubernetes:gateway.networking.k8s.io/v1:Gateway",
     "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
     "gcp:compute/globalAddress:GlobalAddress",
-    "gcp:compute/managedSslCertificate:ManagedSslCertificate",
     "gcp:compute/securityPolicy:SecurityPolicy",
     "gcp:certificatemanager/certificate:Certificate",
     "gcp:certificatemanager/certificateMap:CertificateMap",
