@@ -232,6 +232,15 @@ describe("diff against a previous plan (--against)", () => {
         });
     });
 
+    it("leaves alone what the program ignores (ignoreChanges), as the engine does", async () => {
+        const config = gcpStack({ environment: "prod", agentSecrets: { alpha: { KEY: "k" } }, agents: [gcpAgent("alpha")] });
+        const previous = await previousPlan(config);
+        const secret = previous.resources.find((r) => r.type === "gcp:secretmanager/secret:Secret")!;
+        secret.inputs.rotation.nextRotationTime = "2020-01-01T00:00:00.000Z";
+        const result = diffPlans(previous, (await planFor(config, { secretKeys: ["agentSecrets"] })).run);
+        assert.deepEqual(result.steps.map((s) => `${s.op} ${s.name}`), []);
+    });
+
     describe("the replace table", () => {
         it("has one row per type, each with a source", () => {
             const types = REPLACE_TABLE.map((r) => r.type);

@@ -28,6 +28,8 @@ export interface RecordedResource {
     protect: boolean;
     /** The `replaceOnChanges` option: property paths whose change replaces the resource. */
     replaceOnChanges: string[];
+    /** The `ignoreChanges` option: property paths whose new value the engine does not apply once the resource exists. */
+    ignoreChanges: string[];
     /** The `deleteBeforeReplace` option; unset leaves the choice to the provider. */
     deleteBeforeReplace?: boolean;
     /** Per input property, the URNs of the resources its value came from (policies link resources by them). */
@@ -159,6 +161,7 @@ function recordRegistrations(): void {
             provider: providerUrn(req.getProvider()),
             protect: req.getProtect() ?? false,
             replaceOnChanges: req.getReplaceonchangesList(),
+            ignoreChanges: req.getIgnorechangesList(),
             // Only a set option overrides the provider (the request says whether it was set).
             deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
             propertyDependencies: propertyDependencies(req.getPropertydependenciesMap()),

@@ -176,8 +176,22 @@ function deletesFirst(resource: RecordedResource, rule: ReplaceRule | undefined,
     return kubernetes && providerForced.length > 0 && named && touching(["metadata.name", "metadata.namespace"], changes).length === 0;
 }
 
+/**
+ * Whether a changed path lies at or under an ignored one. The engine keeps the old value of an
+ * ignored property before it diffs (pulumi/pulumi pkg/resource/deploy/step_generator.go,
+ * processIgnoreChanges), so such a change neither updates nor replaces the resource.
+ */
+function ignored(paths: readonly string[], change: PropertyChange): boolean {
+    const changed = parsePath(change.path);
+    return paths.some((path) => {
+        const rule = parsePath(path);
+        return rule.length <= changed.length && rule.every((segment, i) => segment === "*" || segment === changed[i]);
+    });
+}
+
 function stepFor(resource: RecordedResource, before: Record<string, unknown>, replaced: Map<string, RecordedResource>): ResourceStep | undefined {
-    const changes = mergeChanges(changedLeaves(before, resource.inputs), propagatedChanges(resource, replaced, before));
+    const changes = mergeChanges(changedLeaves(before, resource.inputs), propagatedChanges(resource, replaced, before))
+        .filter((change) => !ignored(resource.ignoreChanges, change));
     if (changes.length === 0) return undefined;
     const rule = replaceRuleFor(resource.type);
     const providerForced = touching(rule?.forceNew ?? [], changes);
