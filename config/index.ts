@@ -40,6 +40,13 @@ export interface AgentConfig {
     tmpSizeLimit: string;
     drainSeconds: number;
     shutdownSeconds: number;
+    /**
+     * The termination budget: from the moment a pod is marked for termination, `drainSeconds` of
+     * serving while load balancers stop sending, then `shutdownSeconds` to finish what is in
+     * flight. The pod's grace period, the ALB's deregistration delay and GKE's connection draining
+     * are all this one figure, so that no layer cuts a request another layer still waits for.
+     */
+    terminationSeconds: number;
     strategy: Strategy;
     /** AWS listener rule slot chosen by the user; by default one derived from the name. */
     priority?: number;
@@ -154,7 +161,7 @@ function crossCheck(raw: Partial<RawConfig>, agents: [number, RawAgent][], parti
     if (preset && raw.security) {
         problems.push(...checkSecurity(raw.security, raw.environment!, raw.cloud, agents.map(([i, agent]) => agentDemand(raw, preset, agent, i))));
     }
-    problems.push(...checkLoadBalancer(raw.loadBalancer, raw.cloud, raw.environment, agents.map(([, agent]) => agent)));
+    problems.push(...checkLoadBalancer(raw.loadBalancer, raw.cloud, raw.environment, agents.map(([index, agent]) => ({ ...agent, index }))));
     problems.push(...checkRuleSlots(raw.cloud, partialAgents));
     if (raw.monitoring) problems.push(...checkMonitoring(raw.monitoring, raw.environment, raw.cloud, raw.security?.aws?.oidcProviderArn));
     if (preset && effective(raw, preset, "maxUnavailable") === 0 && effective(raw, preset, "maxSurge") === 0) {
@@ -214,6 +221,7 @@ function resolveAgent(raw: RawConfig, preset: Preset, agent: RawAgent): AgentCon
         replicas: agent.replicas ?? effective(raw, preset, "replicas"),
         maxReplicas: agent.maxReplicas ?? effective(raw, preset, "maxReplicas"),
         strategy,
+        terminationSeconds: agent.drainSeconds + agent.shutdownSeconds,
         canary: canaryImage === undefined ? undefined : {
             image: canaryImage, ...imageFacts(canaryImage), weight: agent.canary?.weight ?? 10, header: agent.canary?.header, active: agent.canary?.active,
         },

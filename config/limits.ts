@@ -12,7 +12,18 @@ export interface LimitInput {
     wafRateLimit?: number;
     /** Cloud Armor's allow-list; absent when everyone may connect. */
     allowedCidrs?: string[];
-    agents: { port: number; canary?: { header?: unknown } }[];
+    /** The ranges the ALB's security group lets it reach pods in (one egress rule per range and port). */
+    podCidrs: number;
+    agents: LimitAgent[];
+}
+
+export interface LimitAgent {
+    /** Position in `agents`, for the key of a per-agent row. */
+    index: number;
+    port: number;
+    canary?: { header?: unknown };
+    drainSeconds: number;
+    shutdownSeconds: number;
 }
 
 export interface CloudLimit {
@@ -32,6 +43,8 @@ export interface CloudLimit {
     key: readonly PropertyKey[];
     /** How much of the limit the configuration uses; undefined where the limit does not apply. */
     usage?(input: LimitInput): number | undefined;
+    /** A limit each agent meets on its own: its usage, reported on the agent's key `agents[i].<key>`. */
+    perAgent?: { key: string; usage(agent: LimitAgent): number };
     /** What the user can do about it. */
     remedy?: string;
 }
@@ -79,12 +92,26 @@ export const LIMITS = {
         usage: ({ ingressCidrs }) => 2 * Math.max(...[true, false].map((v6) => ingressCidrs.filter((c) => isIPv6(c.split("/")[0]) === v6).length)),
         remedy: "merge the CIDRs into fewer, larger blocks",
     },
-    /** One egress rule per distinct agent port, to the VPC's IPv4 CIDR. */
+    /** One egress rule per distinct agent port and pod range (`loadBalancer.aws.podCidrs`, else the VPC's CIDR). */
     securityGroupOutbound: {
         cloud: "aws", unit: "outbound security group rules", scope: "rules of one address family a security group may have outbound", value: 60, bound: "max", adjustable: true,
         source: VPC_QUOTAS, key: ["agents"],
-        usage: ({ agents }) => new Set(agents.map((a) => a.port)).size,
-        remedy: "let agents share container ports",
+        usage: ({ agents, podCidrs }) => new Set(agents.map((a) => a.port)).size * podCidrs,
+        remedy: "let agents share container ports, or list fewer, larger pod ranges",
+    },
+    /** components/aws/albCanary.ts: a target group's deregistration delay is the agent's termination budget. */
+    albDeregistrationDelay: {
+        cloud: "aws", unit: "seconds of termination budget (drainSeconds + shutdownSeconds)", scope: "seconds a target group's deregistration delay may last", value: 3600, bound: "max", adjustable: false,
+        source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#deregistration-delay",
+        key: ["agents"],
+        perAgent: { key: "shutdownSeconds", usage: (agent) => agent.drainSeconds + agent.shutdownSeconds },
+    },
+    /** components/gcp/gatewayCanary.ts: a backend's connection draining timeout is the agent's termination budget. */
+    gkeConnectionDraining: {
+        cloud: "gcp", unit: "seconds of termination budget (drainSeconds + shutdownSeconds)", scope: "seconds a backend service's connection draining timeout may last", value: 3600, bound: "max", adjustable: false,
+        source: "https://cloud.google.com/load-balancing/docs/enabling-connection-draining",
+        key: ["agents"],
+        perAgent: { key: "shutdownSeconds", usage: (agent) => agent.drainSeconds + agent.shutdownSeconds },
     },
     /** components/aws/webAcl.ts: a rate-based statement over the 300 s window. AWS lowered the floor from 100 to 10. */
     wafRateMinimum: {
@@ -134,15 +161,20 @@ export interface LimitProblem {
 export function checkLimits(input: LimitInput): LimitProblem[] {
     const problems: LimitProblem[] = [];
     for (const limit of Object.values(LIMITS) as CloudLimit[]) {
-        const used = limit.cloud === input.cloud ? limit.usage?.(input) : undefined;
-        if (used === undefined) continue;
-        const past = limit.bound === "max" ? used > limit.value : used < limit.value;
-        if (!past) continue;
-        const kind = limit.adjustable ? `a quota that ${limit.cloud === "aws" ? "AWS" : "Google Cloud"} can raise on request` : "a hard limit";
-        const what = limit.bound === "max"
-            ? `needs ${used} ${limit.unit}, more than the ${limit.value} ${limit.scope}`
-            : `is ${used} ${limit.unit}, below ${limit.value}, ${limit.scope}`;
-        problems.push({ path: [...limit.key], message: `${what} (${kind}; ${limit.source})${limit.remedy ? `; ${limit.remedy}` : ""}` });
+        if (limit.cloud !== input.cloud) continue;
+        const counted: [PropertyKey[], number | undefined][] = limit.perAgent
+            ? input.agents.map((agent) => [["agents", agent.index, limit.perAgent!.key], limit.perAgent!.usage(agent)])
+            : [[[...limit.key], limit.usage?.(input)]];
+        for (const [path, used] of counted) {
+            if (used === undefined) continue;
+            const past = limit.bound === "max" ? used > limit.value : used < limit.value;
+            if (!past) continue;
+            const kind = limit.adjustable ? `a quota that ${limit.cloud === "aws" ? "AWS" : "Google Cloud"} can raise on request` : "a hard limit";
+            const what = limit.bound === "max"
+                ? `needs ${used} ${limit.unit}, more than the ${limit.value} ${limit.scope}`
+                : `is ${used} ${limit.unit}, below ${limit.value}, ${limit.scope}`;
+            problems.push({ path, message: `${what} (${kind}; ${limit.source})${limit.remedy ? `; ${limit.remedy}` : ""}` });
+        }
     }
     return problems;
 }

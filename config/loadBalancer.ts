@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { isIP } from "node:net";
 import { z } from "zod";
-import { checkLimits } from "./limits";
+import { checkLimits, LimitAgent } from "./limits";
 import type { Environment } from "./presets";
 import { flag, intBetween } from "./primitives";
 
@@ -41,6 +41,12 @@ const awsSchema = z.strictObject({
     hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, { error: (issue) => `must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ, got ${JSON.stringify(issue.input)}` }).optional(),
     /** Alias records for the served names in `hostedZoneId`. */
     aliasRecords: flag.optional(),
+    /**
+     * The ranges the agents' pods take their IPs from, which the ALB's security group lets it reach
+     * on the agents' ports. Unset means the VPC's primary CIDR; list the secondary ranges that VPC
+     * CNI custom networking (or a secondary CIDR for pods) gives the pods, or the ALB cannot reach them.
+     */
+    podCidrs: z.array(cidr).min(1, { error: "must list at least one CIDR block, or be left out for the VPC's primary CIDR" }).optional(),
     sslPolicy: z.string().regex(TLS13_POLICY, { error: (issue) => `must be a TLS 1.3 ELB security policy (ELBSecurityPolicy-TLS13-...), got ${JSON.stringify(issue.input)}` }).default(DEFAULT_SSL_POLICY),
 });
 
@@ -91,6 +97,7 @@ export interface LoadBalancerConfig {
         certificateArn?: string;
         hostedZoneId?: string;
         aliasRecords: boolean;
+        podCidrs?: string[];
         sslPolicy: string;
     };
     gcp: { sslProfile: (typeof SSL_PROFILES)[number] };
@@ -196,7 +203,8 @@ export interface AgentRoute extends TrafficSplit {
     pathPrefix?: string;
     port: number;
     readyPath: string;
-    drainSeconds: number;
+    /** How long the load balancer keeps a deregistered pod's requests going: the agent's termination budget. */
+    drainingSeconds: number;
     /** AWS listener rule slot (see ruleSlot). */
     ruleSlot: number;
 }
@@ -205,7 +213,7 @@ interface RoutedAgent extends SplitAgent {
     name: string;
     port: number;
     readyPath: string;
-    drainSeconds: number;
+    terminationSeconds: number;
     priority?: number;
 }
 
@@ -219,7 +227,7 @@ export function agentRoutes(agents: RoutedAgent[], lb: Pick<LoadBalancerConfig, 
         pathPrefix: !shared && lb.routing === "path" ? `/${agent.name}` : undefined,
         port: agent.port,
         readyPath: agent.readyPath,
-        drainSeconds: agent.drainSeconds,
+        drainingSeconds: agent.terminationSeconds,
         ruleSlot: ruleSlot(agent),
         ...trafficSplit(agent),
     }));
@@ -242,10 +250,13 @@ export function allowedCidrs(ingressCidrs: string[]): string[] | undefined {
 }
 
 /** Checks that need the cloud, the environment or the agents as well as `loadBalancer`. */
-export function checkLoadBalancer(lb: RawLoadBalancer | undefined, cloud: "aws" | "gcp" | undefined, environment: Environment | undefined, agents: { port: number; canary?: { header?: unknown } }[]): Problem[] {
+export function checkLoadBalancer(lb: RawLoadBalancer | undefined, cloud: "aws" | "gcp" | undefined, environment: Environment | undefined, agents: LimitAgent[]): Problem[] {
     if (lb === undefined || cloud === undefined) return [];
     const waf = lb.waf ?? environment === "prod";
-    const limits = checkLimits({ cloud, ingressCidrs: lb.ingressCidrs, wafRateLimit: waf ? lb.wafRateLimit : undefined, allowedCidrs: allowedCidrs(lb.ingressCidrs), agents });
+    const limits = checkLimits({
+        cloud, ingressCidrs: lb.ingressCidrs, wafRateLimit: waf ? lb.wafRateLimit : undefined, allowedCidrs: allowedCidrs(lb.ingressCidrs),
+        podCidrs: lb.aws?.podCidrs?.length ?? 1, agents,
+    });
     return [...cloudChecks(lb, cloud, waf), ...limits];
 }
 

@@ -54,8 +54,11 @@ export const agentSchema = z.strictObject({
     tmpSizeLimit: memory.default("256Mi"),
     /** Seconds the pod keeps serving after it is marked for termination, so that load balancers drain it. */
     drainSeconds: intBetween(0, 300).default(15),
-    /** Seconds the agent needs to finish in-flight requests after SIGTERM. */
-    shutdownSeconds: intBetween(1, 3600).default(30),
+    /**
+     * Seconds the agent may take to finish in-flight requests after SIGTERM: its longest request
+     * (a model call with tools, a streamed answer takes minutes, not the seconds of a web page).
+     */
+    shutdownSeconds: intBetween(1, 3600).default(300),
     strategy: z.enum(STRATEGIES, { error: (issue) => `must be one of ${STRATEGIES.join(", ")}, got ${JSON.stringify(issue.input)}` }).optional(),
     canary: canarySchema.optional(),
     /** AWS: the agent's place among the listener rules; by default derived from its name. */

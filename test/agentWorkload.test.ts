@@ -177,13 +177,14 @@ describe("AgentWorkload (adk:k8s:AgentWorkload)", () => {
         it("pauses in preStop for drainSeconds, within the termination grace period", () => {
             const c = container(stable);
             assert.deepEqual(c.lifecycle.preStop, { sleep: { seconds: 15 } });
-            assert.equal(podSpec(stable).terminationGracePeriodSeconds, 15 + 30);
+            // The preStop pause, then five minutes to finish the agent runs in flight.
+            assert.equal(podSpec(stable).terminationGracePeriodSeconds, 15 + 300);
         });
 
         it("skips the pause when drainSeconds is 0", () => {
             const d = prod.one(DEPLOYMENT, "support-agent-stable");
             assert.equal(container(d).lifecycle, undefined);
-            assert.equal(podSpec(d).terminationGracePeriodSeconds, 30);
+            assert.equal(podSpec(d).terminationGracePeriodSeconds, 300);
         });
     });
 

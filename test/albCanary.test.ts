@@ -76,13 +76,14 @@ describe("AlbCanary (AWS)", () => {
             assert.equal(plan.ofType(RULE).length, 0, "one agent needs no listener rule");
         });
 
-        it("targets pod IPs, health-checks the readiness path with the seed's thresholds, drains for the preStop pause", () => {
+        it("targets pod IPs, health-checks the readiness path with the seed's thresholds, drains for the whole termination budget", () => {
             for (const track of ["stable", "canary"]) {
                 const group = targetGroup(plan, "research-agent", track).inputs;
                 assert.equal(group.targetType, "ip");
                 assert.equal(group.port, 8080);
                 assert.equal(group.vpcId, AWS_LOAD_BALANCER.aws.vpcId);
-                assert.equal(group.deregistrationDelay, 25);
+                // drainSeconds 25 + shutdownSeconds 300: in-flight requests go on until the pod must exit.
+                assert.equal(group.deregistrationDelay, 25 + 300);
                 assert.deepEqual(
                     { path: group.healthCheck.path, interval: group.healthCheck.interval, timeout: group.healthCheck.timeout, healthy: group.healthCheck.healthyThreshold, unhealthy: group.healthCheck.unhealthyThreshold, matcher: group.healthCheck.matcher },
                     { path: "/ready", interval: 30, timeout: 5, healthy: 2, unhealthy: 3, matcher: "200" },
@@ -132,6 +133,16 @@ describe("AlbCanary (AWS)", () => {
             assert.deepEqual(ingress.sort(), ["0.0.0.0/0:443-443", "0.0.0.0/0:80-80"]);
             const egress = plan.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map((r) => r.inputs);
             assert.deepEqual(egress.map((r) => [r.cidrIpv4, r.fromPort, r.toPort]), [["10.0.0.0/16", 8080, 8080]]);
+        });
+
+        it("reaches pods in the configured pod ranges (secondary CIDRs, custom networking), each its own rule", async () => {
+            const podCidrs = ["100.64.0.0/16", "2001:db8:1::/56"];
+            const withPods = await planFor(awsStack({ loadBalancer: { ...AWS_LOAD_BALANCER, aws: { ...AWS_LOAD_BALANCER.aws, podCidrs } } }));
+            const egress = withPods.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule");
+            assert.deepEqual(egress.map((r) => [r.name, r.inputs.cidrIpv4 ?? r.inputs.cidrIpv6, r.inputs.fromPort]), [
+                ["edge-out-8080-100-64-0-0-16", "100.64.0.0/16", 8080],
+                ["edge-out-8080-2001-db8-1-56", "2001:db8:1::/56", 8080],
+            ]);
         });
 
         it("writes access logs to its bucket and no WAF in dev", () => {

@@ -67,13 +67,13 @@ describe("GatewayCanary (GCP)", () => {
             ]]);
         });
 
-        it("health-checks the readiness path and drains for the preStop pause, per Service", () => {
+        it("health-checks the readiness path and drains for the whole termination budget, per Service", () => {
             for (const track of ["stable", "canary"]) {
                 const health = plan.one("kubernetes:networking.gke.io/v1:HealthCheckPolicy", `edge-research-agent-${track}-health`).inputs.spec;
                 assert.equal(health.default.config.httpHealthCheck.requestPath, "/ready");
                 assert.deepEqual([health.default.healthyThreshold, health.default.unhealthyThreshold, health.default.checkIntervalSec], [2, 3, 30]);
                 const backend = plan.one("kubernetes:networking.gke.io/v1:GCPBackendPolicy", `edge-research-agent-${track}-backend`).inputs.spec;
-                assert.equal(backend.default.connectionDraining.drainingTimeoutSec, 20);
+                assert.equal(backend.default.connectionDraining.drainingTimeoutSec, 20 + 300);
                 assert.equal(backend.targetRef.name, track === "stable" ? "research-agent" : "research-agent-canary");
             }
         });

@@ -36,6 +36,15 @@ const EDGES: [keyof typeof LIMITS, Record<string, unknown>, Record<string, unkno
         "adk-platform:loadBalancer.ingressCidrs: needs 62 inbound security group rules, more than the 60"],
     ["securityGroupOutbound", awsStack({ agents: agents(60, (i) => ({ port: 8000 + i })) }), awsStack({ agents: agents(61, (i) => ({ port: 8000 + i })) }),
         "adk-platform:agents: needs 61 outbound security group rules, more than the 60"],
+    // Three pod ranges per port: 20 ports hold 60 rules.
+    ["securityGroupOutbound", awsStack({ ...awsLb({ aws: { ...AWS_LOAD_BALANCER.aws, podCidrs: ipv4(3) } }), agents: agents(20, (i) => ({ port: 8000 + i })) }),
+        awsStack({ ...awsLb({ aws: { ...AWS_LOAD_BALANCER.aws, podCidrs: ipv4(3) } }), agents: agents(21, (i) => ({ port: 8000 + i })) }),
+        "adk-platform:agents: needs 63 outbound security group rules, more than the 60"],
+    // An agent's termination budget is its target group's deregistration delay, or its backend's draining timeout.
+    ["albDeregistrationDelay", awsStack({ agents: agents(1, () => ({ drainSeconds: 300, shutdownSeconds: 3300 })) }), awsStack({ agents: agents(2, (i) => ({ drainSeconds: 300, shutdownSeconds: 3300 + i })) }),
+        "adk-platform:agents[1].shutdownSeconds: needs 3601 seconds of termination budget (drainSeconds + shutdownSeconds), more than the 3600"],
+    ["gkeConnectionDraining", gcpStack({ agents: agents(1, () => ({ drainSeconds: 0, shutdownSeconds: 3600 })) }), gcpStack({ agents: agents(1, () => ({ drainSeconds: 1, shutdownSeconds: 3600 })) }),
+        "adk-platform:agents[0].shutdownSeconds: needs 3601 seconds of termination budget"],
     ["wafRateMinimum", awsStack(awsLb({ waf: true, wafRateLimit: 10 })), awsStack(awsLb({ waf: true, wafRateLimit: 9 })),
         "adk-platform:loadBalancer.wafRateLimit: is 9 requests per 5 minutes, below 10"],
     ["armorThrottleCount", gcpStack(gcpLb({ wafRateLimit: 1_000_000 })), gcpStack(gcpLb({ wafRateLimit: 1_000_001 })),

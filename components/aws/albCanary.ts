@@ -22,6 +22,8 @@ export interface AlbCanaryArgs {
     domain: string;
     vpcId: string;
     subnetIds: string[];
+    /** Ranges the pods take their IPs from; the VPC's primary CIDR when absent. */
+    podCidrs?: string[];
     ingressCidrs: string[];
     idleTimeoutSeconds: number;
     deletionProtection: boolean;
@@ -161,16 +163,22 @@ export class AlbCanary extends pulumi.ComponentResource {
                 }, parent);
             });
         }
-        const vpcCidr = aws.ec2.getVpcOutput({ id: args.vpcId }, parent).cidrBlock;
+        // Named after the range, not its position, so that listing one more range adds a rule and
+        // changes no other; the VPC's primary CIDR keeps the plain name.
+        const podRanges: [string, pulumi.Input<string>][] = args.podCidrs
+            ? args.podCidrs.map((cidr) => [`-${cidr.replace(/[.:/]+/g, "-")}`, cidr])
+            : [["", aws.ec2.getVpcOutput({ id: args.vpcId }, parent).cidrBlock]];
         for (const port of new Set(args.agents.map((a) => a.port))) {
-            new aws.vpc.SecurityGroupEgressRule(`${name}-out-${port}`, {
-                securityGroupId: group.id,
-                ipProtocol: "tcp",
-                fromPort: port,
-                toPort: port,
-                cidrIpv4: vpcCidr,
-                description: `agent pods on port ${port}`,
-            }, parent);
+            for (const [suffix, cidr] of podRanges) {
+                new aws.vpc.SecurityGroupEgressRule(`${name}-out-${port}${suffix}`, {
+                    securityGroupId: group.id,
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    ...(typeof cidr === "string" && cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr }),
+                    description: `agent pods on port ${port}`,
+                }, parent);
+            }
         }
         return group;
     }
@@ -185,8 +193,10 @@ export class AlbCanary extends pulumi.ComponentResource {
             protocolVersion: "HTTP1",
             // Agent requests vary from milliseconds to minutes; round-robin would pile them up.
             loadBalancingAlgorithmType: "least_outstanding_requests",
-            // Equal to the pods' preStop pause: the ALB stops sending before the agent stops serving.
-            deregistrationDelay: agent.drainSeconds,
+            // The pods' whole termination budget: the ALB keeps a deregistered pod's in-flight
+            // requests going until the pod has had its time to finish them (the default, 300 s,
+            // would cut a longer one; the maximum is 3600).
+            deregistrationDelay: agent.drainingSeconds,
             healthCheck: { enabled: true, protocol: "HTTP", port: "traffic-port", path: agent.readyPath, ...HEALTH_CHECK },
             stickiness: { type: "lb_cookie", enabled: sticky, cookieDuration: Math.max(1, args.stickinessSeconds) },
             tags: { agent: agent.agent, track },

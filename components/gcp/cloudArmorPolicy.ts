@@ -13,7 +13,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { CLOUD_ARMOR_WAF_RULE_SETS, LIMITS } from "../../config/limits";
 
 export interface CloudArmorPolicyArgs {
-    /** Requests per client IP per 5 minutes before the client is throttled. */
+    /**
+     * Requests per client IP per 5 minutes before the client is throttled. Cloud Armor counts them
+     * per backend service the policy is attached to (Cloud Armor docs, "Rate limiting overview"),
+     * and each agent track is one, so this is a limit per client and track, not per client.
+     */
     rateLimit: number;
     /** Client CIDRs allowed in; everyone when absent. */
     allowedCidrs?: string[];

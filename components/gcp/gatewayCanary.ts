@@ -224,8 +224,9 @@ export class GatewayCanary extends pulumi.ComponentResource {
                 spec: {
                     default: {
                         timeoutSec: args.timeoutSeconds,
-                        // Equal to the pods' preStop pause: the load balancer stops sending before the agent stops serving.
-                        connectionDraining: { drainingTimeoutSec: agent.drainSeconds },
+                        // The pods' whole termination budget, as on AWS: in-flight requests of a
+                        // removed endpoint go on until the pod has had its time to finish them.
+                        connectionDraining: { drainingTimeoutSec: agent.drainingSeconds },
                         logging: { enabled: args.accessLogs, sampleRate: args.accessLogs ? 1000000 : 0 },
                         securityPolicy: this.cloudArmor?.policyName,
                         sessionAffinity: sticky ? { type: "GENERATED_COOKIE", cookieTtlSec: args.stickinessSeconds } : undefined,

@@ -141,7 +141,7 @@ export class AgentWorkload extends pulumi.ComponentResource {
                         enableServiceLinks: false,
                         // Long enough for the preStop pause (load balancers deregister the pod) and
                         // then for the agent to finish in-flight requests after SIGTERM.
-                        terminationGracePeriodSeconds: agent.drainSeconds + agent.shutdownSeconds,
+                        terminationGracePeriodSeconds: agent.terminationSeconds,
                         securityContext: {
                             runAsNonRoot: true,
                             runAsUser: agent.runAsUser,
