@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { DEFAULT_SSL_POLICY } from "../config/loadBalancer";
-import { AWS_LOAD_BALANCER, awsStack, IMAGE, planFor } from "./fixtures";
+import { AWS_LOAD_BALANCER, awsStack, IMAGE, planFor, SMALL_RESOURCES } from "./fixtures";
 import { Plan } from "./harness";
 
 const LISTENER = "aws:lb/listener:Listener";
@@ -9,8 +9,7 @@ const TARGET_GROUP = "aws:lb/targetGroup:TargetGroup";
 const BINDING = "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding";
 
 const SUPPORT = IMAGE.replace("research-agent", "support-agent");
-// Small enough that several agents with both tracks fit the dev namespace quota.
-const resources = { cpuRequest: "100m", cpuLimit: "200m", memoryRequest: "128Mi", memoryLimit: "256Mi" };
+const resources = SMALL_RESOURCES;
 const canary = (weight: number) => ({ name: "research-agent", image: IMAGE, resources, strategy: "canary", canary: { tag: "1.5.0", weight } });
 
 /** The target group ARN a forward action entry points at, as the mock provider names it. */

@@ -6,7 +6,7 @@ import { diffPlans, DiffResult, FindingKind, formatDiff, Operation, PlanDocument
 import { REPLACE_TABLE } from "../tools/engine/replaceTable";
 import { planDocument } from "../tools/plan";
 import { readStackConfig, stackNames } from "../tools/stackConfig";
-import { awsStack, gcpStack, IMAGE, planCli, planFor, temporaryStack } from "./fixtures";
+import { awsStack, gcpStack, IMAGE, planCli, planFor, SMALL_RESOURCES, temporaryStack } from "./fixtures";
 import { ProgramRun } from "./harness";
 
 const RULE = "aws:lb/listenerRule:ListenerRule";
@@ -15,8 +15,7 @@ const TARGET_GROUP = "aws:lb/targetGroup:TargetGroup";
 const BINDING = "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding";
 const ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
 
-// Small enough that several agents with both tracks fit the dev namespace quota.
-const resources = { cpuRequest: "100m", cpuLimit: "200m", memoryRequest: "128Mi", memoryLimit: "256Mi" };
+const resources = SMALL_RESOURCES;
 const awsAgent = (name: string, fields: Record<string, unknown> = {}) => ({ name, image: IMAGE.replace("research-agent", name), resources, ...fields });
 const gcpAgent = (name: string, fields: Record<string, unknown> = {}) => ({ name, image: `europe-west1-docker.pkg.dev/adk-prod-123/agents/${name}:1.4.2`, resources, ...fields });
 const canary = (weight: number) => ({ canary: { tag: "2.0.0", weight } });

@@ -12,6 +12,9 @@ const run = promisify(execFile);
 
 export const IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/adk/research-agent:1.4.2";
 
+/** Small enough that several agents with both tracks fit the dev namespace quota. */
+export const SMALL_RESOURCES = { cpuRequest: "100m", cpuLimit: "200m", memoryRequest: "128Mi", memoryLimit: "256Mi" };
+
 /** The load balancer settings an AWS stack cannot do without: network and certificate. */
 export const AWS_LOAD_BALANCER = {
     domain: "agents.example.com",

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { gcpStack, planFor } from "./fixtures";
+import { gcpStack, planFor, SMALL_RESOURCES } from "./fixtures";
 import { Plan } from "./harness";
 
 const ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
@@ -8,7 +8,7 @@ const CERTIFICATE = "gcp:certificatemanager/certificate:Certificate";
 const MAP_ENTRY = "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry";
 const DNS_AUTHORIZATION = "gcp:certificatemanager/dnsAuthorization:DnsAuthorization";
 const IMAGE = "europe-west1-docker.pkg.dev/adk-prod-123/agents/research-agent:1.4.2";
-const resources = { cpuRequest: "100m", cpuLimit: "200m", memoryRequest: "128Mi", memoryLimit: "256Mi" };
+const resources = SMALL_RESOURCES;
 const research = (fields: Record<string, unknown> = {}) => ({ name: "research-agent", image: IMAGE, resources, ...fields });
 
 function route(plan: Plan, agent: string) {

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as assert from "node:assert/strict";
 import { readStackConfig } from "../tools/stackConfig";
 import { fitName, formatViolation, NAMING, nameDrivers, nameSafe, NO_PHYSICAL_NAME, physicalName, ruleProblems } from "../tools/engine/naming";
-import { AWS_LOAD_BALANCER, awsStack, gcpStack, IMAGE, planCli, temporaryStack } from "./fixtures";
+import { AWS_LOAD_BALANCER, awsStack, gcpStack, IMAGE, planCli, SMALL_RESOURCES, temporaryStack } from "./fixtures";
 import { namingProblems, ProgramRun, RecordedResource, runProgram, unwrap } from "./harness";
 
 const TARGET_GROUP = "aws:lb/targetGroup:TargetGroup";
@@ -126,7 +126,7 @@ describe("physical names (tools/engine/naming.ts)", () => {
         const namespace = `agents-${"n".repeat(56)}`;
         const shared = "conversation-research-assistant-agent-"; // 38 characters in common
         const agentNames = ["a1", "b2", "c3"].map((suffix) => shared + suffix);
-        const resources = { cpuRequest: "100m", cpuLimit: "200m", memoryRequest: "128Mi", memoryLimit: "256Mi" };
+        const resources = SMALL_RESOURCES;
         const longest = (image: string) => ({
             environment: "prod",
             namespace,
