@@ -103,7 +103,7 @@ export function renderMarkdown({ stack, diff, types, notes, parents }: MarkdownI
         findings(":warning: **Warnings:**", diff.warnings.map((f) => f.message)),
         advisory,
     ];
-    return section(stack, countParts(diff, code).join(" · "), top,
+    return section(stack, changes === 0 ? `No changes: ${diff.unchanged} unchanged` : countParts(diff, code).join(" · "), top,
         changes === 0 ? undefined : { summary: `${changes} changed resource(s)`, lines: changedResources(diff.steps, parents) });
 }
 
