@@ -224,7 +224,8 @@ export function stackGraph({ stack, resources, ops }: GraphInput): string {
     if (ops !== undefined && ops.size > 0) {
         const drawn = (["create", "update", "replace"] as Operation[]);
         lines.push(`  subgraph "cluster_legend" {`, `    label="changes (deleted resources are not drawn)"; style="rounded"; color="#888888";`,
-            ...drawn.map((op) => `    ${id(`legend/${op}`)} [label=${quote(op)}${fill(op)}];`), "  }");
+            ...drawn.map((op) => `    ${id(`legend/${op}`)} [label=${quote(op)}${fill(op)}];`),
+            `    ${drawn.map((op) => id(`legend/${op}`)).join(" -> ")} [style="invis"];`, "  }");
     }
 
     return [
