@@ -193,7 +193,7 @@ describe("rendering a plan", () => {
 
         it("draws the traffic path with the new weights, and colours what changes", () => {
             const ops = new Map(diff.steps.map((s) => [s.urn, s.op]));
-            const dot = stackGraph({ stack: head.stack, resources: head.resources, ops });
+            const dot = stackGraph({ project: "adk-platform", stack: head.stack, resources: head.resources, ops });
             const node = (label: string) => {
                 const match = dot.match(new RegExp(`^ +(n\\d+) \\[label="${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"(.*)\\];$`, "m"));
                 assert.ok(match, `no node ${label}:\n${dot}`);
@@ -219,7 +219,7 @@ describe("rendering a plan", () => {
 
     it("draws a GCP stack's Gateway, HTTPRoutes with the tracks' weights, Services and Deployments", async () => {
         const run = (await planFor(gcpStack({ agents: [{ name: "alpha", image: "europe-west1-docker.pkg.dev/adk-prod-123/agents/alpha:1.4.2", canary: { tag: "2.0.0", weight: 30 } }] }))).run;
-        const dot = stackGraph({ stack: run.stack, resources: run.resources });
+        const dot = stackGraph({ project: "adk-platform", stack: run.stack, resources: run.resources });
         const id = (label: string) => dot.match(new RegExp(`^ +(n\\d+) \\[label="${label}"`, "m"))?.[1];
         const [address, gateway, route] = [id("GlobalAddress\\\\nedge-ip"), id("Gateway\\\\nedge"), id("HTTPRoute alpha\\\\n[^\"]+")];
         assert.ok(address && gateway && route, dot);

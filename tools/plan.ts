@@ -115,7 +115,7 @@ const FORMATS = ["tree", "table", "markdown"] as const;
 type Format = typeof FORMATS[number];
 
 /** The plan as `format` prints it; with `against`, the comparison with the previous plan too. */
-export function render(result: PlanResult, format: Format, against?: { previous: PlanDocument; diff: DiffResult; file: string }): string {
+function render(result: PlanResult, format: Format, against?: { previous: PlanDocument; diff: DiffResult; file: string }): string {
     const { run } = result;
     // The resources of the previous plan that the program no longer has, where their parents were.
     const current = new Set(run.resources.map((r) => r.urn));
@@ -165,7 +165,7 @@ async function main(): Promise<number> {
         if (values.graph) {
             const ops = new Map(against?.diff.steps.map((s) => [s.urn, s.op]));
             const svg = path.join(outDir, "stack.svg");
-            writeFileSync(svg, renderSvg(stackGraph({ stack: values.stack, resources: result.run.resources, ops })));
+            writeFileSync(svg, renderSvg(stackGraph({ project: PROJECT, stack: values.stack, resources: result.run.resources, ops })));
             files.push(svg);
         }
         console.log(render(result, format, against));

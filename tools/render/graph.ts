@@ -34,8 +34,11 @@ const OTHER = "platform";
 /** Component types per row in an area. */
 const ROW = 4;
 
-/** Fill colours of a changed node, after the markers' colours in `pulumi preview`. */
-const FILL: Record<Operation, string> = { create: "#d4f7d4", update: "#fff2b3", replace: "#ffd0a8", delete: "#f7c6c6" };
+/** The operations a drawn node can have (deleted resources are not in the run). */
+type Drawn = Exclude<Operation, "delete">;
+/** Fill colours of a changed node, after the markers' colours in `pulumi preview`; the most telling first. */
+const FILL: Record<Drawn, string> = { replace: "#ffd0a8", update: "#fff2b3", create: "#d4f7d4" };
+const DRAWN = Object.keys(FILL) as Drawn[];
 
 interface Edge {
     from: string;
@@ -146,6 +149,7 @@ function reachable(resources: Resource[], edges: Edge[]): Set<string> {
 }
 
 export interface GraphInput {
+    project: string;
     stack: string;
     resources: Resource[];
     /** What the next `pulumi up` does to each changed resource (`--against`), coloured in. */
@@ -153,13 +157,13 @@ export interface GraphInput {
 }
 
 /** The DOT text of the stack's picture. */
-export function stackGraph({ stack, resources, ops }: GraphInput): string {
+export function stackGraph({ project, stack, resources, ops }: GraphInput): string {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const edges = trafficEdges(resources);
     const onPath = reachable(resources, edges);
     const ids = new Map<string, string>();
     const id = (key: string) => ids.get(key) ?? ids.set(key, `n${ids.size}`).get(key)!;
-    const fill = (op: Operation | undefined) => op === undefined ? "" : `, style="filled", fillcolor=${quote(FILL[op])}`;
+    const fill = (op: Operation | undefined) => op === undefined || op === "delete" ? "" : `, style="filled", fillcolor=${quote(FILL[op])}`;
     const lines: string[] = [];
 
     // The path, boxed by the component that owns each resource.
@@ -179,7 +183,7 @@ export function stackGraph({ stack, resources, ops }: GraphInput): string {
         lines.push(`  ${id(e.from)} -> ${id(e.to)}${e.label ? ` [label=${quote(e.label)}]` : ""};`);
     }
 
-    // Every other component, under its nearest component ancestor's area, one node per type.
+    // Every other component, in the area of its type, one node per type.
     const components = resources.filter((r) => !r.custom && !resources.some((o) => onPath.has(o.urn) && o.parent === r.urn));
     const areaOf = (type: string) => AROUND.find(([, pattern]) => pattern.test(type))?.[0] ?? OTHER;
     const nodeOf = (r: Resource) => `${areaOf(r.type)}/${r.type}`;
@@ -197,8 +201,9 @@ export function stackGraph({ stack, resources, ops }: GraphInput): string {
         const types = [...new Set(members.map((m) => m.type))];
         for (const type of types) {
             const instances = members.filter((m) => m.type === type);
-            const changed = instances.map((m) => ops?.get(m.urn)).concat(resources.filter((r) => instances.includes(componentOf(r)!)).map((r) => ops?.get(r.urn)));
-            const op = (["replace", "delete", "update", "create"] as Operation[]).find((o) => changed.includes(o));
+            const inside = (r: Resource) => instances.some((m) => m === r || m === componentOf(r));
+            const changed = resources.filter(inside).map((r) => ops?.get(r.urn));
+            const op = DRAWN.find((o) => changed.includes(o));
             lines.push(`    ${id(`${area}/${type}`)} [label=${quote(`${shortType(type)}\n${instances.map((m) => m.name).join("\n")}`)}, shape="note"${fill(op)}];`);
         }
         // Invisible edges lay an area out in rows of a few nodes, so the areas stack under the
@@ -222,15 +227,14 @@ export function stackGraph({ stack, resources, ops }: GraphInput): string {
     }
     for (const link of links) lines.push(`  ${link} [style="dashed", color="#888888", arrowhead="none"];`);
     if (ops !== undefined && ops.size > 0) {
-        const drawn = (["create", "update", "replace"] as Operation[]);
         lines.push(`  subgraph "cluster_legend" {`, `    label="changes (deleted resources are not drawn)"; style="rounded"; color="#888888";`,
-            ...drawn.map((op) => `    ${id(`legend/${op}`)} [label=${quote(op)}${fill(op)}];`),
-            `    ${drawn.map((op) => id(`legend/${op}`)).join(" -> ")} [style="invis"];`, "  }");
+            ...DRAWN.map((op) => `    ${id(`legend/${op}`)} [label=${quote(op)}${fill(op)}];`),
+            `    ${DRAWN.map((op) => id(`legend/${op}`)).join(" -> ")} [style="invis"];`, "  }");
     }
 
     return [
         `digraph ${quote(stack)} {`,
-        `  graph [rankdir="LR", fontname="Helvetica", fontsize=12, labelloc="t", label=${quote(`adk-platform stack ${stack}`)}, nodesep=0.3, ranksep=0.6];`,
+        `  graph [rankdir="LR", fontname="Helvetica", fontsize=12, labelloc="t", label=${quote(`${project} stack ${stack}`)}, nodesep=0.3, ranksep=0.6];`,
         `  node [shape="box", style="rounded", fontname="Helvetica", fontsize=11];`,
         `  edge [fontname="Helvetica", fontsize=10];`,
         ...lines,
