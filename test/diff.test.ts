@@ -269,13 +269,19 @@ describe("diff against a previous plan (--against)", () => {
             rmSync(dir, { recursive: true, force: true });
         });
 
-        it("prints the counts and exits 1 on a refused change", async () => {
+        it("prints the changes as a tree with one count line, or as a table, and exits 1 on a refused change", async () => {
             const config = (first: number, second: number) => awsStack({ agents: [awsAgent("alpha", { priority: first }), awsAgent("beta", { priority: second })] });
             stack = temporaryStack("against", config(1, 2));
             const first = await planCli("--stack", stack.stack, "--out", dir);
             assert.equal(first.code, 0, first.stderr);
             stack = temporaryStack("against", config(2, 1));
-            const result = await planCli("--stack", stack.stack, "--out", path.join(dir, "next"), "--against", path.join(dir, "plan.json"));
+            const args = ["--stack", stack.stack, "--out", path.join(dir, "next"), "--against", path.join(dir, "plan.json")];
+            const tree = await planCli(...args);
+            assert.equal(tree.code, 1, tree.stderr);
+            assert.match(tree.stdout, /^ ~ {6}[├└]─ aws:lb\/listenerRule:ListenerRule +edge-alpha +update +\[diff: ~priority\]; 1 error$/m);
+            assert.match(tree.stdout, /^Resources: ~ 2 to update, \d+ unchanged$/m);
+            assert.match(tree.stdout, /^Diagnostics:\n {2}error: edge-alpha would take .* priority 4, held by edge-beta/m);
+            const result = await planCli(...args, "--format", "table");
             assert.equal(result.code, 1, result.stderr);
             assert.match(result.stdout, /^~ {2}aws:lb\/listenerRule:ListenerRule edge-alpha {2}priority: 2 → 4$/m);
             for (const line of ["+  0 to create", "~  2 to update", "+- 0 to replace", "-  0 to delete"]) assert.ok(result.stdout.includes(line), line);

@@ -145,13 +145,15 @@ describe("offline plan (npm run plan)", () => {
         });
         after(() => bad.remove());
 
-        it("writes the three views of a stack and prints the summary", async () => {
+        it("writes the three views of a stack and the picture, and prints the resource tree", async () => {
             const dir = mkdtempSync(path.join(tmpdir(), "adk-plan-cli-"));
             try {
-                const result = await planCli("--stack", "dev", "--out", dir);
+                const result = await planCli("--stack", "dev", "--out", dir, "--graph");
                 assert.equal(result.code, 0, result.stderr);
-                assert.match(result.stdout, /Stack dev: \d+ resources to create/);
-                assert.ok(existsSync(path.join(dir, "plan.json")) && existsSync(path.join(dir, "manifests.yaml")));
+                assert.match(result.stdout, /^ \+ {3}pulumi:pulumi:Stack +adk-platform-dev +create$/m);
+                assert.match(result.stdout, /^ \+ {3}│ {2}[├└]─ kubernetes:apps\/v1:Deployment +research-agent-canary +create$/m);
+                assert.match(result.stdout, new RegExp(`^Resources: \\+ ${dev.run.resources.length} to create$`, "m"));
+                for (const file of ["plan.json", "manifests.yaml", "stack.svg"]) assert.ok(existsSync(path.join(dir, file)), file);
             } finally {
                 rmSync(dir, { recursive: true, force: true });
             }

@@ -1,6 +1,7 @@
 // The GitHub workflows and the composite action as data: what they install and how, which pull
-// requests reach the cloud, and the cluster-credentials scripts run by bash with stand-ins for
-// gcloud and kubectl, as a GitHub-hosted runner would run them.
+// requests reach the cloud, what the pull-request plan diff may do with a fork's code, and the
+// scripts run as a runner would: the cluster-credentials scripts by bash with stand-ins for gcloud
+// and kubectl, the commenting script with a stand-in for GitHub's API.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -23,10 +24,18 @@ interface Job {
     steps: Step[];
 }
 
+interface Workflow {
+    name: string;
+    on: Record<string, unknown>;
+    permissions?: Record<string, string>;
+    jobs: Record<string, Job>;
+}
+
 const WORKFLOWS = path.join(".github", "workflows");
 const ACTIONS = path.join(".github", "actions");
 
 const read = (file: string) => parse(readFileSync(path.join(ROOT, file), "utf8"));
+const text = (file: string) => readFileSync(path.join(ROOT, WORKFLOWS, file), "utf8");
 
 /** Every workflow's jobs and every composite action, each as a named list of steps. */
 function stepLists(): { where: string; steps: Step[] }[] {
@@ -149,5 +158,127 @@ describe("GitHub workflows and actions", () => {
                 }
             });
         }
+    });
+    describe("the pull-request plan diff, for forks too", () => {
+        const DIFF = "plan-diff.yml";
+        const COMMENT = "plan-diff-comment.yml";
+        const diff = () => read(path.join(WORKFLOWS, DIFF)) as Workflow;
+        const comment = () => read(path.join(WORKFLOWS, COMMENT)) as Workflow;
+        const steps = (workflow: Workflow) => Object.values(workflow.jobs).flatMap((job) => job.steps);
+
+        it("no workflow runs on pull_request_target, which hands a fork's code a writable token and the secrets", () => {
+            for (const file of readdirSync(path.join(ROOT, WORKFLOWS))) {
+                assert.ok(!("pull_request_target" in (read(path.join(WORKFLOWS, file)) as Workflow).on), file);
+            }
+        });
+
+        it("plans on pull_request with a read-only token and no secrets", () => {
+            const workflow = diff();
+            assert.deepEqual(Object.keys(workflow.on), ["pull_request"]);
+            assert.deepEqual(workflow.permissions, { contents: "read" });
+            assert.deepEqual(Object.values(workflow.jobs).map((job) => job.permissions), [undefined]);
+            assert.deepEqual(text(DIFF).match(/secrets\.\w+/g), null);
+            const checkouts = steps(workflow).filter((s) => s.uses?.startsWith("actions/checkout@"));
+            assert.deepEqual(checkouts.map((s) => s.with?.["persist-credentials"]), [false, false], "no token left in the checkouts");
+            // The base plan comes from the base's own program, in a checkout of its own.
+            assert.deepEqual(checkouts.map((s) => [s.with?.ref, s.with?.path]), [["${{ github.event.pull_request.base.sha }}", "base"], [undefined, "head"]]);
+        });
+
+        it("plans every stack file at the base and against it at the head, and fails only after uploading the comment", () => {
+            const all = steps(diff());
+            const script = (pattern: RegExp) => all.findIndex((s) => pattern.test(s.run ?? ""));
+            const base = script(/npm run --silent plan -- --stack "\$stack" --out "\$PLANS\/base/);
+            const head = script(/--against "\$PLANS\/base\/\$stack\/plan\.json"/);
+            assert.ok(base >= 0 && head > base, "the base is planned first");
+            assert.equal(all[base].with, undefined);
+            assert.match(all[base].run!, /for file in Pulumi\.\*\.yaml/);
+            assert.match(all[head].run!, /for file in Pulumi\.\*\.yaml/);
+            assert.match(all[head].run!, /--format markdown --graph/);
+            assert.match(all[head].run!, /\|\| failed="\$failed \$stack"/, "a stack with refused changes does not stop the others");
+            const upload = all.findIndex((s) => s.uses?.startsWith("actions/upload-artifact@") && s.with?.name === "plan-diff-comment");
+            const fail = all.findIndex((s) => /exit 1/.test(s.run ?? ""));
+            assert.ok(upload > head && fail > upload, "the comment is uploaded before the check fails");
+            assert.equal(all[upload].if, undefined, "the comment is uploaded whatever the plans said");
+        });
+
+        it("comments from a workflow_run that never checks out or runs the pull request's code and uses no secret", () => {
+            const workflow = comment();
+            assert.deepEqual(workflow.on, { workflow_run: { workflows: [diff().name], types: ["completed"] } });
+            assert.deepEqual(workflow.permissions, { actions: "read", "pull-requests": "write" });
+            const all = steps(workflow);
+            assert.deepEqual(all.filter((s) => s.run !== undefined || s.uses?.startsWith("actions/checkout")), [], "no checkout, no script of the repository");
+            assert.deepEqual(all.map((s) => s.uses?.split("@")[0]), ["actions/download-artifact", "actions/github-script"]);
+            assert.ok((text(COMMENT).match(/secrets\.\w+/g) ?? []).every((s) => s === "secrets.GITHUB_TOKEN"));
+            const download = all[0];
+            assert.equal(download.with?.name, "plan-diff-comment");
+            assert.equal(download.with?.["run-id"], "${{ github.event.workflow_run.id }}");
+            assert.match(Object.values(workflow.jobs)[0].if!, /github\.event\.workflow_run\.event == 'pull_request'/);
+        });
+
+        describe("its script, against a stand-in for GitHub's API", () => {
+            const MARKER = "<!-- adk-platform:plan-diff -->";
+            const HEAD = "0123456789abcdef0123456789abcdef01234567";
+            let dir: string;
+            beforeEach(() => {
+                dir = mkdtempSync(path.join(tmpdir(), "adk-comment-"));
+                writeFileSync(path.join(dir, "pr-number"), "42\n");
+                writeFileSync(path.join(dir, "comment.md"), "## Offline plan\n");
+            });
+            afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+            /** Runs the github-script step as the action does: an async function of github, context, core and require. */
+            async function post(existing: { id: number; user: { login: string }; body: string }[], pullHead = HEAD) {
+                const script = String(steps(comment()).find((s) => s.uses?.startsWith("actions/github-script@"))!.with!.script);
+                const calls: [string, Record<string, unknown>][] = [];
+                const notices: string[] = [];
+                const github = {
+                    paginate: async (_: unknown, args: Record<string, unknown>) => { calls.push(["list", args]); return existing; },
+                    rest: {
+                        pulls: { get: async (args: Record<string, unknown>) => { calls.push(["get", args]); return { data: { head: { sha: pullHead } } }; } },
+                        issues: {
+                            listComments: () => undefined,
+                            createComment: async (args: Record<string, unknown>) => calls.push(["create", args]),
+                            updateComment: async (args: Record<string, unknown>) => calls.push(["update", args]),
+                        },
+                    },
+                };
+                const context = { repo: { owner: "acme", repo: "adk-platform" }, payload: { workflow_run: { head_sha: HEAD, html_url: "https://github.com/acme/adk-platform/actions/runs/7" } } };
+                const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor;
+                await new AsyncFunction("github", "context", "core", "require", "process", script)(github, context, { notice: (m: string) => notices.push(m) }, require, { env: { COMMENT_DIR: dir } });
+                return { calls: calls.filter(([kind]) => kind === "create" || kind === "update"), notices };
+            }
+
+            it("creates one comment, starting with the marker, on the pull request the artifact names", async () => {
+                const { calls } = await post([]);
+                assert.deepEqual(calls, [["create", { owner: "acme", repo: "adk-platform", issue_number: 42, body: `${MARKER}\n## Offline plan\n` }]]);
+            });
+
+            it("updates its own earlier comment, not someone else's that quotes the marker", async () => {
+                const { calls } = await post([
+                    { id: 1, user: { login: "mallory" }, body: `${MARKER}\nfake` },
+                    { id: 2, user: { login: "github-actions[bot]" }, body: `${MARKER}\nold` },
+                ]);
+                assert.deepEqual(calls.map(([kind, args]) => [kind, args.comment_id]), [["update", 2]]);
+            });
+
+            it("does not comment when the pull request has moved on from the planned commit", async () => {
+                const { calls, notices } = await post([], "ffffffffffffffffffffffffffffffffffffffff");
+                assert.deepEqual(calls, []);
+                assert.match(notices[0], /not commenting/);
+            });
+
+            it("cuts a comment GitHub would refuse as too long, and says where the whole text is", async () => {
+                writeFileSync(path.join(dir, "comment.md"), "x".repeat(70_000));
+                const { calls } = await post([]);
+                const body = String(calls[0][1].body);
+                assert.ok(body.length < 65_536, String(body.length));
+                assert.match(body, /cut at 60000 characters: .*\(https:\/\/github\.com\/acme\/adk-platform\/actions\/runs\/7\)/);
+            });
+
+            it("refuses an artifact that names no pull request", async () => {
+                writeFileSync(path.join(dir, "pr-number"), "../../etc\n");
+                await assert.rejects(post([]), /names no pull request/);
+            });
+        });
     });
 });

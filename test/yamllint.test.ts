@@ -29,6 +29,9 @@ describe("yamllint", () => {
             ...readdirSync(path.join(ROOT, ".github", "workflows")).map((f) => path.join(".github", "workflows", f)),
             ...readdirSync(path.join(ROOT, ".github", "actions")).map((d) => path.join(".github", "actions", d, "action.yml")),
         ];
+        for (const workflow of ["ci.yml", "preview.yml", "plan-diff.yml", "plan-diff-comment.yml"]) {
+            assert.ok(files.includes(path.join(".github", "workflows", workflow)), workflow);
+        }
         const result = await yamllint(["-c", ".yamllint.yaml", ...files]);
         assert.equal(result.code, 0, result.output);
     });

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs before `npm test`: the suite drives real tools (promtool and a Prometheus server for the
-# rule and canary-gate tests, yamllint), which come from Debian's packages. Installs them when
+# rule and canary-gate tests, yamllint, graphviz's dot for the plan's picture), which come from
+# Debian's packages. Installs them when
 # missing and this is a root shell with apt-get (CI, and the project's machines); anywhere else it
 # says what to install, and the tests that need a missing tool fail rather than skip.
 set -euo pipefail
@@ -9,6 +10,7 @@ missing=()
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v yamllint >/dev/null 2>&1 || missing+=(yamllint)
+command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 packages=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')

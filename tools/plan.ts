@@ -4,6 +4,8 @@
 // object against its schema, runs the CrossGuard pack on both, and writes plan.json,
 // manifests.yaml and, when the stack has alert rules, prometheus-rules.yaml. With `--against` it
 // compares the evaluation with an earlier plan.json as the next `pulumi up` would apply it.
+// `--format` prints it as `pulumi preview`'s tree (the default), as a count by type (`table`) or as
+// a pull-request comment (`markdown`); `--graph` draws the stack into stack.svg.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -12,10 +14,13 @@ import { ConfigError, PROJECT } from "../config";
 import { ProgramRun, runProgram } from "../test/harness";
 import { isKubernetesObject, Manifest, toManifest, validateManifests } from "./manifests";
 import { POLICIES } from "../policy/all";
-import { diffPlans, formatDiff, PlanDocument } from "./engine/diff";
+import { DiffResult, diffPlans, formatDiff, PlanDocument } from "./engine/diff";
 import { attributeToConfig, evaluatePolicies, formatViolation, PolicyViolation } from "./policies";
 import { readStackConfig } from "./stackConfig";
 import { comparePreview, PreviewReport } from "./engine/preview";
+import { GraphvizMissing, renderSvg, stackGraph } from "./render/graph";
+import { renderFailureMarkdown, renderMarkdown } from "./render/markdown";
+import { renderTree } from "./render/tree";
 
 export interface PlanResult {
     run: ProgramRun;
@@ -84,6 +89,18 @@ export function writePlan(result: PlanResult, outDir: string): string[] {
     return files.map(([name]) => path.join(outDir, name));
 }
 
+/** What the plan checked: schemas and the policy pack. */
+function checks(result: PlanResult): string[] {
+    const notes = result.unvalidated.length > 0 ? [`  (no schema available, not validated: ${result.unvalidated.join(", ")})`] : [];
+    return [
+        `${result.validated} of ${result.manifests.length} Kubernetes objects validated against their schemas`,
+        ...notes,
+        `${POLICIES.length} policies of the CrossGuard pack evaluated: ${result.violations.length === 0 ? "no violations" : `${result.violations.length} advisory findings`}`,
+        ...result.violations.map((v) => `  ${formatViolation(v)}`),
+    ];
+}
+
+/** The `table` format: the resources to create, counted by type. */
 export function summary(result: PlanResult): string {
     const counts = new Map<string, number>();
     for (const r of result.run.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
@@ -91,41 +108,80 @@ export function summary(result: PlanResult): string {
     const lines = [...counts.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([type, n]) => `  + ${type.padEnd(width)}  ${n}`);
-    const notes = result.unvalidated.length > 0 ? [`  (no schema available, not validated: ${result.unvalidated.join(", ")})`] : [];
-    return [
-        `Stack ${result.run.stack}: ${result.run.resources.length} resources to create`,
-        ...lines,
-        `${result.validated} of ${result.manifests.length} Kubernetes objects validated against their schemas`,
-        ...notes,
-        `${POLICIES.length} policies of the CrossGuard pack evaluated: ${result.violations.length === 0 ? "no violations" : `${result.violations.length} advisory findings`}`,
-        ...result.violations.map((v) => `  ${formatViolation(v)}`),
-    ].join("\n");
+    return [`Stack ${result.run.stack}: ${result.run.resources.length} resources to create`, ...lines, ...checks(result)].join("\n");
 }
+
+const FORMATS = ["tree", "table", "markdown"] as const;
+type Format = typeof FORMATS[number];
+
+/** The plan as `format` prints it; with `against`, the comparison with the previous plan too. */
+function render(result: PlanResult, format: Format, against?: { previous: PlanDocument; diff: DiffResult; file: string }): string {
+    const { run } = result;
+    // The resources of the previous plan that the program no longer has, where their parents were.
+    const current = new Set(run.resources.map((r) => r.urn));
+    const withDeleted = [...run.resources, ...(against?.previous.resources.filter((r) => !current.has(r.urn)) ?? [])];
+    switch (format) {
+        case "table":
+            return against === undefined ? summary(result) : `${summary(result)}\n\nAgainst ${against.file}:\n${formatDiff(against.diff)}`;
+        case "markdown":
+            return renderMarkdown({
+                stack: run.stack, diff: against?.diff, types: run.resources.map((r) => r.type),
+                notes: [...result.preview.notes, ...result.violations.map(formatViolation)],
+                parents: new Map(withDeleted.map((r) => [r.urn, r.parent])),
+            });
+        case "tree": {
+            const tree = renderTree({ project: PROJECT, stack: run.stack, resources: withDeleted, diff: against?.diff });
+            return [...(against === undefined ? [] : [`Against ${against.file}:`]), tree, "", ...checks(result)].join("\n");
+        }
+    }
+}
+
+const USAGE = "usage: npm run plan -- --stack <name> [--out <dir>] [--against <previous plan.json>] [--format tree|table|markdown] [--graph]";
 
 async function main(): Promise<number> {
     const { values } = parseArgs({
-        options: { stack: { type: "string", short: "s" }, out: { type: "string", short: "o" }, against: { type: "string" } },
+        options: {
+            stack: { type: "string", short: "s" }, out: { type: "string", short: "o" }, against: { type: "string" },
+            format: { type: "string", short: "f", default: "tree" }, graph: { type: "boolean", default: false },
+        },
         strict: true,
     });
-    if (!values.stack) {
-        console.error("usage: npm run plan -- --stack <name> [--out <dir>] [--against <previous plan.json>]");
+    const format = FORMATS.find((f) => f === values.format);
+    if (!values.stack || format === undefined) {
+        console.error(USAGE);
         return 2;
     }
+    // Markdown goes to a comment as it is: everything else the command says goes to standard error.
+    const say = format === "markdown" ? console.error : console.log;
     try {
         const result = await plan(values.stack);
-        const files = writePlan(result, values.out ?? path.join("out", values.stack));
-        console.log(summary(result));
-        console.log(`Wrote ${files.join(", ")}`);
-        if (values.against === undefined) return 0;
-        const diff = diffPlans(JSON.parse(readFileSync(values.against, "utf8")) as PlanDocument, result.run);
-        console.log(`\nAgainst ${values.against}:\n${formatDiff(diff)}`);
-        return diff.refusals.length > 0 ? 1 : 0;
+        const outDir = values.out ?? path.join("out", values.stack);
+        const files = writePlan(result, outDir);
+        let against: Parameters<typeof render>[2];
+        if (values.against !== undefined) {
+            const previous = JSON.parse(readFileSync(values.against, "utf8")) as PlanDocument;
+            against = { previous, diff: diffPlans(previous, result.run), file: values.against };
+        }
+        if (values.graph) {
+            const ops = new Map(against?.diff.steps.map((s) => [s.urn, s.op]));
+            const svg = path.join(outDir, "stack.svg");
+            writeFileSync(svg, renderSvg(stackGraph({ project: PROJECT, stack: values.stack, resources: result.run.resources, ops })));
+            files.push(svg);
+        }
+        console.log(render(result, format, against));
+        say(`Wrote ${files.join(", ")}`);
+        return against !== undefined && against.diff.refusals.length > 0 ? 1 : 0;
     } catch (err) {
         if (err instanceof ConfigError || err instanceof PlanError) {
             // Standard error carries only the problems, one per line, for tools that read them.
             for (const problem of err.problems) console.error(problem);
             const heading = err instanceof ConfigError ? "Invalid configuration" : err.heading;
-            console.log(`${heading} for stack ${values.stack}: ${err.problems.length} problem(s); nothing was written.`);
+            if (format === "markdown") console.log(renderFailureMarkdown(values.stack, heading, err.problems));
+            else console.log(`${heading} for stack ${values.stack}: ${err.problems.length} problem(s); nothing was written.`);
+            return 1;
+        }
+        if (err instanceof GraphvizMissing) {
+            console.error(err.message);
             return 1;
         }
         throw err;
