@@ -14,6 +14,8 @@ export interface LimitInput {
     allowedCidrs?: string[];
     /** The ranges the ALB's security group lets it reach pods in (one egress rule per range and port). */
     podCidrs: number;
+    /** Outside dev, one rule of the platform's answers ADK's development endpoints. */
+    devPathsClosed: boolean;
     agents: LimitAgent[];
 }
 
@@ -66,13 +68,13 @@ const ARMOR_RANGES_PER_RULE = 10;
 export const LIMITS = {
     /**
      * components/aws/albCanary.ts rulesFor: with several agents one host or path rule each, plus a
-     * header rule per agent that has one. The quota counts the rules of the whole ALB, not of one
+     * header rule per agent that has one, plus outside dev the rule closing ADK's development paths. The quota counts the rules of the whole ALB, not of one
      * listener; the HTTP listener has only its default (redirect) action.
      */
     albRules: {
         cloud: "aws", unit: "listener rules", scope: "rules one ALB may have, its listeners' default rules not counted", value: 100, bound: "max", adjustable: true,
         source: ALB_QUOTAS, key: ["agents"],
-        usage: ({ agents }) => (agents.length > 1 ? agents.length : 0) + agents.filter((a) => a.canary?.header !== undefined).length,
+        usage: ({ agents, devPathsClosed }) => (agents.length > 1 ? agents.length : 0) + agents.filter((a) => a.canary?.header !== undefined).length + (devPathsClosed ? 1 : 0),
         remedy: "split the agents over several stacks",
     },
     /** One target group per agent and track. */
