@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ConfigError, defaultMessage, formatIssues, formatKey, Path } from "./errors";
 import { AUTH_SECRET_KEYS, isPublic } from "./auth";
-import { defaultKeepAlive, gracefulShutdownSeconds } from "./contract";
+import { CONTRACT_ENV, defaultKeepAlive, gracefulShutdownSeconds } from "./contract";
 import { checkLoadBalancer, checkRuleSlots, LoadBalancerConfig, resolveLoadBalancer } from "./loadBalancer";
 import { checkMonitoring, MonitoringConfig, resolveMonitoring } from "./monitoring";
 import { Environment, Preset, PRESETS } from "./presets";
@@ -196,6 +196,9 @@ function checkAgent(raw: Partial<RawConfig>, preset: Preset | undefined, agent: 
     const r = agent.resources;
     if (parseCpu(r.cpuRequest)! > parseCpu(r.cpuLimit)!) problems.push({ path: at("resources", "cpuRequest"), message: `must not exceed cpuLimit (${r.cpuLimit}), got ${r.cpuRequest}` });
     if (parseMemory(r.memoryRequest)! > parseMemory(r.memoryLimit)!) problems.push({ path: at("resources", "memoryRequest"), message: `must not exceed memoryLimit (${r.memoryLimit}), got ${r.memoryRequest}` });
+    for (const name of Object.values(CONTRACT_ENV).filter((n) => n in agent.env)) {
+        problems.push({ path: at("env", name), message: `is set by the platform (the agent container contract): use agents[${i}].port, keepAliveSeconds or shutdownSeconds instead` });
+    }
     const strategy = agent.strategy ?? (agent.canary ? "canary" : "rolling");
     if (agent.canary?.image && agent.canary.tag) problems.push({ path: at("canary", "tag"), message: "set canary.image or canary.tag, not both" });
     if (strategy === "rolling" && agent.canary) problems.push({ path: at("canary"), message: `only applies to the canary, blue-green and ab-testing strategies; strategy is "rolling"` });

@@ -16,6 +16,8 @@ export interface LimitInput {
     podCidrs: number;
     /** Outside dev, one rule of the platform's answers ADK's development endpoints. */
     devPathsClosed: boolean;
+    /** The ALB authenticates users, and reaches the IdP through its security group. */
+    authenticates: boolean;
     agents: LimitAgent[];
 }
 
@@ -94,11 +96,11 @@ export const LIMITS = {
         usage: ({ ingressCidrs }) => 2 * Math.max(...[true, false].map((v6) => ingressCidrs.filter((c) => isIPv6(c.split("/")[0]) === v6).length)),
         remedy: "merge the CIDRs into fewer, larger blocks",
     },
-    /** One egress rule per distinct agent port and pod range (`loadBalancer.aws.podCidrs`, else the VPC's CIDR). */
+    /** One egress rule per distinct agent port and pod range (`loadBalancer.aws.podCidrs`, else the VPC's CIDR), and one to the IdP when the ALB authenticates. */
     securityGroupOutbound: {
         cloud: "aws", unit: "outbound security group rules", scope: "rules of one address family a security group may have outbound", value: 60, bound: "max", adjustable: true,
         source: VPC_QUOTAS, key: ["agents"],
-        usage: ({ agents, podCidrs }) => new Set(agents.map((a) => a.port)).size * podCidrs,
+        usage: ({ agents, podCidrs, authenticates }) => new Set(agents.map((a) => a.port)).size * podCidrs + (authenticates ? 1 : 0),
         remedy: "let agents share container ports, or list fewer, larger pod ranges",
     },
     /** components/aws/albCanary.ts: a target group's deregistration delay is the agent's termination budget. */

@@ -285,7 +285,8 @@ export function checkLoadBalancer(lb: RawLoadBalancer | undefined, cloud: "aws" 
     const waf = lb.waf ?? environment === "prod";
     const limits = checkLimits({
         cloud, ingressCidrs: lb.ingressCidrs, wafRateLimit: waf ? lb.wafRateLimit : undefined, allowedCidrs: allowedCidrs(lb.ingressCidrs),
-        podCidrs: lb.aws?.podCidrs?.length ?? 1, devPathsClosed: environment !== undefined && environment !== "dev", agents,
+        podCidrs: lb.aws?.podCidrs?.length ?? 1, devPathsClosed: environment !== undefined && environment !== "dev",
+        authenticates: lb.auth?.oidc !== undefined || lb.auth?.cognito !== undefined, agents,
     });
     return [...cloudChecks(lb, cloud, waf), ...checkAuth(lb, cloud, environment, agents), ...checkKeepAlive(lb, cloud, agents), ...limits];
 }

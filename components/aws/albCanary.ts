@@ -194,6 +194,20 @@ export class AlbCanary extends pulumi.ComponentResource {
                 }, parent);
             }
         }
+        if (args.auth !== undefined) {
+            // The ALB itself calls the IdP's token and user info endpoints (or Cognito's) while it
+            // authenticates a user, and its security group must let it out to them on HTTPS
+            // (Elastic Load Balancing, "Authenticate users using an Application Load Balancer",
+            // prepare to use an IdP); their addresses are the IdP's, so anywhere.
+            new aws.vpc.SecurityGroupEgressRule(`${name}-out-idp`, {
+                securityGroupId: group.id,
+                ipProtocol: "tcp",
+                fromPort: HTTPS,
+                toPort: HTTPS,
+                cidrIpv4: "0.0.0.0/0",
+                description: "the identity provider's endpoints, for authenticate actions",
+            }, parent);
+        }
         return group;
     }
 
