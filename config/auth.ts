@@ -10,7 +10,7 @@ import { intBetween } from "./primitives";
 const httpsUrl = z.string().regex(/^https:\/\/[^\s/]+(\/\S*)?$/, { error: (issue) => `must be an https:// URL, got ${JSON.stringify(issue.input)}` });
 const required = (what: string) => z.string({ error: (issue) => issue.input === undefined ? `is required: ${what}` : `must be text, got ${JSON.stringify(issue.input)}` }).min(1, { error: `is required: ${what}` });
 
-export const UNAUTHENTICATED_ACTIONS = ["authenticate", "deny"] as const;
+const UNAUTHENTICATED_ACTIONS = ["authenticate", "deny"] as const;
 
 /**
  * What the ALB does with a request that has no session: `authenticate` redirects a browser to the

@@ -44,7 +44,7 @@ export interface GatewayCanaryArgs {
 }
 
 /** The IAM role IAP checks for every request to a web backend (IAP docs, "Managing access to IAP-secured resources"). */
-export const IAP_ACCESSOR_ROLE = "roles/iap.httpsResourceAccessor";
+const IAP_ACCESSOR_ROLE = "roles/iap.httpsResourceAccessor";
 
 export const GATEWAY_CLASS = "gke-l7-global-external-managed";
 /** The Gateway annotation that attaches a Certificate Manager map to the load balancer's HTTPS proxy. */
