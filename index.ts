@@ -100,6 +100,8 @@ export = async () => {
         loadBalancerDnsName: edge.dnsName,
         certificateDnsRecords: edge.certificateDnsRecords,
         endpoints: edge.endpoints,
+        // Agents the load balancer serves without authentication (`public: true`, or dev without loadBalancer.auth).
+        publicAgents: config.agents.filter((a) => a.public).map((a) => a.name),
         backends: edge.backends,
         agents: Object.fromEntries(workloads.map((w) => [w.agentName, { tracks: w.tracks, services: w.serviceNames }])),
         logDestination: logs?.destination,

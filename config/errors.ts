@@ -65,13 +65,21 @@ function describe(issue: z.core.$ZodIssue): string {
 }
 
 /**
+ * Whether `path` is, or lies under, one of the secret keys, each given as its path of key names
+ * (`["agentSecrets"]`, `["loadBalancer", "auth", "oidc", "clientSecret"]`).
+ */
+function isSecretPath(path: Path, secretKeys: readonly (readonly string[])[]): boolean {
+    return secretKeys.some((key) => key.every((part, i) => path[i] === part));
+}
+
+/**
  * One line per issue. Inputs are echoed only outside `secretKeys`, so that a secret value never
  * reaches the terminal even when it is malformed.
  */
-export function formatIssues(namespace: string, schema: z.ZodType, issues: readonly z.core.$ZodIssue[], secretKeys: ReadonlySet<string>): string[] {
+export function formatIssues(namespace: string, schema: z.ZodType, issues: readonly z.core.$ZodIssue[], secretKeys: readonly (readonly string[])[]): string[] {
     const lines: string[] = [];
     for (const issue of issues) {
-        const secret = typeof issue.path[0] === "string" && secretKeys.has(issue.path[0]);
+        const secret = isSecretPath(issue.path, secretKeys);
         if (issue.code === "unrecognized_keys") {
             const known = knownKeys(schema, issue.path);
             for (const key of issue.keys) {

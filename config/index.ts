@@ -3,6 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ConfigError, defaultMessage, formatIssues, formatKey, Path } from "./errors";
+import { AUTH_SECRET_KEYS, isPublic } from "./auth";
+import { CONTRACT_ENV, defaultKeepAlive, gracefulShutdownSeconds } from "./contract";
 import { checkLoadBalancer, checkRuleSlots, LoadBalancerConfig, resolveLoadBalancer } from "./loadBalancer";
 import { checkMonitoring, MonitoringConfig, resolveMonitoring } from "./monitoring";
 import { Environment, Preset, PRESETS } from "./presets";
@@ -20,7 +22,7 @@ export const PROJECT = "adk-platform";
  * Keys whose values are secret whether or not the stack stored them with `--secret`: never echoed,
  * and wrapped in `pulumi.secret` as soon as they are read.
  */
-const SECRET_KEYS = new Set(["agentSecrets", "kubeconfig"]);
+const SECRET_KEYS: readonly (readonly string[])[] = [["agentSecrets"], ["kubeconfig"], ...AUTH_SECRET_KEYS];
 
 export type Strategy = (typeof STRATEGIES)[number];
 
@@ -29,7 +31,11 @@ export interface AgentConfig {
     image: string;
     /** Image tag, or the digest's first 12 hex digits: the pods' `version` label. */
     version: string;
+    /** The port the agent listens on, passed to it as PORT. */
     port: number;
+    /** Exec-form entrypoint and arguments; the image's own when absent. */
+    command?: string[];
+    args?: string[];
     replicas: number;
     maxReplicas: number;
     resources: { cpuRequest: string; cpuLimit: string; memoryRequest: string; memoryLimit: string };
@@ -47,6 +53,12 @@ export interface AgentConfig {
      * are all this one figure, so that no layer cuts a request another layer still waits for.
      */
     terminationSeconds: number;
+    /** The agent's idle keep-alive: longer than the load balancer's, so that the load balancer closes connections first. */
+    keepAliveSeconds: number;
+    /** How long uvicorn waits for in-flight requests after SIGTERM: a little less than `shutdownSeconds`. */
+    gracefulShutdownSeconds: number;
+    /** Served without authentication at the load balancer. */
+    public: boolean;
     strategy: Strategy;
     /** AWS listener rule slot chosen by the user; by default one derived from the name. */
     priority?: number;
@@ -184,6 +196,9 @@ function checkAgent(raw: Partial<RawConfig>, preset: Preset | undefined, agent: 
     const r = agent.resources;
     if (parseCpu(r.cpuRequest)! > parseCpu(r.cpuLimit)!) problems.push({ path: at("resources", "cpuRequest"), message: `must not exceed cpuLimit (${r.cpuLimit}), got ${r.cpuRequest}` });
     if (parseMemory(r.memoryRequest)! > parseMemory(r.memoryLimit)!) problems.push({ path: at("resources", "memoryRequest"), message: `must not exceed memoryLimit (${r.memoryLimit}), got ${r.memoryRequest}` });
+    for (const name of Object.values(CONTRACT_ENV).filter((n) => n in agent.env)) {
+        problems.push({ path: at("env", name), message: `is set by the platform (the agent container contract): use agents[${i}].port, keepAliveSeconds or shutdownSeconds instead` });
+    }
     const strategy = agent.strategy ?? (agent.canary ? "canary" : "rolling");
     if (agent.canary?.image && agent.canary.tag) problems.push({ path: at("canary", "tag"), message: "set canary.image or canary.tag, not both" });
     if (strategy === "rolling" && agent.canary) problems.push({ path: at("canary"), message: `only applies to the canary, blue-green and ab-testing strategies; strategy is "rolling"` });
@@ -215,8 +230,12 @@ function resolveAgent(raw: RawConfig, preset: Preset, agent: RawAgent): AgentCon
     const strategy = agent.strategy ?? (agent.canary ? "canary" : "rolling");
     const canaryImage = agent.canary?.image ?? (agent.canary?.tag ? `${image.repository}:${agent.canary.tag}` : undefined);
     const secretValues = raw.agentSecrets[agent.name];
+    const lb = raw.loadBalancer;
     return {
         ...agent,
+        keepAliveSeconds: agent.keepAliveSeconds ?? defaultKeepAlive(raw.cloud, lb.idleTimeoutSeconds),
+        gracefulShutdownSeconds: gracefulShutdownSeconds(agent.shutdownSeconds),
+        public: isPublic(agent, { public: lb.public, auth: lb.auth?.oidc ?? lb.auth?.cognito ?? lb.auth?.iap }, raw.environment),
         ...imageFacts(agent.image),
         replicas: agent.replicas ?? effective(raw, preset, "replicas"),
         maxReplicas: agent.maxReplicas ?? effective(raw, preset, "maxReplicas"),

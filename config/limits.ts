@@ -14,6 +14,10 @@ export interface LimitInput {
     allowedCidrs?: string[];
     /** The ranges the ALB's security group lets it reach pods in (one egress rule per range and port). */
     podCidrs: number;
+    /** Outside dev, one rule of the platform's answers ADK's development endpoints. */
+    devPathsClosed: boolean;
+    /** The ALB authenticates users, and reaches the IdP through its security group. */
+    authenticates: boolean;
     agents: LimitAgent[];
 }
 
@@ -66,13 +70,13 @@ const ARMOR_RANGES_PER_RULE = 10;
 export const LIMITS = {
     /**
      * components/aws/albCanary.ts rulesFor: with several agents one host or path rule each, plus a
-     * header rule per agent that has one. The quota counts the rules of the whole ALB, not of one
+     * header rule per agent that has one, plus outside dev the rule closing ADK's development paths. The quota counts the rules of the whole ALB, not of one
      * listener; the HTTP listener has only its default (redirect) action.
      */
     albRules: {
         cloud: "aws", unit: "listener rules", scope: "rules one ALB may have, its listeners' default rules not counted", value: 100, bound: "max", adjustable: true,
         source: ALB_QUOTAS, key: ["agents"],
-        usage: ({ agents }) => (agents.length > 1 ? agents.length : 0) + agents.filter((a) => a.canary?.header !== undefined).length,
+        usage: ({ agents, devPathsClosed }) => (agents.length > 1 ? agents.length : 0) + agents.filter((a) => a.canary?.header !== undefined).length + (devPathsClosed ? 1 : 0),
         remedy: "split the agents over several stacks",
     },
     /** One target group per agent and track. */
@@ -92,11 +96,11 @@ export const LIMITS = {
         usage: ({ ingressCidrs }) => 2 * Math.max(...[true, false].map((v6) => ingressCidrs.filter((c) => isIPv6(c.split("/")[0]) === v6).length)),
         remedy: "merge the CIDRs into fewer, larger blocks",
     },
-    /** One egress rule per distinct agent port and pod range (`loadBalancer.aws.podCidrs`, else the VPC's CIDR). */
+    /** One egress rule per distinct agent port and pod range (`loadBalancer.aws.podCidrs`, else the VPC's CIDR), and one to the IdP when the ALB authenticates. */
     securityGroupOutbound: {
         cloud: "aws", unit: "outbound security group rules", scope: "rules of one address family a security group may have outbound", value: 60, bound: "max", adjustable: true,
         source: VPC_QUOTAS, key: ["agents"],
-        usage: ({ agents, podCidrs }) => new Set(agents.map((a) => a.port)).size * podCidrs,
+        usage: ({ agents, podCidrs, authenticates }) => new Set(agents.map((a) => a.port)).size * podCidrs + (authenticates ? 1 : 0),
         remedy: "let agents share container ports, or list fewer, larger pod ranges",
     },
     /** components/aws/albCanary.ts: a target group's deregistration delay is the agent's termination budget. */

@@ -4,6 +4,8 @@
 import { createHash } from "node:crypto";
 import { isIP } from "node:net";
 import { z } from "zod";
+import { authSchema, checkAuth, EdgeAuth, resolveAuth } from "./auth";
+import { loadBalancerKeepAlive } from "./contract";
 import { checkLimits, LimitAgent } from "./limits";
 import type { Environment } from "./presets";
 import { flag, intBetween } from "./primitives";
@@ -72,6 +74,10 @@ const loadBalancerObject = z.strictObject({
     /** Requests per client IP per 5 minutes before the WAF blocks it; each cloud's range is in config/limits.ts. */
     wafRateLimit: intBetween(1, 2000000000).default(2000),
     deletionProtection: flag.optional(),
+    /** Authentication at the load balancer: `oidc` or `cognito` on AWS, `iap` on GCP. */
+    auth: authSchema.optional(),
+    /** Serve every agent without authentication (an agent's own `public` wins). */
+    public: flag.optional(),
     aws: awsSchema.optional(),
     gcp: gcpSchema.default({ sslProfile: "MODERN" }),
 });
@@ -91,6 +97,10 @@ export interface LoadBalancerConfig {
     waf: boolean;
     wafRateLimit: number;
     deletionProtection: boolean;
+    auth?: EdgeAuth;
+    public?: boolean;
+    /** Outside dev, ADK's development endpoints (config/contract.ts DEV_ONLY_PREFIXES) are answered by the load balancer, never routed. */
+    devPathsClosed: boolean;
     aws?: {
         vpcId: string;
         publicSubnetIds: string[];
@@ -110,6 +120,8 @@ export function resolveLoadBalancer(raw: RawLoadBalancer, environment: Environme
         accessLogs: raw.accessLogs ?? true,
         waf: raw.waf ?? prod,
         deletionProtection: raw.deletionProtection ?? prod,
+        auth: resolveAuth(raw.auth),
+        devPathsClosed: environment !== "dev",
         aws: raw.aws && { ...raw.aws, aliasRecords: raw.aws.aliasRecords ?? raw.aws.hostedZoneId !== undefined },
     };
 }
@@ -123,6 +135,12 @@ export type Track = "stable" | "canary";
  * PriorityInUse, and Pulumi deletes last), so inserting or removing an agent would fail `up`.
  */
 export const ALB_RULE_SLOTS = 25_000;
+
+/**
+ * The slot of the platform's own rules (priorities 1 and 2), evaluated before every agent's: the
+ * rule that closes ADK's development endpoints. No agent takes it, so adding it moved no agent's rule.
+ */
+export const PLATFORM_RULE_SLOT = 1;
 
 /** `priority` when set, otherwise a hash of the name: stable whatever the order of the agents. */
 export function ruleSlot(agent: { name: string; priority?: number }): number {
@@ -140,6 +158,11 @@ export function checkRuleSlots(cloud: "aws" | "gcp" | undefined, agents: (readon
     for (const [i, agent] of agents) {
         if (agent.name === undefined) continue;
         const slot = ruleSlot({ name: agent.name, priority: agent.priority });
+        if (slot === PLATFORM_RULE_SLOT) {
+            const origin = agent.priority === undefined ? `hashed from the name "${agent.name}"` : "set by priority";
+            problems.push({ path: ["agents", i, "priority"], message: `listener rule slot ${slot} (${origin}) is the platform's own; set agents[${i}].priority to a free slot between 2 and ${ALB_RULE_SLOTS}` });
+            continue;
+        }
         const holder = taken.get(slot);
         if (holder === undefined) {
             taken.set(slot, { index: i, name: agent.name });
@@ -203,6 +226,8 @@ export interface AgentRoute extends TrafficSplit {
     pathPrefix?: string;
     port: number;
     readyPath: string;
+    /** Served without authentication at the load balancer. */
+    public: boolean;
     /** How long the load balancer keeps a deregistered pod's requests going: the agent's termination budget. */
     drainingSeconds: number;
     /** AWS listener rule slot (see ruleSlot). */
@@ -215,6 +240,7 @@ interface RoutedAgent extends SplitAgent {
     readyPath: string;
     terminationSeconds: number;
     priority?: number;
+    public: boolean;
 }
 
 /** One agent takes the default route; several get `<agent>.<domain>` or `<domain>/<agent>/`. */
@@ -227,6 +253,7 @@ export function agentRoutes(agents: RoutedAgent[], lb: Pick<LoadBalancerConfig, 
         pathPrefix: !shared && lb.routing === "path" ? `/${agent.name}` : undefined,
         port: agent.port,
         readyPath: agent.readyPath,
+        public: agent.public,
         drainingSeconds: agent.terminationSeconds,
         ruleSlot: ruleSlot(agent),
         ...trafficSplit(agent),
@@ -249,15 +276,29 @@ export function allowedCidrs(ingressCidrs: string[]): string[] | undefined {
     return ingressCidrs.join() === OPEN_TO_ALL.join() ? undefined : ingressCidrs;
 }
 
+/** An agent as the load balancer's checks see it. */
+export type CheckedAgent = LimitAgent & { public?: boolean; keepAliveSeconds?: number };
+
 /** Checks that need the cloud, the environment or the agents as well as `loadBalancer`. */
-export function checkLoadBalancer(lb: RawLoadBalancer | undefined, cloud: "aws" | "gcp" | undefined, environment: Environment | undefined, agents: LimitAgent[]): Problem[] {
+export function checkLoadBalancer(lb: RawLoadBalancer | undefined, cloud: "aws" | "gcp" | undefined, environment: Environment | undefined, agents: CheckedAgent[]): Problem[] {
     if (lb === undefined || cloud === undefined) return [];
     const waf = lb.waf ?? environment === "prod";
     const limits = checkLimits({
         cloud, ingressCidrs: lb.ingressCidrs, wafRateLimit: waf ? lb.wafRateLimit : undefined, allowedCidrs: allowedCidrs(lb.ingressCidrs),
-        podCidrs: lb.aws?.podCidrs?.length ?? 1, agents,
+        podCidrs: lb.aws?.podCidrs?.length ?? 1, devPathsClosed: environment !== undefined && environment !== "dev",
+        authenticates: lb.auth?.oidc !== undefined || lb.auth?.cognito !== undefined, agents,
     });
-    return [...cloudChecks(lb, cloud, waf), ...limits];
+    return [...cloudChecks(lb, cloud, waf), ...checkAuth(lb, cloud, environment, agents), ...checkKeepAlive(lb, cloud, agents), ...limits];
+}
+
+/** An agent that closes idle connections before the load balancer does makes it answer 502 (config/contract.ts). */
+function checkKeepAlive(lb: RawLoadBalancer, cloud: "aws" | "gcp", agents: CheckedAgent[]): Problem[] {
+    const ceiling = loadBalancerKeepAlive(cloud, lb.idleTimeoutSeconds);
+    const source = cloud === "aws" ? `loadBalancer.idleTimeoutSeconds (${ceiling})` : `the ${ceiling} s for which Google's front ends keep backend connections`;
+    return agents.filter((agent) => agent.keepAliveSeconds !== undefined && agent.keepAliveSeconds <= ceiling).map((agent) => ({
+        path: ["agents", agent.index, "keepAliveSeconds"],
+        message: `must be greater than ${source}, or the load balancer reuses connections the agent has closed (502), got ${agent.keepAliveSeconds}`,
+    }));
 }
 
 function cloudChecks(lb: RawLoadBalancer, cloud: "aws" | "gcp", waf: boolean): Problem[] {

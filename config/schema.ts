@@ -1,6 +1,7 @@
 // The stack configuration as the user writes it (keys `adk-platform:<key>`), before presets are
 // applied. Every object is strict so that a misspelt key is reported instead of silently ignored.
 import { z } from "zod";
+import { DEFAULT_PORT, DEFAULT_PROBE_PATH } from "./contract";
 import { ALB_RULE_SLOTS, loadBalancerSchema } from "./loadBalancer";
 import { monitoringSchema } from "./monitoring";
 import { ENVIRONMENTS } from "./presets";
@@ -38,7 +39,15 @@ export const agentSchema = z.strictObject({
     // Room is left for the "-canary" suffix and the load balancer's own prefixes.
     name: dnsLabel(40),
     image: pinnedImage,
-    port: intBetween(1024, 65535).default(8080),
+    /** Passed to the agent as PORT; ADK's default. */
+    port: intBetween(1024, 65535).default(DEFAULT_PORT),
+    /**
+     * The container's entrypoint and arguments, exec form (no shell, so the server is PID 1 and gets
+     * SIGTERM). Kubernetes expands `$(PORT)` and the other container variables in them
+     * (Kubernetes docs, "Define a command and arguments for a container"). Unset: the image's own.
+     */
+    command: z.array(z.string().min(1)).min(1).optional(),
+    args: z.array(z.string()).optional(),
     replicas: intBetween(1, 1000).optional(),
     maxReplicas: intBetween(1, 1000).optional(),
     resources: z.strictObject({
@@ -48,8 +57,8 @@ export const agentSchema = z.strictObject({
         memoryLimit: memory.default("1Gi"),
     }).default({ cpuRequest: "500m", cpuLimit: "1000m", memoryRequest: "512Mi", memoryLimit: "1Gi" }),
     env: z.record(z.string().regex(ENV_NAME, { error: (issue) => `is not a valid environment variable name, got ${JSON.stringify(issue.input)}` }), z.coerce.string()).default({}),
-    healthPath: httpPath.default("/health"),
-    readyPath: httpPath.default("/ready"),
+    healthPath: httpPath.default(DEFAULT_PROBE_PATH),
+    readyPath: httpPath.default(DEFAULT_PROBE_PATH),
     runAsUser: intBetween(1, 2147483647).default(10001),
     tmpSizeLimit: memory.default("256Mi"),
     /** Seconds the pod keeps serving after it is marked for termination, so that load balancers drain it. */
@@ -61,6 +70,13 @@ export const agentSchema = z.strictObject({
     shutdownSeconds: intBetween(1, 3600).default(300),
     strategy: z.enum(STRATEGIES, { error: (issue) => `must be one of ${STRATEGIES.join(", ")}, got ${JSON.stringify(issue.input)}` }).optional(),
     canary: canarySchema.optional(),
+    /**
+     * Seconds the agent keeps an idle connection open (UVICORN_TIMEOUT_KEEP_ALIVE); must outlast the
+     * load balancer's. By default a little more than the load balancer's.
+     */
+    keepAliveSeconds: intBetween(1, 86400).optional(),
+    /** Served without authentication at the load balancer, whatever `loadBalancer.auth` says. */
+    public: flag.optional(),
     /** AWS: the agent's place among the listener rules; by default derived from its name. */
     priority: intBetween(1, ALB_RULE_SLOTS).optional(),
 });

@@ -113,6 +113,9 @@ function albCanary(config: PlatformConfig, provider: aws.Provider, name: string,
         accessLogs: lb.accessLogs ? { retentionDays: config.auditRetentionDays } : undefined,
         waf: lb.waf ? { rateLimit: lb.wafRateLimit } : undefined,
         protect: config.protect,
+        // config/auth.ts checkAuth: only oidc or cognito on aws.
+        auth: lb.auth?.kind === "iap" ? undefined : lb.auth,
+        devPathsClosed: lb.devPathsClosed,
     }, { provider });
     return { url: alb.url, dnsName: alb.dnsName, endpoints: alb.endpoints, backends: alb.targetGroupArns };
 }

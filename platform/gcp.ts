@@ -52,6 +52,8 @@ export function requiredApis(config: PlatformConfig): string[] {
         ...(secrets || cloudTracing ? ["iam.googleapis.com"] : []),
         ...(cloudTracing ? ["cloudtrace.googleapis.com"] : []),
         ...(config.monitoring.logging.ship ? ["logging.googleapis.com"] : []),
+        // The GCPBackendPolicies' Identity-Aware Proxy and its IAM grants.
+        ...(config.loadBalancer.auth?.kind === "iap" ? ["iap.googleapis.com"] : []),
     ];
 }
 
@@ -142,6 +144,9 @@ function gatewayCanary(config: PlatformConfig, provider: gcp.Provider, name: str
         accessLogs: lb.accessLogs,
         cloudArmor: lb.waf ? { rateLimit: lb.wafRateLimit, allowedCidrs: allowedCidrs(lb.ingressCidrs) } : undefined,
         protect: config.protect,
+        // config/auth.ts checkAuth: only iap on gcp.
+        iap: lb.auth?.kind === "iap" ? { project: config.gcp!.project, ...lb.auth.config } : undefined,
+        devPathsClosed: lb.devPathsClosed,
     }, { provider });
     return { url: gateway.url, dnsName: gateway.ipAddress, endpoints: gateway.endpoints, backends: gateway.backends, certificateDnsRecords: gateway.dnsRecords };
 }

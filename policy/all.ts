@@ -16,6 +16,7 @@ import { readOnlyRootFilesystem } from "./kubernetes/readOnlyRootFilesystem";
 import { resourcesSet } from "./kubernetes/resources";
 import { serviceAccountTokenOff } from "./kubernetes/serviceAccountToken";
 import type { AdkPolicy } from "./lib";
+import { authenticatedInProd } from "./network/authenticatedInProd";
 import { deletionProtection } from "./network/deletionProtection";
 import { httpRedirectOnly } from "./network/httpRedirectOnly";
 import { gatewayTlsPolicy, tlsMinimum } from "./network/tlsMinimum";
@@ -35,6 +36,7 @@ export const POLICIES: AdkPolicy[] = [
     tlsMinimum,
     gatewayTlsPolicy,
     wafOnProd,
+    authenticatedInProd,
     deletionProtection,
     kmsRotation,
     secretRotation,

@@ -70,6 +70,14 @@ export function isNodeAgent(labels: Record<string, string> | undefined): boolean
     return labels?.[PROFILE_LABEL] === NODE_AGENT;
 }
 
+/**
+ * The one opt-out of authentication at the load balancer: the program sets this tag (AWS listener
+ * or rule) or label (GKE GCPBackendPolicy) to "true" only for an agent configured `public: true`,
+ * so that an unauthenticated route shows as such in every preview and the pack can tell it from a
+ * forgotten one.
+ */
+export const PUBLIC_ROUTE_LABEL = "adk-platform/public";
+
 /** Labels of a workload's pods. */
 export function podLabelsOf(type: string, props: Record<string, any>): Record<string, string> | undefined {
     if (type === "kubernetes:core/v1:Pod") return props.metadata?.labels;

@@ -121,7 +121,7 @@ describe("AgentWorkload (adk:k8s:AgentWorkload)", () => {
             assert.ok(c.startupProbe.failureThreshold * c.startupProbe.periodSeconds >= 120, "slow starts get at least two minutes");
             assert.equal(c.livenessProbe.httpGet.path, "/health");
             assert.equal(c.livenessProbe.initialDelaySeconds, undefined, "the startup probe replaces the initial delay");
-            assert.equal(c.readinessProbe.httpGet.path, "/ready");
+            assert.equal(c.readinessProbe.httpGet.path, "/health", "ADK serves /health and no /ready");
             assert.equal(c.readinessProbe.httpGet.port, "http");
         });
 
@@ -166,7 +166,7 @@ describe("AgentWorkload (adk:k8s:AgentWorkload)", () => {
             assert.equal(labels.track, "stable");
             assert.deepEqual(stable.inputs.spec.template.metadata.annotations, {
                 "prometheus.io/scrape": "true",
-                "prometheus.io/port": "8080",
+                "prometheus.io/port": "8000",
                 "prometheus.io/path": "/metrics",
             });
             for (const [key, value] of Object.entries(stable.inputs.spec.selector.matchLabels)) assert.equal(labels[key], value, `selector ${key}`);

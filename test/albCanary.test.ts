@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { DEFAULT_SSL_POLICY } from "../config/loadBalancer";
-import { AWS_LOAD_BALANCER, awsStack, IMAGE, planFor, SMALL_RESOURCES } from "./fixtures";
+import { AWS_COGNITO_AUTH, AWS_LOAD_BALANCER, awsStack, IMAGE, planFor, SMALL_RESOURCES } from "./fixtures";
 import { Plan } from "./harness";
 
 const LISTENER = "aws:lb/listener:Listener";
@@ -79,7 +79,7 @@ describe("AlbCanary (AWS)", () => {
             for (const track of ["stable", "canary"]) {
                 const group = targetGroup(plan, "research-agent", track).inputs;
                 assert.equal(group.targetType, "ip");
-                assert.equal(group.port, 8080);
+                assert.equal(group.port, 8000);
                 assert.equal(group.vpcId, AWS_LOAD_BALANCER.aws.vpcId);
                 // drainSeconds 25 + shutdownSeconds 300: in-flight requests go on until the pod must exit.
                 assert.equal(group.deregistrationDelay, 25 + 300);
@@ -106,7 +106,7 @@ describe("AlbCanary (AWS)", () => {
                 assert.equal(spec.targetGroupARN, targetGroup(plan, "research-agent", track).state.arn);
                 // The mock provider's id for the ALB's security group "edge-sg".
                 assert.equal(spec.networking.ingress[0].from[0].securityGroup.groupID, "edge-sg-id");
-                assert.deepEqual(spec.networking.ingress[0].ports, [{ protocol: "TCP", port: 8080 }]);
+                assert.deepEqual(spec.networking.ingress[0].ports, [{ protocol: "TCP", port: 8000 }]);
             }
         });
 
@@ -131,7 +131,7 @@ describe("AlbCanary (AWS)", () => {
             const ingress = plan.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => `${r.inputs.cidrIpv4}:${r.inputs.fromPort}-${r.inputs.toPort}`);
             assert.deepEqual(ingress.sort(), ["0.0.0.0/0:443-443", "0.0.0.0/0:80-80"]);
             const egress = plan.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map((r) => r.inputs);
-            assert.deepEqual(egress.map((r) => [r.cidrIpv4, r.fromPort, r.toPort]), [["10.0.0.0/16", 8080, 8080]]);
+            assert.deepEqual(egress.map((r) => [r.cidrIpv4, r.fromPort, r.toPort]), [["10.0.0.0/16", 8000, 8000]]);
         });
 
         it("reaches pods in the configured pod ranges (secondary CIDRs, custom networking), each its own rule", async () => {
@@ -139,8 +139,8 @@ describe("AlbCanary (AWS)", () => {
             const withPods = await planFor(awsStack({ loadBalancer: { ...AWS_LOAD_BALANCER, aws: { ...AWS_LOAD_BALANCER.aws, podCidrs } } }));
             const egress = withPods.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule");
             assert.deepEqual(egress.map((r) => [r.name, r.inputs.cidrIpv4 ?? r.inputs.cidrIpv6, r.inputs.fromPort]), [
-                ["edge-out-8080-100-64-0-0-16", "100.64.0.0/16", 8080],
-                ["edge-out-8080-2001-db8-1-56", "2001:db8:1::/56", 8080],
+                ["edge-out-8000-100-64-0-0-16", "100.64.0.0/16", 8000],
+                ["edge-out-8000-2001-db8-1-56", "2001:db8:1::/56", 8000],
             ]);
         });
 
@@ -260,7 +260,8 @@ describe("AlbCanary (AWS)", () => {
         before(async () => {
             plan = await planFor(awsStack({
                 environment: "prod",
-                loadBalancer: { ...AWS_LOAD_BALANCER, stickinessSeconds: 600, aws: { ...AWS_LOAD_BALANCER.aws, certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/6f1c2a4e-8b3d-4e5f-9a7b-0c1d2e3f4a5b" } },
+                // Cognito, whose actions carry no secret, so that the forward stays readable.
+                loadBalancer: { ...AWS_LOAD_BALANCER, auth: AWS_COGNITO_AUTH, stickinessSeconds: 600, aws: { ...AWS_LOAD_BALANCER.aws, certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/6f1c2a4e-8b3d-4e5f-9a7b-0c1d2e3f4a5b" } },
                 agents: [canary(5)],
             }));
         });
@@ -282,7 +283,7 @@ describe("AlbCanary (AWS)", () => {
         });
 
         it("keeps a client on its track and target when stickiness is on", () => {
-            const [action] = plan.one(LISTENER, "edge-https").inputs.defaultActions;
+            const action = plan.one(LISTENER, "edge-https").inputs.defaultActions.find((a: { type: string }) => a.type === "forward");
             assert.deepEqual(action.forward.stickiness, { enabled: true, duration: 600 });
             assert.deepEqual(targetGroup(plan, "research-agent", "canary").inputs.stickiness, { type: "lb_cookie", enabled: true, cookieDuration: 600 });
         });

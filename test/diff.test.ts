@@ -147,7 +147,7 @@ describe("diff against a previous plan (--against)", () => {
 
         it("prints +- with the forcing property and one count per operation", () => {
             const text = formatDiff(result);
-            assert.match(text, /^\+- aws:lb\/targetGroup:TargetGroup edge-alpha-stable {2}\(forced by port\) {2}port: 8080 → 9090$/m);
+            assert.match(text, /^\+- aws:lb\/targetGroup:TargetGroup edge-alpha-stable {2}\(forced by port\) {2}port: 8000 → 9090$/m);
             assert.match(text, /^~ {2}aws:lb\/listenerRule:ListenerRule edge-alpha {2}actions\[0\]\.forward\.targetGroups\[0\]\.arn: ".*" → \(known after the replacement\)$/m);
             for (const line of ["+  1 to create", "~  3 to update", "+- 2 to replace", "-  0 to delete"]) assert.ok(text.includes(line), line);
         });
@@ -168,8 +168,8 @@ describe("diff against a previous plan (--against)", () => {
 
         it("refuses two agents swapping their priorities, which both still hold during the update", async () => {
             const result = await diffOf(
-                awsStack({ agents: [awsAgent("alpha", { priority: 1 }), awsAgent("beta", { priority: 2 })] }),
-                awsStack({ agents: [awsAgent("alpha", { priority: 2 }), awsAgent("beta", { priority: 1 })] }),
+                awsStack({ agents: [awsAgent("alpha", { priority: 2 }), awsAgent("beta", { priority: 3 })] }),
+                awsStack({ agents: [awsAgent("alpha", { priority: 3 }), awsAgent("beta", { priority: 2 })] }),
             );
             assert.deepEqual(kinds(result.refusals), ["priority-collision", "priority-collision"]);
         });
@@ -271,21 +271,21 @@ describe("diff against a previous plan (--against)", () => {
 
         it("prints the changes as a tree with one count line, or as a table, and exits 1 on a refused change", async () => {
             const config = (first: number, second: number) => awsStack({ agents: [awsAgent("alpha", { priority: first }), awsAgent("beta", { priority: second })] });
-            stack = temporaryStack("against", config(1, 2));
+            stack = temporaryStack("against", config(2, 3));
             const first = await planCli("--stack", stack.stack, "--out", dir);
             assert.equal(first.code, 0, first.stderr);
-            stack = temporaryStack("against", config(2, 1));
+            stack = temporaryStack("against", config(3, 2));
             const args = ["--stack", stack.stack, "--out", path.join(dir, "next"), "--against", path.join(dir, "plan.json")];
             const tree = await planCli(...args);
             assert.equal(tree.code, 1, tree.stderr);
             assert.match(tree.stdout, /^ ~ {6}[├└]─ aws:lb\/listenerRule:ListenerRule +edge-alpha +update +\[diff: ~priority\]; 1 error$/m);
             assert.match(tree.stdout, /^Resources: ~ 2 to update, \d+ unchanged$/m);
-            assert.match(tree.stdout, /^Diagnostics:\n {2}error: edge-alpha would take .* priority 4, held by edge-beta/m);
+            assert.match(tree.stdout, /^Diagnostics:\n {2}error: edge-alpha would take .* priority 6, held by edge-beta/m);
             const result = await planCli(...args, "--format", "table");
             assert.equal(result.code, 1, result.stderr);
-            assert.match(result.stdout, /^~ {2}aws:lb\/listenerRule:ListenerRule edge-alpha {2}priority: 2 → 4$/m);
+            assert.match(result.stdout, /^~ {2}aws:lb\/listenerRule:ListenerRule edge-alpha {2}priority: 4 → 6$/m);
             for (const line of ["+  0 to create", "~  2 to update", "+- 0 to replace", "-  0 to delete"]) assert.ok(result.stdout.includes(line), line);
-            assert.match(result.stdout, /^error: edge-alpha would take .* priority 4, held by edge-beta/m);
+            assert.match(result.stdout, /^error: edge-alpha would take .* priority 6, held by edge-beta/m);
         });
     });
 });

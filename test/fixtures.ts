@@ -29,8 +29,40 @@ export const AWS_SECURITY = {
     },
 };
 
+/** A clear value that must never appear in a plan, a manifest or a message. */
+export const OIDC_CLIENT_SECRET = "oidc-client-secret-in-clear";
+export const IAP_CLIENT_SECRET = "iap-client-secret-in-clear";
+
+/** OIDC at the ALB, which staging and prod require unless agents are public. */
+export const AWS_AUTH = {
+    oidc: {
+        issuer: "https://login.example.com",
+        authorizationEndpoint: "https://login.example.com/authorize",
+        tokenEndpoint: "https://login.example.com/token",
+        userInfoEndpoint: "https://login.example.com/userinfo",
+        clientId: "adk-agents",
+        clientSecret: OIDC_CLIENT_SECRET,
+    },
+};
+
+/** Cognito at the ALB: no secret in the actions. */
+export const AWS_COGNITO_AUTH = { cognito: { userPoolArn: "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf", userPoolClientId: "client", userPoolDomain: "adk-agents" } };
+
+/** Identity-Aware Proxy, which staging and prod require on GCP unless agents are public. */
+export const GCP_AUTH = { iap: { oauthClientId: "1234-abc.apps.googleusercontent.com", oauthClientSecret: IAP_CLIENT_SECRET, members: ["group:agent-users@example.com"] } };
+
+/**
+ * Outside dev, the stack's authentication, unless the test names `auth` or `public` itself (an
+ * `auth: undefined` leaves it out): the stacks a test starts from are valid in every environment.
+ */
+function authenticated(config: Record<string, unknown>, auth: Record<string, unknown>): Record<string, unknown> {
+    const lb = config.loadBalancer as Record<string, unknown>;
+    if (config.environment === "dev" || "auth" in lb || "public" in lb) return config;
+    return { ...config, loadBalancer: { ...lb, auth } };
+}
+
 export function awsStack(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-    return {
+    return authenticated({
         "aws:region": "eu-west-1",
         cloud: "aws",
         environment: "dev",
@@ -38,11 +70,11 @@ export function awsStack(overrides: Record<string, unknown> = {}): Record<string
         loadBalancer: AWS_LOAD_BALANCER,
         security: AWS_SECURITY,
         ...overrides,
-    };
+    }, AWS_AUTH);
 }
 
 export function gcpStack(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-    return {
+    return authenticated({
         "gcp:project": "adk-prod-123",
         "gcp:region": "europe-west1",
         cloud: "gcp",
@@ -50,7 +82,7 @@ export function gcpStack(overrides: Record<string, unknown> = {}): Record<string
         agents: [{ name: "research-agent", image: "europe-west1-docker.pkg.dev/adk-prod-123/agents/research-agent:1.4.2" }],
         loadBalancer: { domain: "agents.example.com" },
         ...overrides,
-    };
+    }, GCP_AUTH);
 }
 
 /** Runs the program expecting the configuration to be rejected; returns the problem lines. */

@@ -80,14 +80,14 @@ describe("AgentNetworkPolicies", () => {
         const research = agentPod(plan, "research-agent", "172.20.4.1");
         const support = agentPod(plan, "support-agent", "172.20.4.2");
         check(set, [
-            ["load balancer -> research", lb, research, 8080, "TCP", true],
+            ["load balancer -> research", lb, research, 8000, "TCP", true],
             ["load balancer -> support on its own port", lb, support, 9000, "TCP", true],
             ["load balancer -> research, other port", lb, research, 9090, "TCP", false],
-            ["internet -> research", internet("203.0.113.7"), research, 8080, "TCP", false],
-            ["prometheus -> research metrics", prometheus, research, 8080, "TCP", true],
+            ["internet -> research", internet("203.0.113.7"), research, 8000, "TCP", false],
+            ["prometheus -> research metrics", prometheus, research, 8000, "TCP", true],
             ["prometheus -> support metrics", prometheus, support, 9000, "TCP", true],
             ["prometheus -> research, other port", prometheus, research, 9100, "TCP", false],
-            ["pod in default -> research", stranger, research, 8080, "TCP", false],
+            ["pod in default -> research", stranger, research, 8000, "TCP", false],
             ["research -> support (east-west)", research, support, 9000, "TCP", false],
             ["research -> kube-dns", research, dns, 53, "UDP", true],
             ["research -> kube-dns", research, dns, 53, "TCP", true],
@@ -107,7 +107,7 @@ describe("AgentNetworkPolicies", () => {
             ["research -> GKE metadata server (not on AWS)", research, internet("169.254.169.252"), 988, "TCP", false],
             ["research -> database", research, internet("10.0.5.20"), 5432, "TCP", false],
             ["pod in default -> collector", stranger, collector, 4317, "TCP", false],
-            ["collector -> research", collector, research, 8080, "TCP", false],
+            ["collector -> research", collector, research, 8000, "TCP", false],
             ["collector -> cloud trace API", collector, internet("142.250.74.100"), 443, "TCP", true],
             ["collector -> instance metadata", collector, internet("169.254.169.254"), 80, "TCP", false],
         ]);
@@ -119,7 +119,7 @@ describe("AgentNetworkPolicies", () => {
         const egress = manifests(canaryPlan).find((m) => m.metadata.name === "agents-egress")!;
         assert.ok(selects((egress.spec as any).podSelector, canary.labels!));
         check(cluster(canaryPlan), [
-            ["load balancer -> canary", lb, canary, 8080, "TCP", true],
+            ["load balancer -> canary", lb, canary, 8000, "TCP", true],
             ["canary -> instance metadata", canary, internet("169.254.169.254"), 443, "TCP", false],
         ]);
     });
@@ -153,8 +153,8 @@ describe("AgentNetworkPolicies", () => {
             const research = agentPod(gcp, "research-agent", "10.8.0.5");
             const frontEnd = internet(GOOGLE_FRONT_END_RANGES[0].replace(/\.0\.0\/16$/, ".3.4"));
             check(cluster(gcp), [
-                ["Google front end -> research", frontEnd, research, 8080, "TCP", true],
-                ["internet -> research", internet("203.0.113.7"), research, 8080, "TCP", false],
+                ["Google front end -> research", frontEnd, research, 8000, "TCP", true],
+                ["internet -> research", internet("203.0.113.7"), research, 8000, "TCP", false],
                 ["research -> GKE metadata server (Workload Identity)", research, metadata, 80, "TCP", true],
                 ["research -> metadata address, other port", research, metadata, 8080, "TCP", false],
                 ["research -> Cloud DNS at the metadata address", research, metadata, 53, "UDP", true],

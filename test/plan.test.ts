@@ -97,6 +97,27 @@ describe("offline plan (npm run plan)", () => {
         assert.match(text, /\+ kubernetes:apps\/v1:Deployment\s+3/);
     });
 
+    it("warns of every agent served without authentication, and of none in an authenticated stack", async () => {
+        assert.match(summary(dev), /^warning: agent research-agent is served without authentication: anyone who reaches the load balancer can run it/m);
+        const prod = await plan("prod");
+        assert.deepEqual(prod.warnings, []);
+        assert.doesNotMatch(summary(prod), /^warning:/m);
+    });
+
+    it("keeps the stack files' authentication client secrets out of every file, in clear or as ciphertext", async () => {
+        for (const stack of ["staging", "prod", "gcp-prod"]) {
+            const stackFile = readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
+            const [, ciphertext] = /(?:clientSecret|oauthClientSecret):\s*secure:\s*(\S+)/.exec(stackFile.replace(/\n\s*/g, " "))!;
+            const dir = mkdtempSync(path.join(tmpdir(), `adk-plan-${stack}-`));
+            try {
+                writePlan(await plan(stack), dir);
+                for (const file of readdirSync(dir)) assert.ok(!readFileSync(path.join(dir, file), "utf8").includes(ciphertext), `${stack}: ${file} contains the client secret's ciphertext`);
+            } finally {
+                rmSync(dir, { recursive: true, force: true });
+            }
+        }
+    });
+
     describe("schema validation", () => {
         it("accepts the planned objects", async () => {
             const report = await validateManifests(dev.manifests);

@@ -21,6 +21,7 @@ import { readOnlyRootFilesystem } from "../policy/kubernetes/readOnlyRootFilesys
 import { resourcesSet } from "../policy/kubernetes/resources";
 import { serviceAccountTokenOff } from "../policy/kubernetes/serviceAccountToken";
 import { AdkPolicy, FRAMEWORK_NAMES, NODE_AGENT, PROFILE_LABEL } from "../policy/lib";
+import { authenticatedInProd } from "../policy/network/authenticatedInProd";
 import { deletionProtection } from "../policy/network/deletionProtection";
 import { httpRedirectOnly } from "../policy/network/httpRedirectOnly";
 import { gatewayTlsPolicy, tlsMinimum } from "../policy/network/tlsMinimum";
@@ -28,7 +29,7 @@ import { wafOnProd } from "../policy/network/wafOnProd";
 import { plan as planStack, PlanError } from "../tools/plan";
 import { attributeToConfig, evaluatePolicies, formatViolation } from "../tools/policies";
 import { readStackConfig, ROOT, stackNames } from "../tools/stackConfig";
-import { AWS_LOAD_BALANCER, AWS_SECURITY, awsStack, gcpStack, planCli, planFor, temporaryStack } from "./fixtures";
+import { AWS_COGNITO_AUTH, AWS_LOAD_BALANCER, AWS_SECURITY, awsStack, gcpStack, planCli, planFor, temporaryStack } from "./fixtures";
 import { Plan, ProgramRun, RecordedResource, runProgram } from "./harness";
 
 const TAGS = { environment: "dev", "data-classification": "internal", owner: "team-a", "cost-centre": "cc-1" };
@@ -281,6 +282,28 @@ describe("CrossGuard policy pack", () => {
         it("flags a prod GKE backend without Cloud Armor", () => assertViolates(wafOnProd, /Cloud Armor/, res("kubernetes:networking.gke.io/v1:GCPBackendPolicy", { metadata: { name: "b", labels: PROD_TAGS }, spec: { default: {} } })));
     });
 
+    describe("lb-authenticated-in-prod", () => {
+        const prod = awsProvider(PROD_TAGS);
+        const forward = { type: "forward", order: 2, targetGroupArn: "arn" };
+        const oidc = { type: "authenticate-oidc", order: 1, authenticateOidc: { clientId: "c" } };
+        const listener = (defaultActions: any[], tags?: Record<string, string>) => viaAws(prod, "aws:lb/listener:Listener", { protocol: "HTTPS", defaultActions, tags });
+        const rule = (actions: any[], tags: Record<string, string> = {}) => viaAws(prod, "aws:lb/listenerRule:ListenerRule", { actions, tags });
+        const backend = (iap: unknown, labels: Record<string, string> = PROD_TAGS) => res("kubernetes:networking.gke.io/v1:GCPBackendPolicy", { metadata: { name: "b", labels }, spec: { default: { iap } } });
+        it("passes forwards after an authenticate action, fixed responses, and IAP backends", () => assertPasses(authenticatedInProd, prod,
+            listener([oidc, forward]), rule([{ ...oidc, type: "authenticate-cognito" }, forward]), rule([{ type: "fixed-response", fixedResponse: { statusCode: "404" } }]),
+            backend({ enabled: true, clientID: "c" })));
+        it("flags a prod forward without authentication, on the listener and on a rule", async () => {
+            await assertViolates(authenticatedInProd, /listener forwards/, prod, listener([forward]));
+            await assertViolates(authenticatedInProd, /listener rule forwards/, prod, rule([{ ...forward, order: 1 }, { ...oidc, order: 2 }]));
+        });
+        it("flags a prod GKE backend without IAP", () => assertViolates(authenticatedInProd, /does not enable Identity-Aware Proxy/, backend(undefined)));
+        it("lets a route labelled public through, and leaves dev alone", async () => {
+            await assertPasses(authenticatedInProd, prod, rule([forward], { "adk-platform/public": "true" }), backend(undefined, { ...PROD_TAGS, "adk-platform/public": "true" }));
+            const dev = awsProvider(TAGS);
+            await assertPasses(authenticatedInProd, dev, viaAws(dev, "aws:lb/listener:Listener", { defaultActions: [forward] }));
+        });
+    });
+
     describe("lb-deletion-protection-in-prod", () => {
         const prod = awsProvider(PROD_TAGS);
         it("passes a protected prod ALB", () => assertPasses(deletionProtection, prod, viaAws(prod, "aws:lb/loadBalancer:LoadBalancer", { enableDeletionProtection: true })));
@@ -401,7 +424,7 @@ describe("CrossGuard policy pack", () => {
                 "aws:region": "eu-west-1",
                 cloud: "aws",
                 environment: "prod",
-                loadBalancer: { ...AWS_LOAD_BALANCER, deletionProtection: false },
+                loadBalancer: { ...AWS_LOAD_BALANCER, auth: AWS_COGNITO_AUTH, deletionProtection: false },
                 security: AWS_SECURITY,
                 agents: [{ name: "research-agent", image: "ghcr.io/acme/research:1.4.2" }],
             }));

@@ -100,7 +100,7 @@ export function gateSettings(stack: string, agent: string, root = ROOT): GateSet
     const environment = config[key("environment")];
     if (!ENVIRONMENTS.includes(environment as never)) problems.push(`${key("environment")}: must be one of ${ENVIRONMENTS.join(", ")}, got ${JSON.stringify(environment)}`);
     const monitoring = monitoringSchema.safeParse(config[key("monitoring")], { reportInput: true });
-    if (!monitoring.success) problems.push(...formatIssues(key("monitoring"), monitoringSchema, monitoring.error.issues, new Set()));
+    if (!monitoring.success) problems.push(...formatIssues(key("monitoring"), monitoringSchema, monitoring.error.issues, []));
     const agents = Array.isArray(config[key("agents")]) ? (config[key("agents")] as { name?: string; canary?: unknown }[]) : [];
     const entry = agents.find((a) => a?.name === agent);
     if (entry === undefined) problems.push(`${key("agents")}: stack ${stack} has no agent named "${agent}" (agents: ${agents.map((a) => a?.name).join(", ")})`);

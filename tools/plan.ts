@@ -36,6 +36,8 @@ export interface PlanResult {
     violations: PolicyViolation[];
     /** How the first `pulumi preview` differs from the `up`; a problem fails the plan. */
     preview: PreviewReport;
+    /** What the plan accepts but a reviewer must see: agents served without authentication. */
+    warnings: string[];
 }
 
 export class PlanError extends Error {
@@ -56,12 +58,20 @@ export async function plan(stack: string): Promise<PlanResult> {
     const ruleObjects = manifests.filter((m) => m.kind === "PrometheusRule" && m.apiVersion === "monitoring.coreos.com/v1");
     const rules = ruleObjects.length > 0 ? { groups: ruleObjects.flatMap((m) => (m.spec as { groups: unknown[] }).groups) } : undefined;
     const violations = attributeToConfig(await evaluatePolicies(run), config);
-    const result = { run, manifests, rules, errors: [...report.errors, ...run.namingProblems], validated: report.validated, unvalidated: report.unvalidated, violations, preview };
+    const result = {
+        run, manifests, rules, errors: [...report.errors, ...run.namingProblems], validated: report.validated, unvalidated: report.unvalidated, violations, preview,
+        warnings: publicWarnings(run),
+    };
     if (result.errors.length > 0) throw new PlanError(result.errors, errorHeading(report.errors.length > 0, run.namingProblems.length > 0));
     if (preview.problems.length > 0) throw new PlanError(preview.problems, "Differences between `pulumi preview` and `pulumi up`");
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
     if (mandatory.length > 0) throw new PlanError(mandatory.map(formatViolation), "Mandatory policy violations");
     return result;
+}
+
+function publicWarnings(run: ProgramRun): string[] {
+    const agents = (run.outputs.publicAgents ?? []) as string[];
+    return agents.map((agent) => `warning: agent ${agent} is served without authentication: anyone who reaches the load balancer can run it and read its users' sessions`);
 }
 
 function errorHeading(objects: boolean, names: boolean): string {
@@ -89,7 +99,7 @@ export function writePlan(result: PlanResult, outDir: string): string[] {
     return files.map(([name]) => path.join(outDir, name));
 }
 
-/** What the plan checked: schemas and the policy pack. */
+/** What the plan checked (schemas and the policy pack) and what it warns of. */
 function checks(result: PlanResult): string[] {
     const notes = result.unvalidated.length > 0 ? [`  (no schema available, not validated: ${result.unvalidated.join(", ")})`] : [];
     return [
@@ -97,6 +107,7 @@ function checks(result: PlanResult): string[] {
         ...notes,
         `${POLICIES.length} policies of the CrossGuard pack evaluated: ${result.violations.length === 0 ? "no violations" : `${result.violations.length} advisory findings`}`,
         ...result.violations.map((v) => `  ${formatViolation(v)}`),
+        ...result.warnings,
     ];
 }
 

@@ -5,7 +5,10 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServedRoute, Track } from "../../config/loadBalancer";
+import type { EdgeAuth } from "../../config/auth";
+import { DEV_ONLY_PREFIXES } from "../../config/contract";
+import { PLATFORM_RULE_SLOT, ServedRoute, Track } from "../../config/loadBalancer";
+import { PUBLIC_ROUTE_LABEL } from "../../policy/lib";
 import { autoNameBudget, fitName } from "../../tools/engine/naming";
 import { SERVICE_PORT } from "../k8s/agentWorkload";
 import { AccessLogBucket } from "./accessLogBucket";
@@ -38,7 +41,13 @@ export interface AlbCanaryArgs {
     /** `protect` the load balancer and its log bucket. */
     protect: boolean;
     labels?: Record<string, string>;
+    /** Who may pass: every forward of a non-public agent is preceded by this authentication. */
+    auth?: Extract<EdgeAuth, { kind: "oidc" | "cognito" }>;
+    /** Answer ADK's development endpoints with 404 instead of routing them. */
+    devPathsClosed: boolean;
 }
+
+type Action = aws.types.input.lb.ListenerDefaultAction;
 
 /** Seed thresholds (healthy 2, unhealthy 3, every 30 s, 5 s timeout), on the readiness path. */
 const HEALTH_CHECK = { interval: 30, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: "200" };
@@ -56,6 +65,8 @@ export class AlbCanary extends pulumi.ComponentResource {
     public readonly targetGroups: Record<string, Partial<Record<Track, aws.lb.TargetGroup>>>;
     public readonly targetGroupArns: pulumi.Output<Record<string, Partial<Record<Track, string>>>>;
     public readonly rules: aws.lb.ListenerRule[];
+    /** The rule that answers ADK's development endpoints with 404, outside dev. */
+    public readonly devPathsRule?: aws.lb.ListenerRule;
     public readonly bindings: k8s.apiextensions.CustomResource[];
     public readonly certificateArn: pulumi.Output<string>;
     public readonly webAcl?: WebAcl;
@@ -102,17 +113,20 @@ export class AlbCanary extends pulumi.ComponentResource {
         }, parent);
 
         const [only] = args.agents;
+        const single = args.agents.length === 1;
         this.httpsListener = new aws.lb.Listener(`${name}-https`, {
             loadBalancerArn: this.loadBalancer.arn,
             port: HTTPS,
             protocol: "HTTPS",
             sslPolicy: args.sslPolicy,
             certificateArn: this.certificateArn,
-            defaultActions: [args.agents.length === 1
-                ? this.weightedForward(only, args.stickinessSeconds)
-                : { type: "fixed-response", fixedResponse: { statusCode: "404", contentType: "application/json", messageBody: `{"error":"no agent is served at this address"}` } }],
+            defaultActions: single
+                ? this.authenticated(args, only, this.weightedForward(only, args.stickinessSeconds))
+                : [notFound("no agent is served at this address")],
+            tags: single && only.public ? { [PUBLIC_ROUTE_LABEL]: "true" } : undefined,
         }, parent);
 
+        this.devPathsRule = args.devPathsClosed ? this.devPathsRuleFor(name, args) : undefined;
         this.rules = args.agents.flatMap((agent) => this.rulesFor(name, args, agent));
         this.bindings = args.agents.flatMap((agent) => this.bindingsFor(name, args, agent));
         this.webAcl = args.waf && new WebAcl(`${name}-waf`, { resourceArn: this.loadBalancer.arn, rateLimit: args.waf.rateLimit }, parent);
@@ -180,6 +194,20 @@ export class AlbCanary extends pulumi.ComponentResource {
                 }, parent);
             }
         }
+        if (args.auth !== undefined) {
+            // The ALB itself calls the IdP's token and user info endpoints (or Cognito's) while it
+            // authenticates a user, and its security group must let it out to them on HTTPS
+            // (Elastic Load Balancing, "Authenticate users using an Application Load Balancer",
+            // prepare to use an IdP); their addresses are the IdP's, so anywhere.
+            new aws.vpc.SecurityGroupEgressRule(`${name}-out-idp`, {
+                securityGroupId: group.id,
+                ipProtocol: "tcp",
+                fromPort: HTTPS,
+                toPort: HTTPS,
+                cidrIpv4: "0.0.0.0/0",
+                description: "the identity provider's endpoints, for authenticate actions",
+            }, parent);
+        }
         return group;
     }
 
@@ -203,7 +231,57 @@ export class AlbCanary extends pulumi.ComponentResource {
         }, { parent: this })]));
     }
 
-    private weightedForward(agent: AlbAgent, stickinessSeconds: number): aws.types.input.lb.ListenerDefaultAction {
+    /**
+     * The forward, preceded by the authenticate action unless the agent is public: the ALB runs a
+     * rule's actions in `order`, and an authenticate action lets a request through to the next one
+     * only with a valid session (terraform-provider-aws docs, lb_listener `authenticate_oidc`,
+     * `authenticate_cognito`, `order`). The agent then receives the user in x-amzn-oidc-* headers.
+     */
+    private authenticated(args: AlbCanaryArgs, agent: AlbAgent, forward: Action): Action[] {
+        if (agent.public || args.auth === undefined) return [forward];
+        const auth = args.auth;
+        const session = { scope: auth.config.scope, sessionTimeout: auth.config.sessionTimeoutSeconds, onUnauthenticatedRequest: auth.config.onUnauthenticated };
+        const authenticate: Action = auth.kind === "oidc"
+            ? {
+                type: "authenticate-oidc",
+                authenticateOidc: {
+                    issuer: auth.config.issuer,
+                    authorizationEndpoint: auth.config.authorizationEndpoint,
+                    tokenEndpoint: auth.config.tokenEndpoint,
+                    userInfoEndpoint: auth.config.userInfoEndpoint,
+                    clientId: auth.config.clientId,
+                    // A secret Output from config: it stays secret in the state and the plan.
+                    clientSecret: auth.config.clientSecret,
+                    ...session,
+                },
+            }
+            : {
+                type: "authenticate-cognito",
+                authenticateCognito: { userPoolArn: auth.config.userPoolArn, userPoolClientId: auth.config.userPoolClientId, userPoolDomain: auth.config.userPoolDomain, ...session },
+            };
+        return [{ ...authenticate, order: 1 }, { ...forward, order: 2 }];
+    }
+
+    /**
+     * One rule, in the platform's slot before every agent's, that answers ADK's development
+     * endpoints with 404 on every host. One anchored regular expression (at most 128 characters,
+     * terraform-provider-aws lb_listener_rule `path_pattern.regex_values`) instead of wildcard
+     * values: a rule holds at most 5 condition values, and `*` would match across segments. With
+     * path routing the paths carry the agent's prefix, one segment.
+     */
+    private devPathsRuleFor(name: string, args: AlbCanaryArgs): aws.lb.ListenerRule {
+        const prefix = args.agents.some((a) => a.pathPrefix !== undefined) ? "/[^/]+" : "";
+        const paths = DEV_ONLY_PREFIXES.map((p) => p.slice(1)).join("|");
+        return new aws.lb.ListenerRule(`${name}-dev-paths`, {
+            listenerArn: this.httpsListener.arn,
+            priority: rulePriorities(PLATFORM_RULE_SLOT).header,
+            conditions: [{ pathPattern: { regexValues: [`^${prefix}/(${paths})(/.*)?$`] } }],
+            actions: [notFound("development endpoints are not served here")],
+            tags: { route: "dev-paths-closed" },
+        }, { parent: this });
+    }
+
+    private weightedForward(agent: AlbAgent, stickinessSeconds: number): Action {
         const groups = this.targetGroups[agent.agent];
         return {
             type: "forward",
@@ -227,6 +305,7 @@ export class AlbCanary extends pulumi.ComponentResource {
             urlRewriteConfig: { rewrite: { regex: `^${agent.pathPrefix}/?(.*)$`, replace: "/$1" } },
         }];
         const rules: aws.lb.ListenerRule[] = [];
+        const publicTag: Record<string, string> = agent.public ? { [PUBLIC_ROUTE_LABEL]: "true" } : {};
         // The agent's slot, not its position: inserting or removing an agent moves no other rule.
         // A new priority is an in-place SetRulePriorities call, not a replacement
         // (terraform-provider-aws internal/service/elbv2/listener_rule.go: priority is
@@ -240,9 +319,9 @@ export class AlbCanary extends pulumi.ComponentResource {
                 listenerArn: this.httpsListener.arn,
                 priority: priorities.header,
                 conditions: [{ httpHeader: { httpHeaderName: header, values: [value] } }, ...select],
-                actions: [{ type: "forward", targetGroupArn: this.targetGroups[agent.agent][track]!.arn }],
+                actions: this.authenticated(args, agent, { type: "forward", targetGroupArn: this.targetGroups[agent.agent][track]!.arn }),
                 transforms,
-                tags: { agent: agent.agent, route: "header" },
+                tags: { agent: agent.agent, route: "header", ...publicTag },
             }, { parent: this }));
         }
         if (shared) {
@@ -250,9 +329,9 @@ export class AlbCanary extends pulumi.ComponentResource {
                 listenerArn: this.httpsListener.arn,
                 priority: priorities.weighted,
                 conditions: select,
-                actions: [this.weightedForward(agent, args.stickinessSeconds)],
+                actions: this.authenticated(args, agent, this.weightedForward(agent, args.stickinessSeconds)),
                 transforms,
-                tags: { agent: agent.agent, route: "weighted" },
+                tags: { agent: agent.agent, route: "weighted", ...publicTag },
             }, { parent: this }));
         }
         return rules;
@@ -298,6 +377,10 @@ export class AlbCanary extends pulumi.ComponentResource {
             });
         });
     }
+}
+
+function notFound(error: string): Action {
+    return { type: "fixed-response", fixedResponse: { statusCode: "404", contentType: "application/json", messageBody: JSON.stringify({ error }) } };
 }
 
 /** The two ALB priorities (1..50000) of a rule slot (1..25000); lower is evaluated first. */

@@ -7,7 +7,9 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { DEV_ONLY_PREFIXES } from "../../config/contract";
 import type { ServedRoute, Track } from "../../config/loadBalancer";
+import { PUBLIC_ROUTE_LABEL } from "../../policy/lib";
 import { SERVICE_PORT } from "../k8s/agentWorkload";
 import { autoNameBudget, fitName } from "../../tools/engine/naming";
 import { CloudArmorPolicy } from "./cloudArmorPolicy";
@@ -35,7 +37,14 @@ export interface GatewayCanaryArgs {
     /** `protect` the static address (which DNS points at) and the Gateway. */
     protect: boolean;
     labels?: Record<string, string>;
+    /** Identity-Aware Proxy in front of every non-public agent, and who may pass it. */
+    iap?: { project: string; oauthClientId: string; oauthClientSecret: pulumi.Output<string>; members: string[] };
+    /** Route ADK's development endpoints nowhere instead of to the agents. */
+    devPathsClosed: boolean;
 }
+
+/** The IAM role IAP checks for every request to a web backend (IAP docs, "Managing access to IAP-secured resources"). */
+const IAP_ACCESSOR_ROLE = "roles/iap.httpsResourceAccessor";
 
 export const GATEWAY_CLASS = "gke-l7-global-external-managed";
 /** The Gateway annotation that attaches a Certificate Manager map to the load balancer's HTTPS proxy. */
@@ -62,6 +71,8 @@ export class GatewayCanary extends pulumi.ComponentResource {
     public readonly endpoints: Record<string, string>;
     /** Agent -> track -> `namespace/Service` of the backend. */
     public readonly backends: pulumi.Output<Record<string, Partial<Record<Track, string>>>>;
+    /** The OAuth client secret IAP signs users in with, where the GCPBackendPolicies can name it. */
+    public readonly iapSecret?: k8s.core.v1.Secret;
 
     constructor(name: string, args: GatewayCanaryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("adk:gcp:GatewayCanary", name, {}, opts);
@@ -115,6 +126,7 @@ export class GatewayCanary extends pulumi.ComponentResource {
             },
         }, { ...inCluster, dependsOn: [this.gateway] });
 
+        this.iapSecret = args.iap && this.iapFor(name, args, args.iap, labels);
         this.routes = Object.fromEntries(args.agents.map((agent) => [agent.agent, this.routeFor(name, args, agent, gatewayRef, labels)]));
         for (const agent of args.agents) this.policiesFor(name, args, agent, labels);
 
@@ -170,6 +182,25 @@ export class GatewayCanary extends pulumi.ComponentResource {
         return { host, certificate, authorization };
     }
 
+    /**
+     * The OAuth client's secret as a Kubernetes Secret under the key `key`, which a
+     * GCPBackendPolicy's `iap.oauth2ClientSecret` names ("Configure Gateway resources using
+     * Policies", Identity-Aware Proxy), and the accessor role for the configured members. The
+     * backend services are named by GKE's controller, so the grant is on the project: it lets the
+     * members through every IAP-secured web backend of the project, which is why a stack's agents
+     * belong in a project of their own.
+     */
+    private iapFor(name: string, args: GatewayCanaryArgs, iap: NonNullable<GatewayCanaryArgs["iap"]>, labels: Record<string, string>): k8s.core.v1.Secret {
+        for (const member of iap.members) {
+            new gcp.projects.IAMMember(`${name}-iap-${member.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`, { project: iap.project, role: IAP_ACCESSOR_ROLE, member }, { parent: this });
+        }
+        return new k8s.core.v1.Secret(`${name}-iap-oauth`, {
+            metadata: { namespace: args.namespace, labels },
+            type: "Opaque",
+            stringData: { key: iap.oauthClientSecret },
+        }, { parent: this, provider: args.kubernetesProvider });
+    }
+
     private routeFor(name: string, args: GatewayCanaryArgs, agent: GatewayAgent, gatewayRef: Record<string, string>, labels: Record<string, string>) {
         const backend = (track: Track, weight?: number) => ({ name: serviceOf(agent, track, this).metadata.name, port: SERVICE_PORT, weight });
         const path = agent.pathPrefix === undefined ? undefined : { type: "PathPrefix", value: agent.pathPrefix };
@@ -184,6 +215,13 @@ export class GatewayCanary extends pulumi.ComponentResource {
                 parentRefs: [{ ...gatewayRef, sectionName: "https" }],
                 hostnames: [agent.host],
                 rules: [
+                    // Outside dev, ADK's development paths match a rule without backends: a longer
+                    // path prefix wins over the agent's own rules whatever their headers (Gateway
+                    // API HTTPRoute match precedence), and the Gateway answers such a rule itself
+                    // with an error, never forwarding (HTTPRouteRule backendRefs: with no valid
+                    // backend and no filter, "all traffic which matches this rule MUST receive a
+                    // 500 status code"). GKE has no fixed-response action to answer 404 instead.
+                    ...(args.devPathsClosed ? [{ matches: DEV_ONLY_PREFIXES.map((p) => ({ path: { type: "PathPrefix", value: `${agent.pathPrefix ?? ""}${p}` } })) }] : []),
                     // A header match is more specific than none, so Gateway API ranks this rule first.
                     ...(header ? [{
                         matches: [{ headers: [{ type: "Exact", name: header.name, value: header.value }], path }],
@@ -207,6 +245,7 @@ export class GatewayCanary extends pulumi.ComponentResource {
             const service = serviceOf(agent, track, this);
             const targetRef = { group: "", kind: "Service", name: service.metadata.name };
             const metadata = { name: service.metadata.name, namespace: args.namespace, labels: { ...labels, app: agent.agent, track } };
+            const publicLabel: Record<string, string> = agent.public ? { [PUBLIC_ROUTE_LABEL]: "true" } : {};
             new k8s.apiextensions.CustomResource(`${name}-${agent.agent}-${track}-health`, {
                 apiVersion: "networking.gke.io/v1",
                 kind: "HealthCheckPolicy",
@@ -217,13 +256,19 @@ export class GatewayCanary extends pulumi.ComponentResource {
                 },
             }, inCluster);
             const sticky = args.stickinessSeconds > 0;
+            const iap = !agent.public && args.iap && this.iapSecret
+                // IAP signs the user in and passes X-Goog-Authenticated-User-Email and the signed
+                // X-Goog-IAP-JWT-Assertion to the agent.
+                ? { enabled: true, oauth2ClientSecret: { name: this.iapSecret.metadata.name }, clientID: args.iap.oauthClientId }
+                : undefined;
             new k8s.apiextensions.CustomResource(`${name}-${agent.agent}-${track}-backend`, {
                 apiVersion: "networking.gke.io/v1",
                 kind: "GCPBackendPolicy",
-                metadata,
+                metadata: { ...metadata, labels: { ...metadata.labels, ...publicLabel } },
                 spec: {
                     default: {
                         timeoutSec: args.timeoutSeconds,
+                        iap,
                         // The pods' whole termination budget, as on AWS: in-flight requests of a
                         // removed endpoint go on until the pod has had its time to finish them.
                         connectionDraining: { drainingTimeoutSec: agent.drainingSeconds },

@@ -3,6 +3,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AgentConfig } from "../../config";
+import { CONTRACT_ENV } from "../../config/contract";
 
 export type Track = "stable" | "canary";
 
@@ -155,8 +156,17 @@ export class AgentWorkload extends pulumi.ComponentResource {
                             image,
                             // Every image is pinned (config), so a restart never needs the registry.
                             imagePullPolicy: "IfNotPresent",
+                            // Exec form: the kubelet expands $(PORT) from `env` below, with no shell
+                            // between it and the server, which therefore receives SIGTERM itself.
+                            command: agent.command,
+                            args: agent.args,
                             ports: [{ name: PORT_NAME, containerPort: agent.port, protocol: "TCP" }],
                             env: [
+                                // The agent container contract (config/contract.ts), first so that
+                                // `command`, `args` and later values can refer to them.
+                                { name: CONTRACT_ENV.port, value: String(agent.port) },
+                                { name: CONTRACT_ENV.keepAlive, value: String(agent.keepAliveSeconds) },
+                                { name: CONTRACT_ENV.gracefulShutdown, value: String(agent.gracefulShutdownSeconds) },
                                 { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
                                 { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
                                 { name: "AGENT_TRACK", value: track },
