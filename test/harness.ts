@@ -166,7 +166,10 @@ function recordRegistrations(): void {
             deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
             propertyDependencies: propertyDependencies(req.getPropertydependenciesMap()),
             dependencies: req.getDependenciesList(),
-            inputs: redact(pulumi.runtime.deserializeProperties(req.getObject())),
+            // The wire form, not the SDK's deserialization, which lifts a nested secret to the
+            // whole top-level property (runtime/rpc.ts deserializeProperty: "push secretness up to
+            // the top level"): the engine keeps secretness where the program put it, on the leaf.
+            inputs: redact(req.getObject().toJavaScript()),
             id: "",
             state: {},
         };
@@ -175,11 +178,21 @@ function recordRegistrations(): void {
             if (res) {
                 record.urn = res.getUrn();
                 record.id = res.getId();
-                record.state = redact(pulumi.runtime.deserializeProperties(res.getObject()));
+                record.state = echoedState(res.getObject().toJavaScript(), record.inputs);
             }
             callback(err, res);
         });
     };
+}
+
+/**
+ * The provider's answer, redacted. The mock provider echoes inputs that Pulumi's mock monitor has
+ * already deserialized, which made a whole property secret for one secret leaf; where it echoes
+ * such a property, the inputs' leaf-level secretness is kept instead.
+ */
+function echoedState(state: Record<string, unknown>, inputs: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(state).map(([key, value]) =>
+        [key, isSecretValue(value) && key in inputs ? inputs[key] : redact(value)]));
 }
 
 function propertyDependencies(map: { forEach(fn: (deps: { getUrnsList(): string[] }, key: string) => void): void }): Record<string, string[]> {

@@ -29,7 +29,7 @@ import { wafOnProd } from "../policy/network/wafOnProd";
 import { plan as planStack, PlanError } from "../tools/plan";
 import { attributeToConfig, evaluatePolicies, formatViolation } from "../tools/policies";
 import { readStackConfig, ROOT, stackNames } from "../tools/stackConfig";
-import { AWS_COGNITO_AUTH, AWS_LOAD_BALANCER, AWS_SECURITY, awsStack, gcpStack, planCli, planFor, temporaryStack } from "./fixtures";
+import { AWS_COGNITO_AUTH, AWS_LOAD_BALANCER, AWS_SECURITY, awsStack, gcpStack, IMAGE, planCli, planFor, temporaryStack } from "./fixtures";
 import { Plan, ProgramRun, RecordedResource, runProgram } from "./harness";
 
 const TAGS = { environment: "dev", "data-classification": "internal", owner: "team-a", "cost-centre": "cc-1" };
@@ -297,6 +297,14 @@ describe("CrossGuard policy pack", () => {
             await assertViolates(authenticatedInProd, /listener rule forwards/, prod, rule([{ ...forward, order: 1 }, { ...oidc, order: 2 }]));
         });
         it("flags a prod GKE backend without IAP", () => assertViolates(authenticatedInProd, /does not enable Identity-Aware Proxy/, backend(undefined)));
+        it("judges the OIDC rules of a planned prod stack offline: only the client secret is masked", async () => {
+            const run = (await planFor(awsStack({ environment: "prod", agents: [{ name: "a", image: IMAGE }, { name: "b", image: IMAGE }] }))).run;
+            const rules = run.resources.filter((r) => r.type === "aws:lb/listenerRule:ListenerRule" && r.inputs.actions.some((a: any) => a.type === "forward"));
+            assert.ok(rules.length === 2 && rules.every((r) => r.inputs.actions[0].authenticateOidc.clientSecret === "[secret]" && r.inputs.actions[0].type === "authenticate-oidc"));
+            assert.deepEqual((await evaluatePolicies(run, [authenticatedInProd])).map(formatViolation), []);
+            for (const record of [rules[0].inputs, rules[0].state]) record.actions = record.actions.filter((a: any) => a.type === "forward");
+            assert.deepEqual((await evaluatePolicies(run, [authenticatedInProd])).map((v) => v.resource?.name), [rules[0].name]);
+        });
         it("lets a route labelled public through, and leaves dev alone", async () => {
             await assertPasses(authenticatedInProd, prod, rule([forward], { "adk-platform/public": "true" }), backend(undefined, { ...PROD_TAGS, "adk-platform/public": "true" }));
             const dev = awsProvider(TAGS);
