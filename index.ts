@@ -1,15 +1,15 @@
 // adk-platform: one stack = one environment of the ADK agents on one cloud.
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "./config";
-import { AgentWorkload } from "./components/k8s/agentWorkload";
-import { kubernetesProvider } from "./components/k8s/provider";
-import { AgentMonitoring } from "./components/monitoring/agentMonitoring";
-import { OTEL_COLLECTOR_NAME, OtelCollector } from "./components/monitoring/otelCollector";
-import { telemetryEnv, trackTelemetryEnv } from "./components/monitoring/telemetryEnv";
-import { AgentExternalSecret } from "./components/security/agentExternalSecret";
-import { NamespaceBaseline } from "./components/security/namespaceBaseline";
-import { AgentNetworkPolicies } from "./components/security/networkPolicies";
-import { platformFor } from "./platform";
+import { AgentWorkload } from "./components/agents/agentWorkload";
+import { kubernetesProvider } from "./components/platform/kubernetesProvider";
+import { AgentMonitoring } from "./components/observability/agentMonitoring";
+import { OTEL_COLLECTOR_NAME, OtelCollector } from "./components/observability/otelCollector";
+import { telemetryEnv, trackTelemetryEnv } from "./components/observability/telemetryEnv";
+import { AgentExternalSecret } from "./components/secrets/agentExternalSecret";
+import { NamespaceBaseline } from "./components/namespace/namespaceBaseline";
+import { AgentNetworkPolicies } from "./components/namespace/networkPolicies";
+import { platformFor } from "./components/platform";
 
 export = async () => {
     // Every key is validated before the first resource is registered.

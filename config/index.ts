@@ -3,13 +3,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ConfigError, defaultMessage, formatIssues, formatKey, Path } from "./errors";
-import { AUTH_SECRET_KEYS, isPublic } from "./auth";
-import { CONTRACT_ENV, defaultKeepAlive, gracefulShutdownSeconds } from "./contract";
-import { checkLoadBalancer, checkRuleSlots, LoadBalancerConfig, resolveLoadBalancer } from "./loadBalancer";
-import { checkMonitoring, MonitoringConfig, resolveMonitoring } from "./monitoring";
+import { AUTH_SECRET_KEYS, isPublic } from "../components/edge/auth";
+import { CONTRACT_ENV, defaultKeepAlive, gracefulShutdownSeconds } from "../components/agents/contract";
+import { checkLoadBalancer, checkRuleSlots, LoadBalancerConfig, resolveLoadBalancer } from "../components/edge/config";
+import { checkMonitoring, MonitoringConfig, resolveMonitoring } from "../components/observability/config";
 import { Environment, Preset, PRESETS } from "./presets";
 import { parseCpu, parseMemory } from "./quantity";
-import { AgentDemand, checkSecurity, resolveSecurity, SecurityConfig } from "./security";
+import { AgentDemand, checkSecurity, resolveSecurity, SecurityConfig } from "../components/namespace/config";
 import { ENV_NAME, parseImage } from "./primitives";
 import { agentSchema, RawAgent, RawConfig, rawConfigSchema, STRATEGIES } from "./schema";
 

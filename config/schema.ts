@@ -1,12 +1,12 @@
 // The stack configuration as the user writes it (keys `adk-platform:<key>`), before presets are
 // applied. Every object is strict so that a misspelt key is reported instead of silently ignored.
 import { z } from "zod";
-import { DEFAULT_PORT, DEFAULT_PROBE_PATH } from "./contract";
-import { ALB_RULE_SLOTS, loadBalancerSchema } from "./loadBalancer";
-import { monitoringSchema } from "./monitoring";
+import { DEFAULT_PORT, DEFAULT_PROBE_PATH } from "../components/agents/contract";
+import { ALB_RULE_SLOTS, loadBalancerSchema } from "../components/edge/config";
+import { monitoringSchema } from "../components/observability/config";
 import { ENVIRONMENTS } from "./presets";
 import { cpu, dnsLabel, ENV_NAME, flag, intBetween, memory, MOVING_TAG, pinnedImage } from "./primitives";
-import { securitySchema } from "./security";
+import { securitySchema } from "../components/namespace/config";
 
 const httpPath = z.string().regex(/^\/[\w\-./~%]*$/, {
     error: (issue) => `must be an absolute HTTP path such as /health, got ${JSON.stringify(issue.input)}`,

@@ -6,10 +6,10 @@
 import { appendFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { canaryQueries } from "../components/monitoring/ruleGroups";
+import { canaryQueries } from "../components/observability/ruleGroups";
 import { PROJECT } from "../config";
 import { formatIssues } from "../config/errors";
-import { CanaryCriteria, monitoringSchema, resolveMonitoring } from "../config/monitoring";
+import { CanaryCriteria, monitoringSchema, resolveMonitoring } from "../components/observability/config";
 import { ENVIRONMENTS } from "../config/presets";
 import { readStackConfig, ROOT } from "./stackConfig";
 

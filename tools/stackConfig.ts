@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { ConfigError, PROJECT } from "../config";
-import { SECRET } from "../test/harness";
+import { SECRET } from "./mockRuntime/index";
 
 export interface StackConfig {
     config: Record<string, unknown>;

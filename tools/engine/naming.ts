@@ -1,6 +1,6 @@
 // Physical names: for every resource type the program creates, which input holds the name the
 // cloud or the cluster sees, how the provider fills it in when the program leaves it out, and what
-// the cloud or the API server accepts. The mock runtime (test/harness.ts) names resources from
+// the cloud or the API server accepts. The mock runtime (tools/mockRuntime/index.ts) names resources from
 // this table exactly as the providers would, so that the offline plan fails on a name a real
 // `pulumi preview` or `up` would refuse; components shorten their names with `fitName`.
 import { createHash } from "node:crypto";

@@ -2,7 +2,7 @@
 // creates: the provider's replace-forcing ("ForceNew") properties, the fields a server refuses to
 // change in place, and the property whose value must be unique while two copies exist.
 // Property names are the Pulumi (camelCase) spellings of the provider's schema fields.
-import { TARGET_GROUP_BINDING_IMMUTABLE } from "../../components/aws/albCanary";
+import { TARGET_GROUP_BINDING_IMMUTABLE } from "../../components/edge/aws/albCanary";
 
 export interface ReplaceRule {
     /** A Pulumi type token; a trailing "*" matches every type that starts with the rest. */
@@ -40,7 +40,7 @@ export const REPLACE_TABLE: readonly ReplaceRule[] = [
     { type: "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", forceNew: ["metadata.name", "metadata.namespace", "roleRef"], uniqueName: "metadata.name", source: "pulumi-kubernetes provider/pkg/provider/diff.go (roleBinding)" },
     { type: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", forceNew: ["metadata.name", "roleRef"], uniqueName: "metadata.name", source: "pulumi-kubernetes provider/pkg/provider/diff.go (roleBinding)" },
     // The provider knows nothing of the controller's webhook; the program replaces the binding
-    // through replaceOnChanges (components/aws/albCanary.ts).
+    // through replaceOnChanges (components/edge/aws/albCanary.ts).
     {
         type: "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", forceNew: ["metadata.name", "metadata.namespace"], immutable: [...TARGET_GROUP_BINDING_IMMUTABLE], uniqueName: "metadata.name",
         source: "pulumi-kubernetes diff.go (metadata); aws-load-balancer-controller webhooks/elbv2/targetgroupbinding_validator.go checkImmutableFields",

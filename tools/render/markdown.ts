@@ -1,7 +1,7 @@
 // A stack's plan as a pull-request comment section: counts per operation first, then what would
 // fail (refused changes, or the problems that stopped the plan), then every changed resource with
 // its changed inputs `before → after`. Inputs come from the plan, where every secret already reads
-// "[secret]" (test/harness.ts redacts them), so nothing here can print one in clear.
+// "[secret]" (tools/mockRuntime/index.ts redacts them), so nothing here can print one in clear.
 import type { DiffResult, Operation, PropertyChange, ResourceStep } from "../engine/diff";
 import { MARKERS } from "../engine/diff";
 import { shortType } from "./graph";

@@ -1,0 +1,323 @@
+// `adk-platform:loadBalancer`: the stack's canary load balancer (issue: canary load balancer).
+// One load balancer per stack in front of every agent; this module validates its settings and
+// turns agents plus settings into cloud-neutral routes that the AWS and GCP components consume.
+import { createHash } from "node:crypto";
+import { isIP } from "node:net";
+import { z } from "zod";
+import { authSchema, checkAuth, EdgeAuth, resolveAuth } from "./auth";
+import { loadBalancerKeepAlive } from "../agents/contract";
+import { checkLimits, LimitAgent } from "./limits";
+import type { Environment } from "../../config/presets";
+import { flag, intBetween } from "../../config/primitives";
+
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+const hostname = z.string({ error: (issue) => issue.input === undefined ? "is required: the DNS name the agents are served under (for example agents.example.com)" : `must be a DNS name, got ${JSON.stringify(issue.input)}` })
+    .regex(HOSTNAME, { error: (issue) => `must be a lowercase DNS name such as agents.example.com, got ${JSON.stringify(issue.input)}` });
+
+function isCidr(text: string): boolean {
+    const [address, prefix, ...rest] = text.split("/");
+    const family = isIP(address);
+    if (rest.length > 0 || family === 0 || !/^\d{1,3}$/.test(prefix ?? "")) return false;
+    return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+const cidr = z.string().refine(isCidr, { error: (issue) => `must be a CIDR block such as 203.0.113.0/24, got ${JSON.stringify(issue.input)}` });
+
+const awsId = (prefix: string) => z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), {
+    error: (issue) => `must be an id such as ${prefix}-0123456789abcdef0, got ${JSON.stringify(issue.input)}`,
+});
+
+/** TLS 1.3 policies only: the seed's ELBSecurityPolicy-TLS-1-2-2019-07 cannot negotiate TLS 1.3. */
+const TLS13_POLICY = /^ELBSecurityPolicy-TLS13-[\w-]+$/;
+export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
+
+const awsSchema = z.strictObject({
+    vpcId: awsId("vpc"),
+    /** Public subnets in at least two Availability Zones (an ALB requires two). */
+    publicSubnetIds: z.array(awsId("subnet")).min(2, { error: (issue) => `must list at least two public subnets in different Availability Zones, got ${JSON.stringify(issue.input)}` }),
+    /** An issued ACM certificate; without it, a DNS-validated one is created in `hostedZoneId`. */
+    certificateArn: z.string().regex(/^arn:aws[-a-z]*:acm:[a-z0-9-]+:\d{12}:certificate\/[-0-9a-f]+$/, {
+        error: (issue) => `must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>), got ${JSON.stringify(issue.input)}`,
+    }).optional(),
+    hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, { error: (issue) => `must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ, got ${JSON.stringify(issue.input)}` }).optional(),
+    /** Alias records for the served names in `hostedZoneId`. */
+    aliasRecords: flag.optional(),
+    /**
+     * The ranges the agents' pods take their IPs from, which the ALB's security group lets it reach
+     * on the agents' ports. Unset means the VPC's primary CIDR; list the secondary ranges that VPC
+     * CNI custom networking (or a secondary CIDR for pods) gives the pods, or the ALB cannot reach them.
+     */
+    podCidrs: z.array(cidr).min(1, { error: "must list at least one CIDR block, or be left out for the VPC's primary CIDR" }).optional(),
+    sslPolicy: z.string().regex(TLS13_POLICY, { error: (issue) => `must be a TLS 1.3 ELB security policy (ELBSecurityPolicy-TLS13-...), got ${JSON.stringify(issue.input)}` }).default(DEFAULT_SSL_POLICY),
+});
+
+export const SSL_PROFILES = ["MODERN", "RESTRICTED"] as const;
+
+const gcpSchema = z.strictObject({
+    sslProfile: z.enum(SSL_PROFILES, { error: (issue) => `must be one of ${SSL_PROFILES.join(", ")}, got ${JSON.stringify(issue.input)}` }).default("MODERN"),
+});
+
+export const ROUTINGS = ["host", "path"] as const;
+
+const loadBalancerObject = z.strictObject({
+    domain: hostname,
+    /** With several agents: `<agent>.<domain>` (host) or `<domain>/<agent>/` (path). */
+    routing: z.enum(ROUTINGS, { error: (issue) => `must be one of ${ROUTINGS.join(", ")}, got ${JSON.stringify(issue.input)}` }).default("host"),
+    ingressCidrs: z.array(cidr).min(1, { error: "must list at least one CIDR block" }).default(() => [...OPEN_TO_ALL]),
+    /** Agents stream long model responses; the ALB's 60 s default cuts them off. */
+    idleTimeoutSeconds: intBetween(1, 4000).default(300),
+    /** 0 turns stickiness off; otherwise a client stays on its track (and pod) this long. */
+    stickinessSeconds: intBetween(0, 604800).default(0),
+    accessLogs: flag.optional(),
+    waf: flag.optional(),
+    /** Requests per client IP per 5 minutes before the WAF blocks it; each cloud's range is in components/edge/limits.ts. */
+    wafRateLimit: intBetween(1, 2000000000).default(2000),
+    deletionProtection: flag.optional(),
+    /** Authentication at the load balancer: `oidc` or `cognito` on AWS, `iap` on GCP. */
+    auth: authSchema.optional(),
+    /** Serve every agent without authentication (an agent's own `public` wins). */
+    public: flag.optional(),
+    aws: awsSchema.optional(),
+    gcp: gcpSchema.default({ sslProfile: "MODERN" }),
+});
+
+// Parsed even when absent, so that a stack without the key hears which settings it needs.
+export const loadBalancerSchema = loadBalancerObject.prefault({} as z.input<typeof loadBalancerObject>);
+
+export type RawLoadBalancer = z.infer<typeof loadBalancerSchema>;
+
+export interface LoadBalancerConfig {
+    domain: string;
+    routing: "host" | "path";
+    ingressCidrs: string[];
+    idleTimeoutSeconds: number;
+    stickinessSeconds: number;
+    accessLogs: boolean;
+    waf: boolean;
+    wafRateLimit: number;
+    deletionProtection: boolean;
+    auth?: EdgeAuth;
+    public?: boolean;
+    /** Outside dev, ADK's development endpoints (components/agents/contract.ts DEV_ONLY_PREFIXES) are answered by the load balancer, never routed. */
+    devPathsClosed: boolean;
+    aws?: {
+        vpcId: string;
+        publicSubnetIds: string[];
+        certificateArn?: string;
+        hostedZoneId?: string;
+        aliasRecords: boolean;
+        podCidrs?: string[];
+        sslPolicy: string;
+    };
+    gcp: { sslProfile: (typeof SSL_PROFILES)[number] };
+}
+
+export function resolveLoadBalancer(raw: RawLoadBalancer, environment: Environment): LoadBalancerConfig {
+    const prod = environment === "prod";
+    return {
+        ...raw,
+        accessLogs: raw.accessLogs ?? true,
+        waf: raw.waf ?? prod,
+        deletionProtection: raw.deletionProtection ?? prod,
+        auth: resolveAuth(raw.auth),
+        devPathsClosed: environment !== "dev",
+        aws: raw.aws && { ...raw.aws, aliasRecords: raw.aws.aliasRecords ?? raw.aws.hostedZoneId !== undefined },
+    };
+}
+
+export type Track = "stable" | "canary";
+
+/**
+ * An agent's listener rules take two adjacent ALB priorities (1..50000) of one slot, so slots run
+ * 1..25000. The slot is the agent's, not its position in the list: a priority that moved with the
+ * list would be asked of a surviving rule while a rule being deleted still holds it (ALB answers
+ * PriorityInUse, and Pulumi deletes last), so inserting or removing an agent would fail `up`.
+ */
+export const ALB_RULE_SLOTS = 25_000;
+
+/**
+ * The slot of the platform's own rules (priorities 1 and 2), evaluated before every agent's: the
+ * rule that closes ADK's development endpoints. No agent takes it, so adding it moved no agent's rule.
+ */
+export const PLATFORM_RULE_SLOT = 1;
+
+/** `priority` when set, otherwise a hash of the name: stable whatever the order of the agents. */
+export function ruleSlot(agent: { name: string; priority?: number }): number {
+    return agent.priority ?? createHash("sha256").update(agent.name).digest().readUInt32BE(0) % ALB_RULE_SLOTS + 1;
+}
+
+/** Two agents on one slot would ask the listener for the same priorities: refused before any resource exists. */
+export function checkRuleSlots(cloud: "aws" | "gcp" | undefined, agents: (readonly [number, { name?: string; priority?: number }])[]): Problem[] {
+    if (cloud === "gcp") {
+        return agents.filter(([, a]) => a.priority !== undefined)
+            .map(([i]) => ({ path: ["agents", i, "priority"], message: "only applies on aws (the order of ALB listener rules); HTTPRoutes have no priority" }));
+    }
+    const problems: Problem[] = [];
+    const taken = new Map<number, { index: number; name: string }>();
+    for (const [i, agent] of agents) {
+        if (agent.name === undefined) continue;
+        const slot = ruleSlot({ name: agent.name, priority: agent.priority });
+        if (slot === PLATFORM_RULE_SLOT) {
+            const origin = agent.priority === undefined ? `hashed from the name "${agent.name}"` : "set by priority";
+            problems.push({ path: ["agents", i, "priority"], message: `listener rule slot ${slot} (${origin}) is the platform's own; set agents[${i}].priority to a free slot between 2 and ${ALB_RULE_SLOTS}` });
+            continue;
+        }
+        const holder = taken.get(slot);
+        if (holder === undefined) {
+            taken.set(slot, { index: i, name: agent.name });
+            continue;
+        }
+        // A duplicate name is reported as such; its slot adds nothing.
+        if (holder.name === agent.name && agent.priority === undefined) continue;
+        const other = holder.index;
+        const origin = agent.priority === undefined ? "hashed from its name" : "set by priority";
+        problems.push({
+            path: ["agents", i, "priority"],
+            message: `listener rule slot ${slot} (${origin}) is also taken by agents[${other}]; set agents[${i}].priority or agents[${other}].priority to a free slot between 1 and ${ALB_RULE_SLOTS}`,
+        });
+    }
+    return problems;
+}
+
+/** What a rollout strategy asks of the load balancer for one agent. */
+export interface TrafficSplit {
+    /** Percentages; they add up to 100. */
+    weights: Record<Track, number>;
+    /** Requests carrying this header go to `track`, whatever the weights. */
+    headerRoute?: { name: string; value: string; track: Track };
+}
+
+interface SplitAgent {
+    strategy: "rolling" | "canary" | "blue-green" | "ab-testing";
+    canary?: { weight: number; header?: { name: string; value: string }; active?: "blue" | "green" };
+}
+
+/**
+ * Blue is the stable track (`image`), green the canary track (`canary.image`): switching colours
+ * moves all traffic, and the header, if any, previews the idle colour.
+ */
+export function trafficSplit(agent: SplitAgent): TrafficSplit {
+    const canary = agent.canary;
+    if (agent.strategy === "rolling" || canary === undefined) return { weights: { stable: 100, canary: 0 } };
+    const header = canary.header;
+    switch (agent.strategy) {
+        case "canary":
+            return { weights: { stable: 100 - canary.weight, canary: canary.weight } };
+        case "ab-testing":
+            return { weights: { stable: 100, canary: 0 }, headerRoute: header && { ...header, track: "canary" } };
+        case "blue-green": {
+            const green = canary.active === "green";
+            return {
+                weights: { stable: green ? 0 : 100, canary: green ? 100 : 0 },
+                headerRoute: header && { ...header, track: green ? "stable" : "canary" },
+            };
+        }
+    }
+}
+
+/** Where one agent is served and how its traffic splits: the input of both clouds' components. */
+export interface AgentRoute extends TrafficSplit {
+    agent: string;
+    tracks: Track[];
+    /** Host the agent answers on. */
+    host: string;
+    /** Path routing only: the prefix that selects the agent and is stripped before it reaches the pods. */
+    pathPrefix?: string;
+    port: number;
+    readyPath: string;
+    /** Served without authentication at the load balancer. */
+    public: boolean;
+    /** How long the load balancer keeps a deregistered pod's requests going: the agent's termination budget. */
+    drainingSeconds: number;
+    /** AWS listener rule slot (see ruleSlot). */
+    ruleSlot: number;
+}
+
+interface RoutedAgent extends SplitAgent {
+    name: string;
+    port: number;
+    readyPath: string;
+    terminationSeconds: number;
+    priority?: number;
+    public: boolean;
+}
+
+/** One agent takes the default route; several get `<agent>.<domain>` or `<domain>/<agent>/`. */
+export function agentRoutes(agents: RoutedAgent[], lb: Pick<LoadBalancerConfig, "domain" | "routing">): AgentRoute[] {
+    const shared = agents.length === 1;
+    return agents.map((agent) => ({
+        agent: agent.name,
+        tracks: agent.canary ? ["stable", "canary"] : ["stable"],
+        host: shared || lb.routing === "path" ? lb.domain : `${agent.name}.${lb.domain}`,
+        pathPrefix: !shared && lb.routing === "path" ? `/${agent.name}` : undefined,
+        port: agent.port,
+        readyPath: agent.readyPath,
+        public: agent.public,
+        drainingSeconds: agent.terminationSeconds,
+        ruleSlot: ruleSlot(agent),
+        ...trafficSplit(agent),
+    }));
+}
+
+/** A route with the agent's Service per track: what the load balancer components take. */
+export type ServedRoute<Service> = AgentRoute & { services: Partial<Record<Track, Service>> };
+
+export function servedRoutes<Service>(agents: RoutedAgent[], lb: LoadBalancerConfig, services: Record<string, Partial<Record<Track, Service>>>): ServedRoute<Service>[] {
+    return agentRoutes(agents, lb).map((route) => ({ ...route, services: services[route.agent] }));
+}
+
+type Problem = { path: PropertyKey[]; message: string };
+
+export const OPEN_TO_ALL = ["0.0.0.0/0"];
+
+/** The CIDRs a WAF must allow-list: none when the load balancer is open to everyone. */
+export function allowedCidrs(ingressCidrs: string[]): string[] | undefined {
+    return ingressCidrs.join() === OPEN_TO_ALL.join() ? undefined : ingressCidrs;
+}
+
+/** An agent as the load balancer's checks see it. */
+export type CheckedAgent = LimitAgent & { public?: boolean; keepAliveSeconds?: number };
+
+/** Checks that need the cloud, the environment or the agents as well as `loadBalancer`. */
+export function checkLoadBalancer(lb: RawLoadBalancer | undefined, cloud: "aws" | "gcp" | undefined, environment: Environment | undefined, agents: CheckedAgent[]): Problem[] {
+    if (lb === undefined || cloud === undefined) return [];
+    const waf = lb.waf ?? environment === "prod";
+    const limits = checkLimits({
+        cloud, ingressCidrs: lb.ingressCidrs, wafRateLimit: waf ? lb.wafRateLimit : undefined, allowedCidrs: allowedCidrs(lb.ingressCidrs),
+        podCidrs: lb.aws?.podCidrs?.length ?? 1, devPathsClosed: environment !== undefined && environment !== "dev",
+        authenticates: lb.auth?.oidc !== undefined || lb.auth?.cognito !== undefined, agents,
+    });
+    return [...cloudChecks(lb, cloud, waf), ...checkAuth(lb, cloud, environment, agents), ...checkKeepAlive(lb, cloud, agents), ...limits];
+}
+
+/** An agent that closes idle connections before the load balancer does makes it answer 502 (components/agents/contract.ts). */
+function checkKeepAlive(lb: RawLoadBalancer, cloud: "aws" | "gcp", agents: CheckedAgent[]): Problem[] {
+    const ceiling = loadBalancerKeepAlive(cloud, lb.idleTimeoutSeconds);
+    const source = cloud === "aws" ? `loadBalancer.idleTimeoutSeconds (${ceiling})` : `the ${ceiling} s for which Google's front ends keep backend connections`;
+    return agents.filter((agent) => agent.keepAliveSeconds !== undefined && agent.keepAliveSeconds <= ceiling).map((agent) => ({
+        path: ["agents", agent.index, "keepAliveSeconds"],
+        message: `must be greater than ${source}, or the load balancer reuses connections the agent has closed (502), got ${agent.keepAliveSeconds}`,
+    }));
+}
+
+function cloudChecks(lb: RawLoadBalancer, cloud: "aws" | "gcp", waf: boolean): Problem[] {
+    const at = (...path: PropertyKey[]) => ["loadBalancer", ...path];
+    if (cloud === "gcp") {
+        // A Google front end has no security group: only Cloud Armor can turn clients away by address.
+        return allowedCidrs(lb.ingressCidrs) && !waf ? [{ path: at("ingressCidrs"), message: "is enforced by Cloud Armor on gcp: set loadBalancer.waf to true, or leave ingressCidrs open" }] : [];
+    }
+    if (lb.aws === undefined) return [{ path: at("aws"), message: "is required when cloud is aws: vpcId, publicSubnetIds, and certificateArn or hostedZoneId" }];
+    const problems: Problem[] = [];
+    if (lb.aws.certificateArn === undefined && lb.aws.hostedZoneId === undefined) {
+        problems.push({ path: at("aws", "certificateArn"), message: "is required unless loadBalancer.aws.hostedZoneId names the Route 53 zone for a DNS-validated certificate" });
+    }
+    if (lb.aws.aliasRecords === true && lb.aws.hostedZoneId === undefined) {
+        problems.push({ path: at("aws", "aliasRecords"), message: "needs loadBalancer.aws.hostedZoneId, the zone to write the records in" });
+    }
+    const subnets = lb.aws.publicSubnetIds;
+    subnets.forEach((id, i) => {
+        if (subnets.indexOf(id) < i) problems.push({ path: at("aws", "publicSubnetIds", i), message: `duplicate subnet "${id}"` });
+    });
+    return problems;
+}

@@ -1,0 +1,220 @@
+// `adk-platform:security`: isolation, identity, keys, secrets, audit and classification (issue: security policies).
+import { z } from "zod";
+import type { Environment } from "../../config/presets";
+import { cpu, flag, intBetween as int, memory } from "../../config/primitives";
+import { parseCpu, parseMemory } from "../../config/quantity";
+
+export const CLASSIFICATIONS = ["public", "internal", "confidential", "restricted"] as const;
+export type Classification = (typeof CLASSIFICATIONS)[number];
+export const SECRET_DELIVERIES = ["kubernetes", "external-secrets"] as const;
+export type SecretDelivery = (typeof SECRET_DELIVERIES)[number];
+/** Who answers the pods' DNS queries on GKE: Cloud DNS (through the node's metadata address) or kube-dns pods. */
+export const GKE_DNS_PROVIDERS = ["cloud-dns", "kube-dns"] as const;
+
+/** Seed and CKV_AWS_304: a secret is rotated at least every 90 days. */
+export const MAX_ROTATION_DAYS = 90;
+
+// A value that is at once a valid Kubernetes label value, AWS tag value and GCP label value.
+const LABEL_VALUE = /^[a-z0-9]([-a-z0-9_]{0,61}[a-z0-9])?$/;
+const labelValue = z.string().regex(LABEL_VALUE, {
+    error: (issue) => `must be lowercase letters, digits, '-' or '_' (at most 63, usable as a Kubernetes, AWS and GCP label), got ${JSON.stringify(issue.input)}`,
+});
+
+const IAM_OIDC_PROVIDER_ARN = /^arn:aws[\w-]*:iam::\d{12}:oidc-provider\/[\w.\-/]+$/;
+const LAMBDA_ARN = /^arn:aws[\w-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(:[\w$-]+)?$/;
+
+const cidr = z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/, {
+    error: (issue) => `must be an IPv4 or IPv6 CIDR such as 10.0.0.0/16, got ${JSON.stringify(issue.input)}`,
+});
+
+const quotaSchema = z.strictObject({
+    requestsCpu: cpu.optional(),
+    requestsMemory: memory.optional(),
+    limitsCpu: cpu.optional(),
+    limitsMemory: memory.optional(),
+    pods: int(1, 10000).optional(),
+});
+
+const containerDefaultsSchema = z.strictObject({
+    cpuRequest: cpu.optional(),
+    cpuLimit: cpu.optional(),
+    memoryRequest: memory.optional(),
+    memoryLimit: memory.optional(),
+    maxCpu: cpu.optional(),
+    maxMemory: memory.optional(),
+});
+
+export const securitySchema = z.strictObject({
+    /** Seed: public, internal, confidential, restricted. */
+    dataClassification: z.enum(CLASSIFICATIONS, {
+        error: (issue) => `must be one of ${CLASSIFICATIONS.join(", ")}, got ${JSON.stringify(issue.input)}`,
+    }).default("confidential"),
+    owner: labelValue.default("platform"),
+    costCentre: labelValue.default("unallocated"),
+    /** Group (as the cluster's authenticator names it) bound to the read-only operator Role. */
+    operatorGroup: z.string().min(1).max(253).default("adk-operators"),
+    secretDelivery: z.enum(SECRET_DELIVERIES, {
+        error: (issue) => `must be one of ${SECRET_DELIVERIES.join(", ")}, got ${JSON.stringify(issue.input)}`,
+    }).optional(),
+    secretRotationDays: int(1, MAX_ROTATION_DAYS).default(MAX_ROTATION_DAYS),
+    /** How often External Secrets Operator re-reads the cloud secret (a Go duration). */
+    secretRefreshInterval: z.string().regex(/^(\d+(h|m|s))+$/, {
+        error: (issue) => `must be a duration such as 1h or 15m, got ${JSON.stringify(issue.input)}`,
+    }).default("1h"),
+    aws: z.strictObject({
+        /** IAM OIDC provider of the EKS cluster, for IRSA. */
+        oidcProviderArn: z.string().regex(IAM_OIDC_PROVIDER_ARN, {
+            error: (issue) => `must be an IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id>), got ${JSON.stringify(issue.input)}`,
+        }).optional(),
+        /** Lambda that Secrets Manager invokes to rotate the agents' secrets. */
+        rotationLambdaArn: z.string().regex(LAMBDA_ARN, {
+            error: (issue) => `must be a Lambda function ARN, got ${JSON.stringify(issue.input)}`,
+        }).optional(),
+    }).prefault({}),
+    /**
+     * How the GKE cluster routes pod traffic, which decides what the NetworkPolicies must allow.
+     * The defaults are Autopilot's: GKE Dataplane V2 and Cloud DNS.
+     */
+    gcp: z.strictObject({
+        dataplaneV2: flag.default(true),
+        dns: z.enum(GKE_DNS_PROVIDERS, { error: (issue) => `must be one of ${GKE_DNS_PROVIDERS.join(", ")}, got ${JSON.stringify(issue.input)}` }).default("cloud-dns"),
+    }).prefault({}),
+    quota: quotaSchema.prefault({}),
+    containerDefaults: containerDefaultsSchema.prefault({}),
+    /** Egress beyond DNS, the collector and HTTPS to the internet (a database, an internal API). */
+    egressAllow: z.array(z.strictObject({
+        cidr,
+        ports: z.array(int(1, 65535)).min(1, { error: "must list at least one port" }),
+        protocol: z.enum(["TCP", "UDP"], { error: (issue) => `must be TCP or UDP, got ${JSON.stringify(issue.input)}` }).default("TCP"),
+    })).default([]),
+}).prefault({});
+
+export type RawSecurity = z.infer<typeof securitySchema>;
+
+export interface ResourceQuotaValues {
+    requestsCpu: string;
+    requestsMemory: string;
+    limitsCpu: string;
+    limitsMemory: string;
+    pods: number;
+}
+
+export interface ContainerDefaults {
+    cpuRequest: string;
+    cpuLimit: string;
+    memoryRequest: string;
+    memoryLimit: string;
+    maxCpu: string;
+    maxMemory: string;
+}
+
+export interface EgressRule {
+    cidr: string;
+    ports: number[];
+    protocol: "TCP" | "UDP";
+}
+
+export interface SecurityConfig {
+    dataClassification: Classification;
+    owner: string;
+    costCentre: string;
+    /** `data-classification`, `owner` and `cost-centre`: on every object of every provider. */
+    labels: Record<string, string>;
+    operatorGroup: string;
+    secretDelivery: SecretDelivery;
+    secretRotationDays: number;
+    secretRefreshInterval: string;
+    aws: { oidcProviderArn?: string; rotationLambdaArn?: string };
+    gcp: { dataplaneV2: boolean; dns: (typeof GKE_DNS_PROVIDERS)[number] };
+    quota: ResourceQuotaValues;
+    containerDefaults: ContainerDefaults;
+    egressAllow: EgressRule[];
+}
+
+/**
+ * Sized for the agents at maxReplicas plus surge, both tracks, with room for the namespace's
+ * collector; `checkSecurity` refuses a quota that the configured agents would outgrow.
+ */
+const QUOTA: Record<Environment, ResourceQuotaValues> = {
+    dev: { requestsCpu: "4", requestsMemory: "8Gi", limitsCpu: "8", limitsMemory: "16Gi", pods: 30 },
+    staging: { requestsCpu: "16", requestsMemory: "32Gi", limitsCpu: "32", limitsMemory: "64Gi", pods: 60 },
+    prod: { requestsCpu: "32", requestsMemory: "64Gi", limitsCpu: "64", limitsMemory: "128Gi", pods: 100 },
+};
+
+/** For containers that set nothing (sidecars, debug containers): a quota namespace rejects them otherwise. */
+const CONTAINER_DEFAULTS: ContainerDefaults = {
+    cpuRequest: "100m", cpuLimit: "500m", memoryRequest: "128Mi", memoryLimit: "512Mi", maxCpu: "4", maxMemory: "8Gi",
+};
+
+export function defaultSecretDelivery(environment: Environment): SecretDelivery {
+    return environment === "prod" ? "external-secrets" : "kubernetes";
+}
+
+export function resolveSecurity(raw: RawSecurity, environment: Environment): SecurityConfig {
+    const strip = <T extends object>(value: T) => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+    return {
+        dataClassification: raw.dataClassification,
+        owner: raw.owner,
+        costCentre: raw.costCentre,
+        labels: { "data-classification": raw.dataClassification, owner: raw.owner, "cost-centre": raw.costCentre },
+        operatorGroup: raw.operatorGroup,
+        secretDelivery: raw.secretDelivery ?? defaultSecretDelivery(environment),
+        secretRotationDays: raw.secretRotationDays,
+        secretRefreshInterval: raw.secretRefreshInterval,
+        aws: raw.aws,
+        gcp: raw.gcp,
+        quota: { ...QUOTA[environment], ...strip(raw.quota) },
+        containerDefaults: { ...CONTAINER_DEFAULTS, ...strip(raw.containerDefaults) },
+        egressAllow: raw.egressAllow,
+    };
+}
+
+/** What one agent can claim at its peak: every track at maxReplicas plus the rollout surge. */
+export interface AgentDemand {
+    index: number;
+    pods: number;
+    cpuRequest: string;
+    cpuLimit: string;
+    memoryRequest: string;
+    memoryLimit: string;
+}
+
+export type SecurityProblem = { path: PropertyKey[]; message: string };
+
+/** Checks of `security` against the cloud and the agents; paths are relative to the project. */
+export function checkSecurity(raw: RawSecurity, environment: Environment, cloud: "aws" | "gcp" | undefined, demands: AgentDemand[]): SecurityProblem[] {
+    const problems: SecurityProblem[] = [];
+    const resolved = resolveSecurity(raw, environment);
+    if (cloud === "aws" && resolved.secretDelivery === "external-secrets") {
+        for (const key of ["oidcProviderArn", "rotationLambdaArn"] as const) {
+            if (resolved.aws[key] === undefined) {
+                problems.push({ path: ["security", "aws", key], message: `is required when secrets are delivered by external-secrets on aws (security.secretDelivery is "${resolved.secretDelivery}")` });
+            }
+        }
+    }
+    const sum = (pick: (d: AgentDemand) => number) => demands.reduce((total, d) => total + pick(d), 0);
+    const needs: [keyof ResourceQuotaValues, number, (text: string) => number | undefined][] = [
+        ["requestsCpu", sum((d) => d.pods * parseCpu(d.cpuRequest)!), parseCpu],
+        ["requestsMemory", sum((d) => d.pods * parseMemory(d.memoryRequest)!), parseMemory],
+        ["limitsCpu", sum((d) => d.pods * parseCpu(d.cpuLimit)!), parseCpu],
+        ["limitsMemory", sum((d) => d.pods * parseMemory(d.memoryLimit)!), parseMemory],
+        ["pods", sum((d) => d.pods), (text) => Number(text)],
+    ];
+    for (const [key, need, parse] of needs) {
+        const have = parse(String(resolved.quota[key]))!;
+        if (need > have) {
+            problems.push({ path: ["security", "quota", key], message: `must cover the agents at maxReplicas plus surge on every track (${formatNeed(key, need)}), got ${resolved.quota[key]}` });
+        }
+    }
+    const limits = resolved.containerDefaults;
+    for (const d of demands) {
+        if (parseCpu(d.cpuLimit)! > parseCpu(limits.maxCpu)!) problems.push({ path: ["agents", d.index, "resources", "cpuLimit"], message: `exceeds the namespace's per-container maximum security.containerDefaults.maxCpu (${limits.maxCpu}), got ${d.cpuLimit}` });
+        if (parseMemory(d.memoryLimit)! > parseMemory(limits.maxMemory)!) problems.push({ path: ["agents", d.index, "resources", "memoryLimit"], message: `exceeds the namespace's per-container maximum security.containerDefaults.maxMemory (${limits.maxMemory}), got ${d.memoryLimit}` });
+    }
+    return problems;
+}
+
+function formatNeed(key: keyof ResourceQuotaValues, need: number): string {
+    if (key === "requestsMemory" || key === "limitsMemory") return `needs ${Math.ceil(need / 2 ** 20)}Mi`;
+    return `needs ${Math.round(need * 1000) / 1000}`;
+}

@@ -1,0 +1,46 @@
+// The agents' namespace. Pod Security Admission enforces the `restricted` standard on it, pinned
+// to a Kubernetes minor version so that a cluster upgrade cannot tighten it under running pods.
+// With it come the namespace's guardrails: quota and container defaults, and read-only operator access.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ContainerDefaults, ResourceQuotaValues } from "./config";
+import { NamespaceQuota } from "./namespaceQuota";
+import { OperatorAccess } from "./operatorAccess";
+
+export const POD_SECURITY_VERSION = "v1.33";
+
+export interface NamespaceBaselineArgs {
+    name: string;
+    labels?: Record<string, string>;
+    /** Labels of the namespace alone, which cluster controllers act on (readiness gate injection). */
+    namespaceLabels?: Record<string, string>;
+    quota: ResourceQuotaValues;
+    containerDefaults: ContainerDefaults;
+    /** Group bound to the read-only operator Role. */
+    operatorGroup: string;
+}
+
+export class NamespaceBaseline extends pulumi.ComponentResource {
+    public readonly namespace: k8s.core.v1.Namespace;
+    public readonly namespaceName: pulumi.Output<string>;
+    public readonly quota: NamespaceQuota;
+    public readonly operatorAccess: OperatorAccess;
+
+    constructor(name: string, args: NamespaceBaselineArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("adk:security:NamespaceBaseline", name, {}, opts);
+        const podSecurity = Object.fromEntries(
+            ["enforce", "audit", "warn"].flatMap((mode) => [
+                [`pod-security.kubernetes.io/${mode}`, "restricted"],
+                [`pod-security.kubernetes.io/${mode}-version`, POD_SECURITY_VERSION],
+            ]),
+        );
+        this.namespace = new k8s.core.v1.Namespace(`${name}-ns`, {
+            metadata: { name: args.name, labels: { ...args.labels, ...args.namespaceLabels, ...podSecurity } },
+        }, { parent: this });
+        this.namespaceName = this.namespace.metadata.name;
+        const inside = { namespace: this.namespaceName, labels: args.labels };
+        this.quota = new NamespaceQuota(name, { ...inside, quota: args.quota, containerDefaults: args.containerDefaults }, { parent: this });
+        this.operatorAccess = new OperatorAccess(name, { ...inside, group: args.operatorGroup }, { parent: this });
+        this.registerOutputs({ namespaceName: this.namespaceName });
+    }
+}

@@ -1,0 +1,243 @@
+// `adk-platform:monitoring`: scraping, rules, dashboards, tracing and logging (issue: monitoring stack).
+import { z } from "zod";
+import type { Environment } from "../../config/presets";
+
+import { dnsLabel as dnsLabelOf, flag, intBetween, pinnedImage } from "../../config/primitives";
+
+const dnsLabel = dnsLabelOf(63);
+
+/** The agents' request-duration histogram buckets (CONTRACTS.md), in seconds. */
+export const LATENCY_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
+
+export const TRACE_BACKENDS = ["jaeger", "tempo", "cloud"] as const;
+export type TraceBackend = (typeof TRACE_BACKENDS)[number];
+
+export const LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR"] as const;
+
+const DURATION = /^([1-9]\d*)([mhd])$/;
+const UNIT_SECONDS: Record<string, number> = { m: 60, h: 3600, d: 86400 };
+
+/** Seconds of a Prometheus duration such as 30m, 6h or 3d. */
+export function durationSeconds(text: string): number {
+    const [, amount, unit] = DURATION.exec(text)!;
+    return Number(amount) * UNIT_SECONDS[unit];
+}
+
+const duration = z.string().regex(DURATION, {
+    error: (issue) => `must be a duration in minutes, hours or days such as 30m, 1h or 3d, got ${JSON.stringify(issue.input)}`,
+}).refine((text) => !DURATION.test(text) || (durationSeconds(text) >= 300 && durationSeconds(text) <= 86400), {
+    error: (issue) => `must be between 5m and 1d, got ${JSON.stringify(issue.input)}`,
+});
+
+/** A decimal between lo and hi (percentages, ratios), with the bad value repeated. */
+function numberBetween(lo: number, hi: number, { exclusiveHigh = false } = {}) {
+    const range = `between ${lo} and ${hi}${exclusiveHigh ? " (exclusive)" : ""}`;
+    return z.preprocess(
+        (value) => (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)) ? Number(value) : value),
+        z.number({ error: (issue) => `must be a number, got ${JSON.stringify(issue.input)}` })
+            .refine((n) => n >= lo && (exclusiveHigh ? n < hi : n <= hi), { error: (issue) => `must be ${range}, got ${String(issue.input)}` }),
+    );
+}
+
+const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, { error: (issue) => `must be an http(s) URL, got ${JSON.stringify(issue.input)}` });
+/** host:port of an OTLP gRPC receiver. */
+const hostPort = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?:\d{1,5}$/, {
+    error: (issue) => `must be host:port of an OTLP gRPC endpoint such as tempo-distributor.observability:4317, got ${JSON.stringify(issue.input)}`,
+});
+const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_./-]*$/, { error: (issue) => `is not a valid Kubernetes label key, got ${JSON.stringify(issue.input)}` });
+
+export const monitoringSchema = z.strictObject({
+    /** Namespace of Prometheus (kube-prometheus-stack); the security work allows scrapes from it. */
+    prometheusNamespace: dnsLabel.optional(),
+    /** Value of the `release` label that kube-prometheus-stack selects ServiceMonitors and rules by. */
+    release: dnsLabel.optional(),
+    scrapeInterval: z.string().regex(/^[1-9]\d*s$/, { error: (issue) => `must be a whole number of seconds such as 30s, got ${JSON.stringify(issue.input)}` }).optional(),
+    runbookBaseUrl: httpUrl.optional(),
+    slo: z.strictObject({
+        periodDays: z.union([z.literal(28), z.literal(30)], { error: (issue) => `must be 28 or 30 (the SRE Workbook window tables), got ${JSON.stringify(issue.input)}` }).optional(),
+        /** Percentage of requests answered without a 5xx. */
+        availability: numberBetween(50, 100, { exclusiveHigh: true }).optional(),
+        /** Percentage of requests faster than `latencyThresholdMs`. */
+        latency: numberBetween(50, 100, { exclusiveHigh: true }).optional(),
+        latencyThresholdMs: z.preprocess(
+            (value) => (typeof value === "string" && value.trim() !== "" ? Number(value) : value),
+            z.number().refine((ms) => LATENCY_BUCKETS.includes((ms / 1000) as never), {
+                error: (issue) => `must be a bucket bound of adk_agent_request_duration_seconds (${LATENCY_BUCKETS.map((b) => b * 1000).join(", ")} ms), got ${String(issue.input)}`,
+            }),
+        ).optional(),
+    }).optional(),
+    alerts: z.strictObject({
+        /** Requests a paging ratio must rest on over its window; fewer page nobody. */
+        minRequests: intBetween(1, 10000000).optional(),
+    }).optional(),
+    canary: z.strictObject({
+        window: duration.optional(),
+        /** Percentage of requests answered without a 5xx (a 4xx is the client's error), so 100 - maxErrorRate in effect. */
+        minSuccessRate: numberBetween(0, 100).optional(),
+        maxErrorRate: numberBetween(0, 100).optional(),
+        maxP95Ms: intBetween(1, 60000).optional(),
+        minRequests: intBetween(1, 10000000).optional(),
+    }).optional(),
+    dashboards: z.strictObject({
+        enabled: flag.optional(),
+        /** Namespace the Grafana sidecar watches; defaults to the Prometheus namespace. */
+        namespace: dnsLabel.optional(),
+        label: labelName.optional(),
+        folder: z.string().min(1).optional(),
+    }).optional(),
+    tracing: z.strictObject({
+        enabled: flag.optional(),
+        /** Share of ordinary traces kept; errors and slow traces are always kept. */
+        samplingRatio: numberBetween(0, 1).optional(),
+        /** Traces slower than this are always kept. */
+        slowTraceMs: intBetween(1, 600000).optional(),
+        backend: z.enum(TRACE_BACKENDS, { error: (issue) => `must be one of ${TRACE_BACKENDS.join(", ")}, got ${JSON.stringify(issue.input)}` }).optional(),
+        /** OTLP gRPC endpoint of Jaeger or Tempo. */
+        endpoint: hostPort.optional(),
+        insecure: flag.optional(),
+        collectorImage: pinnedImage.optional(),
+    }).optional(),
+    logging: z.strictObject({
+        level: z.enum(LOG_LEVELS, { error: (issue) => `must be one of ${LOG_LEVELS.join(", ")}, got ${JSON.stringify(issue.input)}` }).optional(),
+        /** Ship container logs to the cloud's log service. */
+        ship: flag.optional(),
+        fluentBitImage: pinnedImage.optional(),
+    }).optional(),
+}).default({});
+
+export type RawMonitoring = z.infer<typeof monitoringSchema>;
+
+export interface SloObjectives {
+    periodDays: 28 | 30;
+    /** Ratios, not percentages: 0.999. */
+    availability: number;
+    latency: number;
+    latencyThresholdSeconds: number;
+}
+
+export interface CanaryCriteria {
+    /** Evaluation window as a Prometheus duration. */
+    window: string;
+    /** Ratios, not percentages. */
+    minSuccessRatio: number;
+    maxErrorRatio: number;
+    maxP95Seconds: number;
+    minRequests: number;
+}
+
+export interface AlertSettings {
+    /**
+     * Requests that a paging (critical) ratio alert must count over its window: the 5 minutes of
+     * ADKAgentHighErrorRate, the long window of the paging burn rates.
+     */
+    minRequests: number;
+}
+
+export interface TracingConfig {
+    enabled: boolean;
+    samplingRatio: number;
+    slowTraceSeconds: number;
+    backend: TraceBackend;
+    /** OTLP gRPC endpoint for jaeger and tempo; undefined for the cloud's own trace service. */
+    endpoint?: string;
+    insecure: boolean;
+    collectorImage: string;
+}
+
+export interface MonitoringConfig {
+    prometheusNamespace: string;
+    release: string;
+    scrapeInterval: string;
+    runbookBaseUrl: string;
+    slo: SloObjectives;
+    alerts: AlertSettings;
+    canary: CanaryCriteria;
+    dashboards: { enabled: boolean; namespace: string; label: string; folder: string };
+    tracing: TracingConfig;
+    logging: { level: (typeof LOG_LEVELS)[number]; ship: boolean; fluentBitImage: string };
+}
+
+const BACKEND_ENDPOINTS: Record<Exclude<TraceBackend, "cloud">, string> = {
+    jaeger: "jaeger-collector.observability:4317",
+    tempo: "tempo-distributor.observability:4317",
+};
+
+// Pinned, so that a rollout never changes the collector or the log shipper behind our back.
+export const COLLECTOR_IMAGE = "otel/opentelemetry-collector-contrib:0.115.1";
+export const FLUENT_BIT_IMAGE = "public.ecr.aws/aws-observability/aws-for-fluent-bit:2.32.4";
+
+const percent = (value: number) => Math.round(value * 1e6) / 1e8;
+
+export function resolveMonitoring(raw: RawMonitoring, environment: Environment): MonitoringConfig {
+    const prometheusNamespace = raw.prometheusNamespace ?? "monitoring";
+    const backend = raw.tracing?.backend ?? "jaeger";
+    return {
+        prometheusNamespace,
+        release: raw.release ?? "kube-prometheus-stack",
+        scrapeInterval: raw.scrapeInterval ?? "30s",
+        runbookBaseUrl: raw.runbookBaseUrl ?? "https://github.com/adk-platform/adk-platform/blob/main/README.md",
+        slo: {
+            periodDays: raw.slo?.periodDays ?? 30,
+            availability: percent(raw.slo?.availability ?? 99.9),
+            latency: percent(raw.slo?.latency ?? 95),
+            latencyThresholdSeconds: (raw.slo?.latencyThresholdMs ?? 500) / 1000,
+        },
+        alerts: {
+            // 20 requests in 5 minutes (4 a minute): one failure is then 5%, not above the 5% page
+            // limit, so a page needs at least two failed requests; at 9 requests a single failure
+            // reads as 11% and pages on noise. The SRE Workbook (chapter 5, "Low-traffic services
+            // and error budget alerting") warns that ratio alerts on little traffic page on single
+            // failures; an agent this quiet is watched by the tickets (warning burn rates) instead.
+            minRequests: raw.alerts?.minRequests ?? 20,
+        },
+        canary: {
+            window: raw.canary?.window ?? "30m",
+            minSuccessRatio: percent(raw.canary?.minSuccessRate ?? 99.5),
+            maxErrorRatio: percent(raw.canary?.maxErrorRate ?? 0.5),
+            maxP95Seconds: (raw.canary?.maxP95Ms ?? 300) / 1000,
+            minRequests: raw.canary?.minRequests ?? 100,
+        },
+        dashboards: {
+            enabled: raw.dashboards?.enabled ?? true,
+            namespace: raw.dashboards?.namespace ?? prometheusNamespace,
+            label: raw.dashboards?.label ?? "grafana_dashboard",
+            folder: raw.dashboards?.folder ?? "ADK agents",
+        },
+        tracing: {
+            enabled: raw.tracing?.enabled ?? true,
+            // Development keeps every trace: traffic is low and a missing trace costs more than storage.
+            samplingRatio: raw.tracing?.samplingRatio ?? (environment === "dev" ? 1 : 0.1),
+            slowTraceSeconds: (raw.tracing?.slowTraceMs ?? 2000) / 1000,
+            backend,
+            endpoint: backend === "cloud" ? undefined : raw.tracing?.endpoint ?? BACKEND_ENDPOINTS[backend],
+            insecure: raw.tracing?.insecure ?? true,
+            collectorImage: raw.tracing?.collectorImage ?? COLLECTOR_IMAGE,
+        },
+        logging: {
+            level: raw.logging?.level ?? (environment === "dev" ? "DEBUG" : "INFO"),
+            ship: raw.logging?.ship ?? shipsByDefault(environment),
+            fluentBitImage: raw.logging?.fluentBitImage ?? FLUENT_BIT_IMAGE,
+        },
+    };
+}
+
+/** Development logs stay in the cluster; staging and prod keep them in the cloud for their retention. */
+function shipsByDefault(environment: Environment): boolean {
+    return environment !== "dev";
+}
+
+/** Checks of `monitoring` against the cloud and the identity it needs there; paths from the project. */
+export function checkMonitoring(raw: RawMonitoring, environment: Environment | undefined, cloud: "aws" | "gcp" | undefined, oidcProviderArn: string | undefined): { path: PropertyKey[]; message: string }[] {
+    const problems: { path: PropertyKey[]; message: string }[] = [];
+    const tracing = raw.tracing ?? {};
+    if (tracing.backend === "cloud" && tracing.endpoint !== undefined) {
+        problems.push({ path: ["monitoring", "tracing", "endpoint"], message: `applies to the jaeger and tempo backends only; backend "cloud" exports to the cloud's trace service, got ${JSON.stringify(tracing.endpoint)}` });
+    }
+    if (cloud === "aws" && oidcProviderArn === undefined) {
+        const irsa = "set adk-platform:security.aws.oidcProviderArn (the EKS cluster's IAM OIDC provider, for IRSA)";
+        const ships = raw.logging?.ship ?? (environment !== undefined && shipsByDefault(environment));
+        if (ships) problems.push({ path: ["monitoring", "logging", "ship"], message: `ships logs to CloudWatch with an IRSA role${raw.logging?.ship === undefined ? ` (on by default in ${environment})` : ""}: ${irsa}, or set it to false` });
+        if ((tracing.enabled ?? true) && tracing.backend === "cloud") problems.push({ path: ["monitoring", "tracing", "backend"], message: `"cloud" sends traces to X-Ray with an IRSA role: ${irsa}, or use jaeger or tempo` });
+    }
+    return problems;
+}

@@ -1,0 +1,121 @@
+import * as aws from "@pulumi/aws";
+import { AlbCanary } from "../edge/aws/albCanary";
+import { CloudWatchLogs } from "../observability/logs/aws/cloudWatchLogs";
+import { IrsaRole } from "../identity/aws/irsaRole";
+import { AgentSecret } from "../secrets/aws/agentSecret";
+import { SecretsKey } from "../secrets/aws/secretsKey";
+import { KUBE_DNS } from "../namespace/networkPolicies";
+import type { PlatformConfig } from "../../config";
+import { servedRoutes } from "../edge/config";
+import { fitName, maxNameLength, nameSafe } from "../../tools/engine/naming";
+import type { AgentCloudSecret, AgentSecretsArgs, CanaryLoadBalancerArgs, CloudPlatform, CloudTracing, CloudTracingArgs, ContainerLogs, ContainerLogsArgs } from ".";
+
+export function awsPlatform(config: PlatformConfig): CloudPlatform {
+    const provider = new aws.Provider("aws", {
+        region: config.aws!.region as aws.Region,
+        defaultTags: { tags: { project: config.project, stack: config.stack, environment: config.environment, "managed-by": "pulumi", ...config.security.labels } },
+    });
+    // Until the load balancer component reports its own: an ALB reaches IP targets from its subnets.
+    const loadBalancerSourceRanges = (config.loadBalancer.aws?.publicSubnetIds ?? [])
+        .map((id) => aws.ec2.getSubnetOutput({ id }, { provider }).cidrBlock);
+    // IRSA exchanges the projected token with STS over HTTPS, which the agents may reach anyway.
+    return {
+        cloud: "aws",
+        provider,
+        loadBalancerSourceRanges,
+        workloadIdentityEgress: [],
+        clusterDns: KUBE_DNS,
+        // The AWS Load Balancer Controller's webhook then gives every pod behind a
+        // TargetGroupBinding a readiness gate that holds until the ALB finds the target healthy, so
+        // a rollout never removes old pods before the new ones serve (controller docs, "Pod
+        // readiness gate"). Without it a pod is Ready seconds after start, long before the ALB's
+        // health checks pass, and a rolling update can empty the target group.
+        namespaceLabels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" },
+        canaryLoadBalancer: (name, args) => albCanary(config, provider, name, args),
+        containerLogs: (name, args) => cloudWatchLogs(config, provider, name, args),
+        cloudTracing: (name, args) => xrayTracing(config, provider, name, args),
+        agentSecrets: (name, args) => secretsManager(config, provider, name, args),
+    };
+}
+
+function secretsManager(config: PlatformConfig, provider: aws.Provider, name: string, args: AgentSecretsArgs): Record<string, AgentCloudSecret> {
+    const security = config.security;
+    const opts = { provider, protect: config.protect };
+    // Stack names may hold '.', which an alias may not.
+    const key = new SecretsKey(name, { alias: `adk-${nameSafe(config.stack)}-agent-secrets`, deletionWindowInDays: config.protect ? 30 : 7 }, opts);
+    return Object.fromEntries(args.agents.map((agent) => {
+        const secret = new AgentSecret(`${name}-${agent.name}`, {
+            secretName: `adk/${config.stack}/${agent.name}`,
+            values: agent.secrets!,
+            kmsKeyArn: key.arn,
+            // components/namespace/config.ts checkSecurity: both are required for external-secrets on AWS.
+            rotationLambdaArn: security.aws.rotationLambdaArn!,
+            oidcProviderArn: security.aws.oidcProviderArn!,
+            rotationDays: security.secretRotationDays,
+            recoveryWindowInDays: config.protect ? 30 : 7,
+            namespace: args.namespace,
+            serviceAccountName: agent.name,
+            region: config.aws!.region,
+        }, opts);
+        const storeProvider = { aws: { service: "SecretsManager", region: config.aws!.region, auth: { jwt: { serviceAccountRef: { name: agent.name } } } } };
+        return [agent.name, { serviceAccountAnnotations: secret.role.serviceAccountAnnotations, storeProvider, remoteKey: secret.secret.name }];
+    }));
+}
+
+function cloudWatchLogs(config: PlatformConfig, provider: aws.Provider, name: string, args: ContainerLogsArgs): ContainerLogs {
+    const logs = new CloudWatchLogs(name, {
+        sourceNamespace: args.namespace,
+        namespace: fitName(`${args.namespace}-logging`, maxNameLength("kubernetes:core/v1:Namespace")),
+        logGroupName: `/adk-platform/${config.stack}/${args.namespace}`,
+        retentionDays: config.logRetentionDays,
+        region: config.aws!.region,
+        // components/observability/config.ts checkMonitoring: shipping on AWS requires it.
+        oidcProviderArn: config.security.aws.oidcProviderArn!,
+        image: config.monitoring.logging.fluentBitImage,
+        kubernetesProvider: args.kubernetesProvider,
+        protect: config.protect,
+        labels: args.labels,
+    }, { provider });
+    return { destination: logs.logGroupName };
+}
+
+function xrayTracing(config: PlatformConfig, provider: aws.Provider, name: string, args: CloudTracingArgs): CloudTracing {
+    const role = new IrsaRole(name, {
+        oidcProviderArn: config.security.aws.oidcProviderArn!,
+        namespace: args.namespace,
+        serviceAccountName: args.serviceAccountName,
+        description: "The OpenTelemetry Collector sends the agents' traces to X-Ray",
+        // The AWSXRayDaemonWriteAccess managed policy's actions.
+        statements: [{ Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"], Resource: "*" }],
+    }, { provider });
+    return { cloudExporter: { name: "awsxray", config: { region: config.aws!.region } }, serviceAccountAnnotations: role.serviceAccountAnnotations };
+}
+
+function albCanary(config: PlatformConfig, provider: aws.Provider, name: string, args: CanaryLoadBalancerArgs) {
+    const lb = config.loadBalancer;
+    const network = lb.aws!;
+    const alb = new AlbCanary(name, {
+        agents: servedRoutes(config.agents, lb, args.services),
+        namespace: args.namespace,
+        kubernetesProvider: args.kubernetesProvider,
+        labels: args.labels,
+        domain: lb.domain,
+        vpcId: network.vpcId,
+        subnetIds: network.publicSubnetIds,
+        podCidrs: network.podCidrs,
+        ingressCidrs: lb.ingressCidrs,
+        idleTimeoutSeconds: lb.idleTimeoutSeconds,
+        deletionProtection: lb.deletionProtection,
+        sslPolicy: network.sslPolicy,
+        certificate: network.certificateArn !== undefined ? { arn: network.certificateArn } : { hostedZoneId: network.hostedZoneId! },
+        aliasZoneId: network.aliasRecords ? network.hostedZoneId : undefined,
+        stickinessSeconds: lb.stickinessSeconds,
+        accessLogs: lb.accessLogs ? { retentionDays: config.auditRetentionDays } : undefined,
+        waf: lb.waf ? { rateLimit: lb.wafRateLimit } : undefined,
+        protect: config.protect,
+        // components/edge/auth.ts checkAuth: only oidc or cognito on aws.
+        auth: lb.auth?.kind === "iap" ? undefined : lb.auth,
+        devPathsClosed: lb.devPathsClosed,
+    }, { provider });
+    return { url: alb.url, dnsName: alb.dnsName, endpoints: alb.endpoints, backends: alb.targetGroupArns };
+}

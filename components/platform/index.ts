@@ -1,0 +1,109 @@
+// The cloud seam: index.ts asks for capabilities ("a canary load balancer", "a secret store", ...)
+// through this interface, and the AWS or GCP implementation (aws.ts, gcp.ts) builds them from each
+// capability's aws/ or gcp/ folder. Nothing outside components/platform/ branches on the cloud.
+import type * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { AgentConfig, PlatformConfig } from "../../config";
+import type { Track } from "../edge/config";
+import type { EgressRule } from "../namespace/config";
+import type { DnsRecord } from "../edge/gcp/gatewayCanary";
+import type { TraceExporter } from "../observability/otelCollector";
+import type { ClusterDns } from "../namespace/networkPolicies";
+import { awsPlatform } from "./aws";
+import { gcpPlatform } from "./gcp";
+
+export interface CloudPlatform {
+    readonly cloud: PlatformConfig["cloud"];
+    /** The explicit provider of this cloud; every cloud resource is created through it. */
+    readonly provider: pulumi.ProviderResource;
+    /** CIDRs the load balancer's requests reach the pods from; the agents' NetworkPolicies admit only these. */
+    readonly loadBalancerSourceRanges: pulumi.Input<string>[];
+    /** Egress a pod needs to obtain its cloud identity, beyond HTTPS (GKE's metadata server). */
+    readonly workloadIdentityEgress: EgressRule[];
+    /** Where the cluster's pods resolve names. */
+    readonly clusterDns: ClusterDns;
+    /** Labels the agents' namespace needs for this cloud's load balancer controller. */
+    readonly namespaceLabels: Record<string, string>;
+    /** The stack's one load balancer, with a stable and a canary backend per agent. */
+    canaryLoadBalancer(name: string, args: CanaryLoadBalancerArgs): CanaryLoadBalancer;
+    /**
+     * Ships the agents' container logs to the cloud's log service, kept `logRetentionDays`:
+     * Fluent Bit to CloudWatch Logs on AWS, GKE's built-in Cloud Logging routed to a log bucket on GCP.
+     */
+    containerLogs(name: string, args: ContainerLogsArgs): ContainerLogs;
+    /** Exporter and workload identity of the collector for `monitoring.tracing.backend: cloud` (X-Ray, Cloud Trace). */
+    cloudTracing(name: string, args: CloudTracingArgs): CloudTracing;
+    /**
+     * For `security.secretDelivery: external-secrets`: each agent's secret in the cloud's secret
+     * manager, sealed with the stack's rotating key and rotated itself, readable only by the
+     * agent's workload identity (IRSA role, GKE Workload Identity). Keyed by agent name.
+     */
+    agentSecrets(name: string, args: AgentSecretsArgs): Record<string, AgentCloudSecret>;
+}
+
+export interface AgentSecretsArgs {
+    namespace: string;
+    /** The agents that have secrets; each one's ServiceAccount is named after it. */
+    agents: AgentConfig[];
+}
+
+export interface AgentCloudSecret {
+    /** Map the agent's ServiceAccount to its cloud identity. */
+    serviceAccountAnnotations: Record<string, pulumi.Input<string>>;
+    /** `spec.provider` of the agent's External Secrets SecretStore, authenticating as that ServiceAccount. */
+    storeProvider: Record<string, unknown>;
+    /** The secret's name in the cloud store. */
+    remoteKey: pulumi.Input<string>;
+}
+
+export interface ContainerLogsArgs {
+    /** The agents' namespace, whose containers' logs are shipped. */
+    namespace: string;
+    kubernetesProvider: k8s.Provider;
+    labels?: Record<string, string>;
+}
+
+export interface ContainerLogs {
+    /** Where the logs land: the CloudWatch log group, or the Cloud Logging bucket. */
+    destination: pulumi.Output<string>;
+}
+
+export interface CloudTracingArgs {
+    /** Namespace and name of the collector's ServiceAccount, which the cloud identity trusts. */
+    namespace: string;
+    serviceAccountName: string;
+}
+
+export interface CloudTracing {
+    cloudExporter: TraceExporter;
+    serviceAccountAnnotations: Record<string, pulumi.Input<string>>;
+}
+
+export interface CanaryLoadBalancerArgs {
+    /** Agent name -> its Kubernetes Service per track (AgentWorkload's `services`). */
+    services: Record<string, Partial<Record<Track, k8s.core.v1.Service>>>;
+    namespace: pulumi.Input<string>;
+    /** For the in-cluster objects (TargetGroupBinding, Gateway API routes and policies). */
+    kubernetesProvider: k8s.Provider;
+    labels?: Record<string, string>;
+}
+
+export interface CanaryLoadBalancer {
+    /** `https://<domain>`. */
+    url: pulumi.Output<string>;
+    /** Where the domain must point: the ALB's DNS name on AWS, the global IP address on GCP. */
+    dnsName: pulumi.Output<string>;
+    /** Public URL of each agent. */
+    endpoints: Record<string, string>;
+    /** Agent -> track -> the backend's identifier: target group ARN (AWS), `namespace/Service` (GCP). */
+    backends: pulumi.Output<Record<string, Partial<Record<Track, string>>>>;
+    /**
+     * Records the domain's DNS must hold before the certificates can be provisioned: the CNAMEs of
+     * Certificate Manager's DNS authorizations on GCP. None on AWS, where ACM validates in Route 53.
+     */
+    certificateDnsRecords?: pulumi.Output<DnsRecord[]>;
+}
+
+export function platformFor(config: PlatformConfig): CloudPlatform {
+    return config.cloud === "aws" ? awsPlatform(config) : gcpPlatform(config);
+}

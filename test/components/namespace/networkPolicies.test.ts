@@ -1,0 +1,217 @@
+// The agents' NetworkPolicies, tested as data: the planned policies go through a NetworkPolicy
+// evaluator and a table of source -> destination:port cases must come out as expected.
+import assert from "node:assert/strict";
+import { AWS_LOAD_BALANCER, awsStack, configProblems, gcpStack, IMAGE, planFor } from "../../fixtures";
+import { Plan } from "../../../tools/mockRuntime/index";
+import { INVOKES } from "../../../tools/mockRuntime/mocks";
+import { Endpoint, NetworkPolicySet, selects } from "./networkPolicyEvaluator";
+import { isKubernetesObject, Manifest, toManifest } from "../../../tools/manifests";
+import { GOOGLE_FRONT_END_RANGES } from "../../../components/platform/gcp";
+
+const NS = "adk-agents";
+const AGENTS = [
+    { name: "research-agent", image: IMAGE },
+    { name: "support-agent", image: IMAGE.replace("research", "support"), port: 9000 },
+];
+
+function manifests(plan: Plan): Manifest[] {
+    return plan.resources.filter(isKubernetesObject).map(toManifest);
+}
+
+/** A pod of the plan: the labels its Deployment's template gives it. */
+function agentPod(plan: Plan, name: string, ip: string): Endpoint {
+    const deployment = manifests(plan).find((m) => m.kind === "Deployment" && m.metadata.name === name);
+    assert.ok(deployment, `no Deployment ${name}`);
+    return { ip, namespace: NS, labels: (deployment.spec as any).template.metadata.labels };
+}
+
+function cluster(plan: Plan): NetworkPolicySet {
+    const agentsNamespace = manifests(plan).find((m) => m.kind === "Namespace")!;
+    const ns = (name: string, labels: Record<string, string> = {}) => ({ ...labels, "kubernetes.io/metadata.name": name });
+    return new NetworkPolicySet(manifests(plan), {
+        [NS]: ns(NS, agentsNamespace.metadata.labels),
+        "kube-system": ns("kube-system"),
+        monitoring: ns("monitoring"),
+        default: ns("default"),
+    });
+}
+
+const dns: Endpoint = { ip: "172.20.0.10", namespace: "kube-system", labels: { "k8s-app": "kube-dns" } };
+const metricsServer: Endpoint = { ip: "172.20.0.11", namespace: "kube-system", labels: { "k8s-app": "metrics-server" } };
+const prometheus: Endpoint = { ip: "172.20.1.5", namespace: "monitoring", labels: { "app.kubernetes.io/name": "prometheus" } };
+const stranger: Endpoint = { ip: "172.20.2.5", namespace: "default", labels: { app: "web" } };
+/** The collector's pod, labelled as the planned collector Deployment labels it. */
+const collectorPod = (plan: Plan): Endpoint => ({
+    ip: "172.20.3.5", namespace: NS, labels: plan.one("kubernetes:apps/v1:Deployment", "traces-deployment").state.spec.template.metadata.labels,
+});
+const internet = (ip: string): Endpoint => ({ ip });
+
+type Case = [string, Endpoint, Endpoint, number, "TCP" | "UDP", boolean];
+
+function check(set: NetworkPolicySet, cases: Case[]): void {
+    const wrong = cases
+        .filter(([, from, to, port, protocol, expected]) => set.allows(from, to, port, protocol) !== expected)
+        .map(([label, , , port, protocol, expected]) => `${label} ${protocol}/${port}: expected ${expected ? "allow" : "deny"}`);
+    assert.deepEqual(wrong, []);
+}
+
+describe("AgentNetworkPolicies", () => {
+    let plan: Plan;
+    let set: NetworkPolicySet;
+    let lb: Endpoint;
+    let collector: Endpoint;
+
+    before(async () => {
+        plan = await planFor(awsStack({ agents: AGENTS }));
+        set = cluster(plan);
+        collector = collectorPod(plan);
+        // An address inside the first ALB subnet, whatever CIDR the mocked lookup gives it.
+        const cidr = INVOKES["aws:ec2/getSubnet:getSubnet"]({ id: AWS_LOAD_BALANCER.aws.publicSubnetIds[0] }, "eu-west-1").cidrBlock as string;
+        lb = internet(cidr.replace(/\.0\/\d+$/, ".10"));
+    });
+
+    it("starts from a policy that selects every pod for both directions and allows nothing", () => {
+        const deny = manifests(plan).filter((m) => m.kind === "NetworkPolicy" && m.metadata.name === "default-deny-all");
+        assert.equal(deny.length, 1);
+        assert.deepEqual(deny[0].spec, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    });
+
+    it("allows exactly the listed flows on AWS", () => {
+        const research = agentPod(plan, "research-agent", "172.20.4.1");
+        const support = agentPod(plan, "support-agent", "172.20.4.2");
+        check(set, [
+            ["load balancer -> research", lb, research, 8000, "TCP", true],
+            ["load balancer -> support on its own port", lb, support, 9000, "TCP", true],
+            ["load balancer -> research, other port", lb, research, 9090, "TCP", false],
+            ["internet -> research", internet("203.0.113.7"), research, 8000, "TCP", false],
+            ["prometheus -> research metrics", prometheus, research, 8000, "TCP", true],
+            ["prometheus -> support metrics", prometheus, support, 9000, "TCP", true],
+            ["prometheus -> research, other port", prometheus, research, 9100, "TCP", false],
+            ["pod in default -> research", stranger, research, 8000, "TCP", false],
+            ["research -> support (east-west)", research, support, 9000, "TCP", false],
+            ["research -> kube-dns", research, dns, 53, "UDP", true],
+            ["research -> kube-dns", research, dns, 53, "TCP", true],
+            ["research -> kube-dns, other port", research, dns, 80, "TCP", false],
+            ["research -> another kube-system pod", research, metricsServer, 53, "UDP", false],
+            ["research -> collector gRPC", research, collector, 4317, "TCP", true],
+            ["research -> collector HTTP", research, collector, 4318, "TCP", true],
+            ["research -> collector metrics", research, collector, 8888, "TCP", false],
+            ["prometheus -> collector metrics", prometheus, collector, 8888, "TCP", true],
+            ["prometheus -> collector OTLP", prometheus, collector, 4317, "TCP", false],
+            ["research -> internet HTTPS", research, internet("142.250.74.100"), 443, "TCP", true],
+            ["research -> internet HTTPS over IPv6", research, internet("2607:f8b0:4004:c1b::65"), 443, "TCP", true],
+            ["research -> internet HTTP", research, internet("142.250.74.100"), 80, "TCP", false],
+            ["research -> instance metadata", research, internet("169.254.169.254"), 80, "TCP", false],
+            ["research -> instance metadata over HTTPS", research, internet("169.254.169.254"), 443, "TCP", false],
+            ["research -> IPv6 instance metadata", research, internet("fd00:ec2::254"), 443, "TCP", false],
+            ["research -> GKE metadata server (not on AWS)", research, internet("169.254.169.252"), 988, "TCP", false],
+            ["research -> database", research, internet("10.0.5.20"), 5432, "TCP", false],
+            ["pod in default -> collector", stranger, collector, 4317, "TCP", false],
+            ["collector -> research", collector, research, 8000, "TCP", false],
+            ["collector -> cloud trace API", collector, internet("142.250.74.100"), 443, "TCP", true],
+            ["collector -> instance metadata", collector, internet("169.254.169.254"), 80, "TCP", false],
+        ]);
+    });
+
+    it("selects every agent pod, canary track included, with the shared egress policy", async () => {
+        const canaryPlan = await planFor(awsStack({ agents: [{ name: "research-agent", image: IMAGE, strategy: "canary", canary: { tag: "1.5.0", weight: 10 } }] }));
+        const canary = agentPod(canaryPlan, "research-agent-canary", "172.20.4.3");
+        const egress = manifests(canaryPlan).find((m) => m.metadata.name === "agents-egress")!;
+        assert.ok(selects((egress.spec as any).podSelector, canary.labels!));
+        check(cluster(canaryPlan), [
+            ["load balancer -> canary", lb, canary, 8000, "TCP", true],
+            ["canary -> instance metadata", canary, internet("169.254.169.254"), 443, "TCP", false],
+        ]);
+    });
+
+    it("adds configured egress exceptions and nothing more", async () => {
+        const withDb = await planFor(awsStack({ agents: AGENTS, security: { egressAllow: [{ cidr: "10.0.5.0/24", ports: [5432] }] } }));
+        const research = agentPod(withDb, "research-agent", "172.20.4.1");
+        check(cluster(withDb), [
+            ["research -> database", research, internet("10.0.5.20"), 5432, "TCP", true],
+            ["research -> database, other port", research, internet("10.0.5.20"), 22, "TCP", false],
+            ["research -> outside the exception", research, internet("10.0.6.20"), 5432, "TCP", false],
+        ]);
+    });
+
+    it("opens no path to a collector when tracing is off", async () => {
+        const quiet = await planFor(awsStack({ agents: AGENTS, monitoring: { tracing: { enabled: false } } }));
+        assert.equal(quiet.ofType("adk:monitoring:OtelCollector").length, 0);
+        const research = agentPod(quiet, "research-agent", "172.20.4.1");
+        check(cluster(quiet), [
+            ["research -> former collector address", research, collector, 4317, "TCP", false],
+            ["prometheus -> former collector metrics", prometheus, collector, 8888, "TCP", false],
+        ]);
+    });
+
+    describe("GKE", () => {
+        const metadata = internet("169.254.169.254");
+        const legacyMetadataServer = internet("169.254.169.252");
+
+        it("admits Google's front ends; under Dataplane V2 and Cloud DNS (the defaults) reaches the GKE metadata server and resolves through it", async () => {
+            const gcp = await planFor(gcpStack());
+            const research = agentPod(gcp, "research-agent", "10.8.0.5");
+            const frontEnd = internet(GOOGLE_FRONT_END_RANGES[0].replace(/\.0\.0\/16$/, ".3.4"));
+            check(cluster(gcp), [
+                ["Google front end -> research", frontEnd, research, 8000, "TCP", true],
+                ["internet -> research", internet("203.0.113.7"), research, 8000, "TCP", false],
+                ["research -> GKE metadata server (Workload Identity)", research, metadata, 80, "TCP", true],
+                ["research -> metadata address, other port", research, metadata, 8080, "TCP", false],
+                ["research -> Cloud DNS at the metadata address", research, metadata, 53, "UDP", true],
+                ["research -> Cloud DNS over TCP", research, metadata, 53, "TCP", true],
+                ["research -> kube-dns pods (not the resolver here)", research, dns, 53, "UDP", false],
+                ["research -> legacy metadata server port", research, legacyMetadataServer, 988, "TCP", false],
+            ]);
+        });
+
+        it("on the legacy dataplane with kube-dns, allows exactly those flows instead", async () => {
+            const legacy = await planFor(gcpStack({ security: { gcp: { dataplaneV2: false, dns: "kube-dns" } } }));
+            const research = agentPod(legacy, "research-agent", "10.8.0.5");
+            check(cluster(legacy), [
+                ["research -> GKE metadata server", research, legacyMetadataServer, 988, "TCP", true],
+                ["research -> metadata address", research, metadata, 80, "TCP", false],
+                ["research -> kube-dns", research, dns, 53, "UDP", true],
+                ["research -> metadata address DNS", research, metadata, 53, "UDP", false],
+            ]);
+        });
+
+        it("refuses an unknown DNS provider, naming the key", async () => {
+            const lines = await configProblems(gcpStack({ security: { gcp: { dns: "coredns" } } }));
+            assert.ok(lines.includes(`adk-platform:security.gcp.dns: must be one of cloud-dns, kube-dns, got "coredns"`), lines.join("\n"));
+        });
+    });
+
+    it("labels every policy with the stack's classification", () => {
+        for (const policy of manifests(plan).filter((m) => m.kind === "NetworkPolicy")) {
+            assert.equal(policy.metadata.labels["data-classification"], "confidential", policy.metadata.name);
+        }
+    });
+
+    describe("the evaluator itself", () => {
+        const np = (namespace: string, spec: any): Manifest => ({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "p", namespace }, spec });
+        const a: Endpoint = { ip: "10.0.0.1", namespace: "a", labels: { app: "x" } };
+        const b: Endpoint = { ip: "10.0.0.2", namespace: "b", labels: { app: "y" } };
+        const namespaces = { a: { "kubernetes.io/metadata.name": "a" }, b: { "kubernetes.io/metadata.name": "b", team: "t" } };
+
+        it("leaves pods that no policy selects open", () => {
+            assert.ok(new NetworkPolicySet([], namespaces).allows(a, b, 80));
+        });
+        it("treats an empty from as every source", () => {
+            const set = new NetworkPolicySet([np("b", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ ports: [{ port: 80 }] }] })], namespaces);
+            assert.ok(set.allows(a, b, 80));
+            assert.ok(!set.allows(a, b, 81));
+        });
+        it("ANDs a namespace and a pod selector in one peer, ORs separate peers", () => {
+            const both = new NetworkPolicySet([np("b", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: "t" } }, podSelector: { matchLabels: { app: "x" } } }] }] })], namespaces);
+            assert.ok(!both.allows(a, b, 80), "a's namespace lacks team=t");
+            const either = new NetworkPolicySet([np("b", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: "t" } } }, { podSelector: { matchLabels: { app: "x" } } }] }] })], namespaces);
+            assert.ok(!either.allows(a, b, 80), "a bare podSelector means pods of the policy's own namespace");
+            assert.ok(either.allows({ ...b, ip: "10.0.0.3" }, b, 80));
+        });
+        it("needs both the source's egress and the destination's ingress", () => {
+            const set = new NetworkPolicySet([np("a", { podSelector: {}, policyTypes: ["Egress"] })], namespaces);
+            assert.ok(!set.allows(a, b, 80));
+            assert.ok(set.allows(b, a, 80));
+        });
+    });
+});

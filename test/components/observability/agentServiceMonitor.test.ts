@@ -1,0 +1,49 @@
+// One ServiceMonitor per agent: both tracks' Services, with `track` and `version` on every series.
+import assert from "node:assert/strict";
+import { awsStack, IMAGE, planFor } from "../../fixtures";
+
+const SERVICE_MONITOR = "kubernetes:monitoring.coreos.com/v1:ServiceMonitor";
+
+/** The agents' ServiceMonitors (the collector has its own). */
+const agentMonitors = (plan: Awaited<ReturnType<typeof planFor>>) =>
+    plan.ofType(SERVICE_MONITOR).filter((m) => plan.resources.find((r) => r.urn === m.parent)?.type === "adk:monitoring:AgentServiceMonitor");
+
+describe("AgentServiceMonitor", () => {
+    it("scrapes each agent's track Services on the http port at /metrics, keeping track and version", async () => {
+        const plan = await planFor(awsStack({
+            namespace: "research",
+            agents: [
+                { name: "research-agent", image: IMAGE, maxReplicas: 2, canary: { tag: "1.5.0", weight: 10 } },
+                { name: "support-agent", image: IMAGE.replace("research", "support"), maxReplicas: 1 },
+            ],
+        }));
+        const monitors = agentMonitors(plan);
+        assert.deepEqual(monitors.map((m) => m.inputs.metadata.name), ["research-agent", "support-agent"]);
+        const [research] = monitors;
+        assert.equal(research.inputs.metadata.namespace, "research");
+        assert.deepEqual(research.inputs.spec.namespaceSelector, { matchNames: ["research"] });
+        assert.deepEqual(research.inputs.spec.podTargetLabels, ["track", "version"]);
+        assert.deepEqual(research.inputs.spec.selector, {
+            matchLabels: { app: "research-agent", "app.kubernetes.io/component": "agent" },
+            matchExpressions: [{ key: "track", operator: "Exists" }],
+        });
+        const [endpoint] = research.inputs.spec.endpoints;
+        assert.equal(endpoint.port, "http");
+        assert.equal(endpoint.path, "/metrics");
+        assert.equal(endpoint.interval, "30s");
+        assert.equal(endpoint.honorLabels, false);
+
+        // The selector must find both tracks' Services and nothing else of the agent.
+        const services = plan.ofType("kubernetes:core/v1:Service").filter((s) => s.inputs.metadata.labels?.app === "research-agent");
+        const selected = services.filter((s) => Object.entries(research.inputs.spec.selector.matchLabels).every(([k, v]) => s.inputs.metadata.labels[k] === v) && "track" in s.inputs.metadata.labels);
+        assert.deepEqual(selected.map((s) => s.inputs.metadata.labels.track).sort(), ["canary", "stable"]);
+        assert.ok(selected.every((s) => s.inputs.spec.ports.some((p: { name: string }) => p.name === "http")));
+    });
+
+    it("carries kube-prometheus-stack's release label and the configured scrape interval", async () => {
+        const plan = await planFor(awsStack({ monitoring: { release: "monitoring", scrapeInterval: "15s" } }));
+        const [monitor] = agentMonitors(plan);
+        assert.equal(monitor.inputs.metadata.labels.release, "monitoring");
+        assert.equal(monitor.inputs.spec.endpoints[0].interval, "15s");
+    });
+});

@@ -1,0 +1,232 @@
+// The canary gate end to end: a real Prometheus (Debian's `prometheus` package) on loopback, fed
+// by `promtool tsdb create-blocks-from openmetrics` with 40 minutes of four agents' traffic at
+// fixed timestamps, and the gate run as the CLI a pipeline runs, at a fixed evaluation time.
+import assert from "node:assert/strict";
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { stringify } from "yaml";
+import { resolveMonitoring } from "../../components/observability/config";
+import { decide, EXIT } from "../../tools/canaryGate";
+import { ROOT } from "../../tools/stackConfig";
+
+const NAMESPACE = "adk-agents";
+/** 2026-01-01T00:00:00Z; the gate evaluates 40 minutes later. */
+const START = 1767225600;
+const STEP = 15;
+const MINUTES = 40;
+const EVAL_TIME = String(START + MINUTES * 60);
+
+interface Traffic {
+    /** Requests per second by status code. */
+    rates: Record<string, number>;
+    /** Share of requests within each bucket bound (cumulative), the rest above 0.5 s. */
+    buckets: Record<string, number>;
+}
+
+const FAST = { "0.1": 0.5, "0.25": 1, "0.5": 1 };
+const AGENTS: Record<string, Record<"stable" | "canary", Traffic>> = {
+    // 0.1% errors, p95 around 235 ms: inside every criterion.
+    "good-agent": { stable: { rates: { 200: 10 }, buckets: FAST }, canary: { rates: { 200: 0.999, 503: 0.001 }, buckets: FAST } },
+    // 3% errors: fails the success and the error criterion.
+    "bad-agent": { stable: { rates: { 200: 10 }, buckets: FAST }, canary: { rates: { 200: 0.97, 500: 0.03 }, buckets: FAST } },
+    // 1% 4xx and no 5xx on both tracks: a canary identical to stable, with ordinary client errors.
+    "client-errors-agent": { stable: { rates: { 200: 9.9, 404: 0.1 }, buckets: FAST }, canary: { rates: { 200: 0.99, 404: 0.01 }, buckets: FAST } },
+    // 36 requests in 30 minutes, all failing: too few to judge.
+    "quiet-agent": { stable: { rates: { 200: 10 }, buckets: FAST }, canary: { rates: { 500: 0.02 }, buckets: FAST } },
+};
+
+/** The scrape history as OpenMetrics text, one family after the other. */
+function openMetrics(): string {
+    const steps = Array.from({ length: (MINUTES * 60) / STEP + 1 }, (_, i) => i * STEP);
+    const requests: string[] = [];
+    const buckets: string[] = [];
+    for (const [agent, tracks] of Object.entries(AGENTS)) {
+        for (const [track, traffic] of Object.entries(tracks)) {
+            const labels = `namespace="${NAMESPACE}",agent_id="${agent}",track="${track}",method="POST",endpoint="/run"`;
+            const total = Object.values(traffic.rates).reduce((a, b) => a + b, 0);
+            for (const [code, rate] of Object.entries(traffic.rates)) {
+                for (const t of steps) requests.push(`adk_agent_requests_total{${labels},status_code="${code}"} ${rate * t} ${START + t}`);
+            }
+            for (const [le, share] of [...Object.entries(traffic.buckets), ["+Inf", 1] as const]) {
+                for (const t of steps) buckets.push(`adk_agent_request_duration_seconds_bucket{${labels},le="${le}"} ${total * share * t} ${START + t}`);
+            }
+        }
+    }
+    return [
+        "# TYPE adk_agent_requests counter", ...requests,
+        "# TYPE adk_agent_request_duration_seconds histogram", ...buckets,
+        "# EOF", "",
+    ].join("\n");
+}
+
+function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const server = createServer().once("error", reject).listen(0, "127.0.0.1", () => {
+            const { port } = server.address() as { port: number };
+            server.close(() => resolve(port));
+        });
+    });
+}
+
+function run(command: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
+    const result = spawnSync(command, args, { encoding: "utf8", cwd: ROOT });
+    if (result.error) throw new Error(`${command} could not run (${result.error.message}); install it with: apt-get install -y prometheus`);
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Polls readiness a bounded number of times; no wall-clock assertion. */
+async function waitReady(url: string, server: ChildProcess, log: () => string): Promise<void> {
+    for (let attempt = 0; attempt < 300; attempt++) {
+        if (server.exitCode !== null) throw new Error(`prometheus exited with ${server.exitCode}:\n${log()}`);
+        const ready = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
+        if (ready) return;
+        await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`prometheus did not become ready:\n${log()}`);
+}
+
+function gate(projectDir: string, prometheus: string, agent: string, extra: string[] = [], stack = "e2e") {
+    return run(process.execPath, [
+        path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "tools/canaryGate.ts",
+        "--project-dir", projectDir, "--stack", stack, "--agent", agent, "--prometheus", prometheus, ...extra,
+    ]);
+}
+
+describe("canary gate", () => {
+    describe("decide", () => {
+        const criteria = resolveMonitoring({}, "prod").canary;
+        const healthy = { requests: 100, successRatio: 0.995, errorRatio: 0.005, p95Seconds: 0.3 };
+
+        it("promotes a canary exactly on every limit, with the minimum sample", () => {
+            assert.equal(decide(healthy, criteria).verdict, "promote");
+        });
+
+        it("waits below the minimum sample, whatever the figures", () => {
+            assert.equal(decide({ ...healthy, requests: 99, errorRatio: 0.5 }, criteria).verdict, "wait");
+            assert.equal(decide(undefined, criteria).verdict, "wait");
+        });
+
+        it("rolls back on any one criterion and names it", () => {
+            for (const [change, failed] of [
+                [{ successRatio: 0.994 }, "success 99.40%"],
+                [{ errorRatio: 0.0051 }, "errors 0.51%"],
+                [{ p95Seconds: 0.301 }, "p95 301 ms"],
+                [{ p95Seconds: Number.NaN }, "p95 n/a"],
+            ] as const) {
+                const decision = decide({ ...healthy, ...change }, criteria);
+                assert.equal(decision.verdict, "rollback");
+                assert.deepEqual(decision.checks.filter((c) => c.startsWith("FAIL")).map((c) => c.split(" (")[0]), [`FAIL  ${failed}`]);
+            }
+        });
+    });
+
+    describe("against a real Prometheus", function () {
+        let dir: string;
+        let server: ChildProcess | undefined;
+        let url: string;
+
+        before(async function () {
+            dir = mkdtempSync(path.join(tmpdir(), "adk-canary-gate-"));
+            writeFileSync(path.join(dir, "traffic.om"), openMetrics());
+            const backfill = run("promtool", ["tsdb", "create-blocks-from", "openmetrics", path.join(dir, "traffic.om"), path.join(dir, "data")]);
+            assert.equal(backfill.status, 0, backfill.stderr);
+            writeFileSync(path.join(dir, "prometheus.yml"), "global:\n  evaluation_interval: 1m\n");
+            const port = await freePort();
+            url = `http://127.0.0.1:${port}`;
+            let log = "";
+            server = spawn("prometheus", [
+                `--config.file=${path.join(dir, "prometheus.yml")}`,
+                `--storage.tsdb.path=${path.join(dir, "data")}`,
+                `--web.listen-address=127.0.0.1:${port}`,
+                // The backfilled blocks are dated; retention must not drop them.
+                "--storage.tsdb.retention.time=100y",
+            ], { stdio: ["ignore", "ignore", "pipe"] });
+            server.stderr!.on("data", (chunk) => (log += chunk));
+            server.on("error", (err) => (log += `\ncannot start prometheus (${err.message}); install it with: apt-get install -y prometheus`));
+            await waitReady(url, server, () => log);
+
+            copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+            const stackFile = (monitoring: unknown) => stringify({
+                config: {
+                    "aws:region": "eu-west-1",
+                    "adk-platform:cloud": "aws",
+                    "adk-platform:environment": "prod",
+                    "adk-platform:namespace": NAMESPACE,
+                    "adk-platform:agents": Object.keys(AGENTS).map((name) => ({ name, image: `example.com/${name}:1.0.0`, canary: { tag: "1.1.0", weight: 10 } })),
+                    ...(monitoring === undefined ? {} : { "adk-platform:monitoring": monitoring }),
+                },
+            });
+            writeFileSync(path.join(dir, "Pulumi.e2e.yaml"), stackFile(undefined));
+            writeFileSync(path.join(dir, "Pulumi.lenient.yaml"), stackFile({ canary: { window: "10m", minSuccessRate: 95, maxErrorRate: 5, minRequests: 500 } }));
+        });
+
+        after(async () => {
+            if (server && server.exitCode === null) {
+                const exited = new Promise((resolve) => server!.once("exit", resolve));
+                server.kill("SIGTERM");
+                await exited;
+            }
+            if (dir) rmSync(dir, { recursive: true, force: true });
+        });
+
+        it("promotes a healthy canary and prints the figures it decided on", () => {
+            const result = gate(dir, url, "good-agent", ["--time", EVAL_TIME]);
+            assert.equal(result.status, EXIT.promote, result.stdout + result.stderr);
+            assert.match(result.stdout, /stable\s+18000\s+100\.00%\s+0\.00%/);
+            assert.match(result.stdout, /canary\s+1800\s+99\.90%\s+0\.10%\s+2\d\d ms/);
+            assert.match(result.stdout, /PROMOTE/);
+        });
+
+        it("promotes a canary whose only failures are the clients' 4xx, as stable's are", () => {
+            const result = gate(dir, url, "client-errors-agent", ["--time", EVAL_TIME]);
+            assert.equal(result.status, EXIT.promote, result.stdout + result.stderr);
+            assert.match(result.stdout, /stable\s+18000\s+100\.00%\s+0\.00%/);
+            assert.match(result.stdout, /PASS {2}success 100\.00%/);
+        });
+
+        it("rolls back a canary that fails requests", () => {
+            const result = gate(dir, url, "bad-agent", ["--time", EVAL_TIME]);
+            assert.equal(result.status, EXIT.rollback, result.stdout + result.stderr);
+            assert.match(result.stdout, /FAIL {2}success 97\.00%/);
+            assert.match(result.stdout, /FAIL {2}errors 3\.00%/);
+            assert.match(result.stdout, /PASS {2}p95/);
+            assert.match(result.stdout, /ROLL BACK/);
+        });
+
+        it("waits while the canary has served fewer requests than the minimum", () => {
+            const result = gate(dir, url, "quiet-agent", ["--time", EVAL_TIME]);
+            assert.equal(result.status, EXIT.wait, result.stdout + result.stderr);
+            assert.match(result.stdout, /WAIT {2}requests 36 \(need at least 100\)/);
+        });
+
+        it("decides by the stack's own criteria and window", () => {
+            // 3% errors pass a 5% limit; a 10-minute window holds 600 canary requests, over 500.
+            const lenient = gate(dir, url, "bad-agent", ["--time", EVAL_TIME], "lenient");
+            assert.equal(lenient.status, EXIT.promote, lenient.stdout + lenient.stderr);
+            assert.match(lenient.stdout, /window 10m/);
+            assert.match(lenient.stdout, /canary\s+600\s/);
+            // Five minutes in, the good agent's canary has served 300 requests, under that minimum.
+            assert.equal(gate(dir, url, "good-agent", ["--time", String(START + 5 * 60)], "lenient").status, EXIT.wait);
+        });
+
+        it("waits when the window holds no canary traffic at all", () => {
+            const result = gate(dir, url, "good-agent", ["--time", String(START - 3600)]);
+            assert.equal(result.status, EXIT.wait, result.stdout + result.stderr);
+        });
+
+        it("refuses an agent that the stack does not run as a canary", () => {
+            const result = gate(dir, url, "missing-agent", ["--time", EVAL_TIME]);
+            assert.equal(result.status, EXIT.error);
+            assert.match(result.stderr, /no agent named "missing-agent"/);
+        });
+
+        it("reports an unreachable Prometheus instead of deciding", async () => {
+            const result = gate(dir, `http://127.0.0.1:${await freePort()}`, "good-agent");
+            assert.equal(result.status, EXIT.error);
+            assert.match(result.stderr, /cannot reach Prometheus/);
+        });
+    });
+});
