@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "./config";
 import { AgentWorkload } from "./components/agents/agentWorkload";
-import { kubernetesProvider } from "./components/platform/kubernetesProvider";
+import { kubernetesProvider } from "./components/kubernetes/provider";
 import { AgentMonitoring } from "./components/observability/agentMonitoring";
 import { OTEL_COLLECTOR_NAME, OtelCollector } from "./components/observability/otelCollector";
 import { telemetryEnv, trackTelemetryEnv } from "./components/observability/telemetryEnv";

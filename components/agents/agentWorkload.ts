@@ -3,13 +3,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AgentConfig } from "../../config";
-import { CONTRACT_ENV } from "./contract";
-
-export type Track = "stable" | "canary";
-
-/** The port every agent Service exposes; the load balancer and scrapers address it by name. */
-export const SERVICE_PORT = 80;
-export const PORT_NAME = "http";
+import { restrictedContainer, restrictedPod } from "../kubernetes/hardening";
+import { agentLabels, agentSelector, CONTAINER_NAME, CONTRACT_ENV, PORT_NAME, SERVICE_PORT, Track } from "./contract";
 
 export interface AgentWorkloadArgs {
     agent: AgentConfig;
@@ -58,15 +53,10 @@ export class AgentWorkload extends pulumi.ComponentResource {
         super("adk:k8s:AgentWorkload", name, {}, opts);
         const { agent } = args;
         this.agentName = agent.name;
-        this.selectorLabels = { app: agent.name };
+        this.selectorLabels = agentSelector(agent.name);
         const common = {
             ...args.labels,
-            app: agent.name,
-            component: "adk-agent",
-            "app.kubernetes.io/name": agent.name,
-            "app.kubernetes.io/component": "agent",
-            "app.kubernetes.io/part-of": "adk-platform",
-            "app.kubernetes.io/managed-by": "pulumi",
+            ...agentLabels(agent.name),
         };
 
         this.serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
@@ -143,16 +133,10 @@ export class AgentWorkload extends pulumi.ComponentResource {
                         // Long enough for the preStop pause (load balancers deregister the pod) and
                         // then for the agent to finish in-flight requests after SIGTERM.
                         terminationGracePeriodSeconds: agent.terminationSeconds,
-                        securityContext: {
-                            runAsNonRoot: true,
-                            runAsUser: agent.runAsUser,
-                            runAsGroup: agent.runAsUser,
-                            fsGroup: agent.runAsUser,
-                            seccompProfile: { type: "RuntimeDefault" },
-                        },
+                        securityContext: restrictedPod(agent.runAsUser),
                         topologySpreadConstraints: args.topologySpread ? spread(selector) : undefined,
                         containers: [{
-                            name: "agent",
+                            name: CONTAINER_NAME,
                             image,
                             // Every image is pinned (config), so a restart never needs the registry.
                             imagePullPolicy: "IfNotPresent",
@@ -187,15 +171,7 @@ export class AgentWorkload extends pulumi.ComponentResource {
                             livenessProbe: { httpGet: { path: agent.healthPath, port: PORT_NAME }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
                             readinessProbe: { httpGet: { path: agent.readyPath, port: PORT_NAME }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
                             lifecycle: agent.drainSeconds > 0 ? { preStop: { sleep: { seconds: agent.drainSeconds } } } : undefined,
-                            securityContext: {
-                                runAsNonRoot: true,
-                                runAsUser: agent.runAsUser,
-                                allowPrivilegeEscalation: false,
-                                privileged: false,
-                                readOnlyRootFilesystem: true,
-                                capabilities: { drop: ["ALL"] },
-                                seccompProfile: { type: "RuntimeDefault" },
-                            },
+                            securityContext: restrictedContainer(agent.runAsUser),
                             volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
                         }],
                         volumes: [{ name: "tmp", emptyDir: { sizeLimit: agent.tmpSizeLimit } }],

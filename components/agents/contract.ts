@@ -3,6 +3,7 @@
 // listens on 8000 and never reads PORT, serves `GET /health`, and runs uvicorn with its default
 // 5 s keep-alive and no graceful-shutdown limit (google/adk-python cli/cli_tools_click.py,
 // cli/api_server.py; uvicorn config.py `timeout_keep_alive=5`, `timeout_graceful_shutdown=None`).
+import { appLabels, PART_OF, PLATFORM_LABELS } from "../kubernetes/labels";
 
 /** `adk api_server` and `adk deploy` default to 8000. */
 export const DEFAULT_PORT = 8000;
@@ -62,3 +63,36 @@ export function gracefulShutdownSeconds(shutdownSeconds: number): number {
  */
 export const DEV_ONLY_PREFIXES = ["/dev-ui", "/dev", "/debug", "/config/telemetry"] as const;
 
+
+// How the rest of the platform finds an agent's pods and Services: the load balancers, the
+// monitoring and the network policies address them through these names and labels only.
+
+/** The traffic tracks of an agent: stable, and the canary (or idle colour) when it has one. */
+export type Track = "stable" | "canary";
+
+/** The port every agent Service exposes; the load balancer and scrapers address it by name. */
+export const SERVICE_PORT = 80;
+export const PORT_NAME = "http";
+
+/** The agent container in every agent pod; rules select its cAdvisor series by this name. */
+export const CONTAINER_NAME = "agent";
+
+const AGENT_COMPONENT = { "app.kubernetes.io/component": "agent" } as const;
+
+/** Selects one agent's pods and Services, every track; a track adds `track`. */
+export function agentSelector(agent: string): Record<string, string> {
+    return { app: agent };
+}
+
+/** Selects the Service an agent's monitoring scrapes (Services of other kinds may share `app`). */
+export function agentServiceSelector(agent: string): Record<string, string> {
+    return { ...agentSelector(agent), ...AGENT_COMPONENT };
+}
+
+/** Selects every agent pod of the namespace, whatever the agent. */
+export const AGENT_POD_SELECTOR: Record<string, string> = { ...PART_OF, ...AGENT_COMPONENT };
+
+/** The labels of every object of one agent. */
+export function agentLabels(agent: string): Record<string, string> {
+    return { ...agentSelector(agent), component: "adk-agent", ...appLabels(agent), ...AGENT_COMPONENT, ...PLATFORM_LABELS };
+}

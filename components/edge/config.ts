@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { isIP } from "node:net";
 import { z } from "zod";
 import { authSchema, checkAuth, EdgeAuth, resolveAuth } from "./auth";
-import { loadBalancerKeepAlive } from "../agents/contract";
+import { loadBalancerKeepAlive, Track } from "../agents/contract";
 import { checkLimits, LimitAgent } from "./limits";
 import type { Environment } from "../../config/presets";
 import { flag, intBetween } from "../../config/primitives";
@@ -125,8 +125,6 @@ export function resolveLoadBalancer(raw: RawLoadBalancer, environment: Environme
         aws: raw.aws && { ...raw.aws, aliasRecords: raw.aws.aliasRecords ?? raw.aws.hostedZoneId !== undefined },
     };
 }
-
-export type Track = "stable" | "canary";
 
 /**
  * An agent's listener rules take two adjacent ALB priorities (1..50000) of one slot, so slots run

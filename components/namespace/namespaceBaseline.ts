@@ -3,11 +3,10 @@
 // With it come the namespace's guardrails: quota and container defaults, and read-only operator access.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { podSecurityLabels } from "../kubernetes/hardening";
 import type { ContainerDefaults, ResourceQuotaValues } from "./config";
 import { NamespaceQuota } from "./namespaceQuota";
 import { OperatorAccess } from "./operatorAccess";
-
-export const POD_SECURITY_VERSION = "v1.33";
 
 export interface NamespaceBaselineArgs {
     name: string;
@@ -28,14 +27,8 @@ export class NamespaceBaseline extends pulumi.ComponentResource {
 
     constructor(name: string, args: NamespaceBaselineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("adk:security:NamespaceBaseline", name, {}, opts);
-        const podSecurity = Object.fromEntries(
-            ["enforce", "audit", "warn"].flatMap((mode) => [
-                [`pod-security.kubernetes.io/${mode}`, "restricted"],
-                [`pod-security.kubernetes.io/${mode}-version`, POD_SECURITY_VERSION],
-            ]),
-        );
         this.namespace = new k8s.core.v1.Namespace(`${name}-ns`, {
-            metadata: { name: args.name, labels: { ...args.labels, ...args.namespaceLabels, ...podSecurity } },
+            metadata: { name: args.name, labels: { ...args.labels, ...args.namespaceLabels, ...podSecurityLabels() } },
         }, { parent: this });
         this.namespaceName = this.namespace.metadata.name;
         const inside = { namespace: this.namespaceName, labels: args.labels };

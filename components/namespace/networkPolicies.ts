@@ -4,13 +4,12 @@
 // would otherwise hand out the node's credentials to any pod.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { AGENT_POD_SELECTOR } from "../agents/contract";
 import type { EgressRule } from "./config";
 
 /** IMDS (AWS, GCP, Azure) on IPv4, and AWS's (fd00:ec2::254) and GCP's (fd20:ce::254) IPv6 metadata addresses. */
 export const METADATA_CIDRS = { ipv4: ["169.254.169.254/32"], ipv6: ["fd00:ec2::254/128", "fd20:ce::254/128"] };
 export const OTLP_PORTS = [4317, 4318];
-/** Every agent pod carries these (AgentWorkload), whatever the agent or track. */
-export const AGENT_POD_SELECTOR = { "app.kubernetes.io/part-of": "adk-platform", "app.kubernetes.io/component": "agent" };
 /** CoreDNS on EKS and kube-dns on GKE both carry this label. */
 export const DNS_POD_SELECTOR = { "k8s-app": "kube-dns" };
 

@@ -2,7 +2,7 @@
 // canary rules, and per agent a ServiceMonitor and a Grafana dashboard.
 import * as pulumi from "@pulumi/pulumi";
 import type { MonitoringConfig } from "./config";
-import { PORT_NAME } from "../agents/agentWorkload";
+import { agentServiceSelector, PORT_NAME } from "../agents/contract";
 import { AgentDashboard } from "./agentDashboard";
 import { AgentRules } from "./agentRules";
 import { AgentServiceMonitor } from "./agentServiceMonitor";
@@ -30,7 +30,7 @@ export class AgentMonitoring extends pulumi.ComponentResource {
             this.serviceMonitors[agent] = new AgentServiceMonitor(`${name}-${agent}`, {
                 agentName: agent,
                 namespace: args.namespace,
-                serviceSelector: { app: agent, "app.kubernetes.io/component": "agent" },
+                serviceSelector: agentServiceSelector(agent),
                 portName: PORT_NAME,
                 path: "/metrics",
                 interval: monitoring.scrapeInterval,

@@ -2,6 +2,7 @@
 // kube-prometheus-stack's rule selector picks it up.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { PART_OF } from "../kubernetes/labels";
 import type { MonitoringConfig } from "./config";
 import { RuleGroup, ruleGroups } from "./ruleGroups";
 
@@ -27,7 +28,7 @@ export class AgentRules extends pulumi.ComponentResource {
             metadata: {
                 name: "adk-agents",
                 namespace: args.namespace,
-                labels: { ...args.labels, release: args.monitoring.release, "app.kubernetes.io/part-of": "adk-platform" },
+                labels: { ...args.labels, release: args.monitoring.release, ...PART_OF },
             },
             spec: { groups: this.groups },
         }, { parent: this });

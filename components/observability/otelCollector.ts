@@ -5,6 +5,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
+import { restrictedContainer, restrictedPod } from "../kubernetes/hardening";
+import { appLabels, PLATFORM_LABELS } from "../kubernetes/labels";
 import type { TracingConfig } from "./config";
 
 export const OTLP_GRPC_PORT = 4317;
@@ -91,8 +93,8 @@ export class OtelCollector extends pulumi.ComponentResource {
         if (args.tracing.backend === "cloud" && args.cloudExporter === undefined) {
             throw new Error("OtelCollector: tracing backend \"cloud\" needs the platform's cloudExporter");
         }
-        this.podLabels = { "app.kubernetes.io/name": OTEL_COLLECTOR_NAME, "app.kubernetes.io/instance": name };
-        const labels = { ...args.labels, ...this.podLabels, "app.kubernetes.io/part-of": "adk-platform", "app.kubernetes.io/managed-by": "pulumi" };
+        this.podLabels = appLabels(OTEL_COLLECTOR_NAME, name);
+        const labels = { ...args.labels, ...this.podLabels, ...PLATFORM_LABELS };
         const metadata = { name: OTEL_COLLECTOR_NAME, namespace: args.namespace, labels };
 
         const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
@@ -122,7 +124,7 @@ export class OtelCollector extends pulumi.ComponentResource {
                         serviceAccountName: serviceAccount.metadata.name,
                         automountServiceAccountToken: false,
                         enableServiceLinks: false,
-                        securityContext: { runAsNonRoot: true, runAsUser: RUN_AS, runAsGroup: RUN_AS, fsGroup: RUN_AS, seccompProfile: { type: "RuntimeDefault" } },
+                        securityContext: restrictedPod(RUN_AS),
                         containers: [{
                             name: "otel-collector",
                             image: args.tracing.collectorImage,
@@ -139,15 +141,7 @@ export class OtelCollector extends pulumi.ComponentResource {
                             resources: { requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
                             livenessProbe: probe,
                             readinessProbe: probe,
-                            securityContext: {
-                                runAsNonRoot: true,
-                                runAsUser: RUN_AS,
-                                allowPrivilegeEscalation: false,
-                                privileged: false,
-                                readOnlyRootFilesystem: true,
-                                capabilities: { drop: ["ALL"] },
-                                seccompProfile: { type: "RuntimeDefault" },
-                            },
+                            securityContext: restrictedContainer(RUN_AS),
                             volumeMounts: [{ name: "config", mountPath: "/conf", readOnly: true }, { name: "tmp", mountPath: "/tmp" }],
                         }],
                         volumes: [{ name: "config", configMap: { name: config.metadata.name } }, { name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],

@@ -3,6 +3,7 @@
 // runs the same canary queries. Metric and alert names are fixed by CONTRACTS.md.
 import type { CanaryCriteria, MonitoringConfig } from "./config";
 import { durationSeconds } from "./config";
+import { CONTAINER_NAME } from "../agents/contract";
 
 export interface Rule {
     record?: string;
@@ -22,9 +23,6 @@ export interface RuleGroup {
 export const REQUESTS = "adk_agent_requests_total";
 export const DURATION_BUCKETS = "adk_agent_request_duration_seconds_bucket";
 const MCP_CALLS = "adk_agent_mcp_calls_total";
-
-/** Name of the agent container in every agent pod (components/agents/agentWorkload.ts). */
-const AGENT_CONTAINER = "agent";
 
 /**
  * The one classification of responses that every rule, the canary gate and the dashboards use: a
@@ -306,7 +304,7 @@ function agentAlertGroup(ctx: RuleContext): RuleGroup {
             {
                 // delta, not the seed's increase: the working set is a gauge.
                 alert: "ADKAgentMemoryLeak",
-                expr: `max by (${container}) (delta(container_memory_working_set_bytes${selector(scope, `container="${AGENT_CONTAINER}"`)}[30m])) > 104857600`,
+                expr: `max by (${container}) (delta(container_memory_working_set_bytes${selector(scope, `container="${CONTAINER_NAME}"`)}[30m])) > 104857600`,
                 for: "10m",
                 labels: { severity: "warning" },
                 annotations: annotations(url, "ADKAgentMemoryLeak",

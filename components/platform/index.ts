@@ -4,7 +4,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AgentConfig, PlatformConfig } from "../../config";
-import type { Track } from "../edge/config";
+import type { Track } from "../agents/contract";
 import type { EgressRule } from "../namespace/config";
 import type { DnsRecord } from "../edge/gcp/gatewayCanary";
 import type { TraceExporter } from "../observability/otelCollector";

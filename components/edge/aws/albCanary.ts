@@ -7,10 +7,11 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { EdgeAuth } from "../auth";
 import { DEV_ONLY_PREFIXES } from "../../agents/contract";
-import { PLATFORM_RULE_SLOT, ServedRoute, Track } from "../config";
+import { PLATFORM_RULE_SLOT, ServedRoute } from "../config";
+import { MANAGED_BY } from "../../kubernetes/labels";
 import { PUBLIC_ROUTE_LABEL } from "../../../policy/lib";
 import { autoNameBudget, fitName } from "../../../tools/engine/naming";
-import { SERVICE_PORT } from "../../agents/agentWorkload";
+import { agentSelector, SERVICE_PORT, Track } from "../../agents/contract";
 import { AccessLogBucket } from "./accessLogBucket";
 import { ValidatedCertificate } from "./validatedCertificate";
 import { WebAcl } from "./webAcl";
@@ -348,7 +349,7 @@ export class AlbCanary extends pulumi.ComponentResource {
                 metadata: {
                     name: service.metadata.name,
                     namespace: args.namespace,
-                    labels: { ...args.labels, app: agent.agent, track, "app.kubernetes.io/managed-by": "pulumi" },
+                    labels: { ...args.labels, ...agentSelector(agent.agent), track, ...MANAGED_BY },
                 },
                 spec: {
                     serviceRef: { name: service.metadata.name, port: SERVICE_PORT },

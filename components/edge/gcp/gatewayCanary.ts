@@ -8,9 +8,10 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DEV_ONLY_PREFIXES } from "../../agents/contract";
-import type { ServedRoute, Track } from "../config";
+import type { ServedRoute } from "../config";
+import { MANAGED_BY, PART_OF } from "../../kubernetes/labels";
 import { PUBLIC_ROUTE_LABEL } from "../../../policy/lib";
-import { SERVICE_PORT } from "../../agents/agentWorkload";
+import { agentSelector, SERVICE_PORT, Track } from "../../agents/contract";
 import { autoNameBudget, fitName } from "../../../tools/engine/naming";
 import { CloudArmorPolicy } from "./cloudArmorPolicy";
 
@@ -78,7 +79,7 @@ export class GatewayCanary extends pulumi.ComponentResource {
         super("adk:gcp:GatewayCanary", name, {}, opts);
         const parent = { parent: this };
         const inCluster = { parent: this, provider: args.kubernetesProvider };
-        const labels = { ...args.labels, "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "adk-platform" };
+        const labels = { ...args.labels, ...MANAGED_BY, ...PART_OF };
         const hosts = [...new Set(args.agents.map((a) => a.host))];
 
         this.address = new gcp.compute.GlobalAddress(`${name}-ip`, { addressType: "EXTERNAL", ipVersion: "IPV4" }, { ...parent, protect: args.protect });
@@ -210,7 +211,7 @@ export class GatewayCanary extends pulumi.ComponentResource {
         return new k8s.apiextensions.CustomResource(`${name}-${agent.agent}-route`, {
             apiVersion: "gateway.networking.k8s.io/v1",
             kind: "HTTPRoute",
-            metadata: { name: agent.agent, namespace: args.namespace, labels: { ...labels, app: agent.agent } },
+            metadata: { name: agent.agent, namespace: args.namespace, labels: { ...labels, ...agentSelector(agent.agent) } },
             spec: {
                 parentRefs: [{ ...gatewayRef, sectionName: "https" }],
                 hostnames: [agent.host],
@@ -244,7 +245,7 @@ export class GatewayCanary extends pulumi.ComponentResource {
         for (const track of agent.tracks) {
             const service = serviceOf(agent, track, this);
             const targetRef = { group: "", kind: "Service", name: service.metadata.name };
-            const metadata = { name: service.metadata.name, namespace: args.namespace, labels: { ...labels, app: agent.agent, track } };
+            const metadata = { name: service.metadata.name, namespace: args.namespace, labels: { ...labels, ...agentSelector(agent.agent), track } };
             const publicLabel: Record<string, string> = agent.public ? { [PUBLIC_ROUTE_LABEL]: "true" } : {};
             new k8s.apiextensions.CustomResource(`${name}-${agent.agent}-${track}-health`, {
                 apiVersion: "networking.gke.io/v1",

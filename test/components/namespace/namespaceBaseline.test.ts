@@ -1,7 +1,7 @@
 // The agents' namespace and its guardrails: Pod Security labels, quota and container defaults
 // from the environment, and read-only operator access with no rights for the agents themselves.
 import * as assert from "node:assert/strict";
-import { POD_SECURITY_VERSION } from "../../../components/namespace/namespaceBaseline";
+import { POD_SECURITY_VERSION } from "../../../components/kubernetes/hardening";
 import { READ } from "../../../components/namespace/operatorAccess";
 import { awsStack, gcpStack, IMAGE, planFor } from "../../fixtures";
 import { Plan } from "../../../tools/mockRuntime/index";

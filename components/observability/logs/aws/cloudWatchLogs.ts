@@ -7,7 +7,8 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NODE_AGENT, PROFILE_LABEL } from "../../../../policy/lib";
-import { POD_SECURITY_VERSION } from "../../../namespace/namespaceBaseline";
+import { podSecurityLabels, rootReaderContainer } from "../../../kubernetes/hardening";
+import { appLabels, PLATFORM_LABELS } from "../../../kubernetes/labels";
 import { IrsaRole } from "../../../identity/aws/irsaRole";
 
 /** The retention periods CloudWatch Logs accepts, in days. */
@@ -18,7 +19,8 @@ export function cloudWatchRetention(days: number): number {
     return CLOUDWATCH_RETENTION_DAYS.find((d) => d >= days) ?? CLOUDWATCH_RETENTION_DAYS[CLOUDWATCH_RETENTION_DAYS.length - 1];
 }
 
-const SERVICE_ACCOUNT = "fluent-bit";
+/** The name of the log shipper: its ServiceAccount, its container and its `app.kubernetes.io/name`. */
+const FLUENT_BIT = "fluent-bit";
 const STATE_DIR = "/var/fluent-bit/state";
 
 export interface CloudWatchLogsArgs {
@@ -84,7 +86,7 @@ export class CloudWatchLogs extends pulumi.ComponentResource {
         const role = new IrsaRole(`${name}-shipper`, {
             oidcProviderArn: args.oidcProviderArn,
             namespace: args.namespace,
-            serviceAccountName: SERVICE_ACCOUNT,
+            serviceAccountName: FLUENT_BIT,
             description: `Fluent Bit writes the ${args.sourceNamespace} container logs to ${args.logGroupName}`,
             statements: [{
                 Effect: "Allow",
@@ -95,7 +97,7 @@ export class CloudWatchLogs extends pulumi.ComponentResource {
 
         const k8sOpts = { parent: this, provider: args.kubernetesProvider };
         // Declared as a node agent, the one exemption the policy pack knows (policy/lib.ts).
-        const labels = { ...args.labels, [PROFILE_LABEL]: NODE_AGENT, "app.kubernetes.io/name": "fluent-bit", "app.kubernetes.io/part-of": "adk-platform", "app.kubernetes.io/managed-by": "pulumi" };
+        const labels = { ...args.labels, [PROFILE_LABEL]: NODE_AGENT, ...appLabels(FLUENT_BIT), ...PLATFORM_LABELS };
         const namespace = new k8s.core.v1.Namespace(`${name}-ns`, {
             metadata: {
                 name: args.namespace,
@@ -103,16 +105,11 @@ export class CloudWatchLogs extends pulumi.ComponentResource {
                     ...args.labels,
                     [PROFILE_LABEL]: NODE_AGENT,
                     // hostPath needs privileged admission; audit and warn still report every deviation from restricted.
-                    "pod-security.kubernetes.io/enforce": "privileged",
-                    "pod-security.kubernetes.io/enforce-version": POD_SECURITY_VERSION,
-                    "pod-security.kubernetes.io/audit": "restricted",
-                    "pod-security.kubernetes.io/audit-version": POD_SECURITY_VERSION,
-                    "pod-security.kubernetes.io/warn": "restricted",
-                    "pod-security.kubernetes.io/warn-version": POD_SECURITY_VERSION,
+                    ...podSecurityLabels("privileged"),
                 },
             },
         }, k8sOpts);
-        const metadata = { name: SERVICE_ACCOUNT, namespace: namespace.metadata.name, labels };
+        const metadata = { name: FLUENT_BIT, namespace: namespace.metadata.name, labels };
         // Nothing talks to Fluent Bit; it talks to DNS, the API server and CloudWatch (HTTPS).
         new k8s.networking.v1.NetworkPolicy(`${name}-default-deny`, {
             metadata: { name: "default-deny", namespace: namespace.metadata.name, labels },
@@ -121,7 +118,7 @@ export class CloudWatchLogs extends pulumi.ComponentResource {
         new k8s.networking.v1.NetworkPolicy(`${name}-egress`, {
             metadata: { name: "fluent-bit-egress", namespace: namespace.metadata.name, labels },
             spec: {
-                podSelector: { matchLabels: { "app.kubernetes.io/name": "fluent-bit" } },
+                podSelector: { matchLabels: appLabels(FLUENT_BIT) },
                 policyTypes: ["Egress"],
                 egress: [
                     { ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }] },
@@ -154,7 +151,7 @@ export class CloudWatchLogs extends pulumi.ComponentResource {
         this.daemonSet = new k8s.apps.v1.DaemonSet(`${name}-daemonset`, {
             metadata,
             spec: {
-                selector: { matchLabels: { "app.kubernetes.io/name": "fluent-bit" } },
+                selector: { matchLabels: appLabels(FLUENT_BIT) },
                 updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "20%" } },
                 template: {
                     metadata: { labels },
@@ -164,7 +161,7 @@ export class CloudWatchLogs extends pulumi.ComponentResource {
                         // Every node that can run an agent must ship its logs, tainted or not.
                         tolerations: [{ operator: "Exists" }],
                         containers: [{
-                            name: "fluent-bit",
+                            name: FLUENT_BIT,
                             image: args.image,
                             imagePullPolicy: "IfNotPresent",
                             command: ["/fluent-bit/bin/fluent-bit", "-c", "/fluent-bit/etc/fluent-bit.conf"],
@@ -172,15 +169,7 @@ export class CloudWatchLogs extends pulumi.ComponentResource {
                             resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
                             livenessProbe: probe,
                             readinessProbe: probe,
-                            securityContext: {
-                                // Container log files are root's (0640); root without any capability reads them and nothing else.
-                                runAsUser: 0,
-                                allowPrivilegeEscalation: false,
-                                privileged: false,
-                                readOnlyRootFilesystem: true,
-                                capabilities: { drop: ["ALL"] },
-                                seccompProfile: { type: "RuntimeDefault" },
-                            },
+                            securityContext: rootReaderContainer(),
                             volumeMounts: [
                                 { name: "varlog", mountPath: "/var/log", readOnly: true },
                                 { name: "state", mountPath: STATE_DIR },
