@@ -12,6 +12,12 @@ export class ConfigError extends Error {
 
 export type Path = readonly PropertyKey[];
 
+/** A problem with one key of the configuration: its path below the project's namespace, and what is wrong. */
+export interface Problem {
+    path: Path;
+    message: string;
+}
+
 export function formatKey(namespace: string, path: Path): string {
     let key = namespace;
     path.forEach((part, i) => {

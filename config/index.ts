@@ -2,7 +2,7 @@
 // environment preset, and hands the program one typed object; components never read config.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ConfigError, defaultMessage, formatIssues, formatKey, Path } from "./errors";
+import { ConfigError, defaultMessage, formatIssues, formatKey, Problem } from "./errors";
 import { AUTH_SECRET_KEYS, isPublic } from "../components/edge/auth";
 import { CONTRACT_ENV, defaultKeepAlive, gracefulShutdownSeconds } from "../components/agents/contract";
 import { checkLoadBalancer, checkRuleSlots, LoadBalancerConfig, resolveLoadBalancer } from "../components/edge/config";
@@ -116,8 +116,6 @@ function parseJson(text: string): unknown {
         return text;
     }
 }
-
-type Problem = { path: Path; message: string };
 
 function effective<K extends keyof Preset>(raw: Partial<RawConfig>, preset: Preset, key: K): Preset[K] {
     return (raw[key] as Preset[K] | undefined) ?? preset[key];

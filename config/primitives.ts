@@ -1,13 +1,17 @@
-// Building blocks of the config schemas. Every concern's schema (config/*.ts) uses them, so that
-// all messages read alike: the problem, then the bad value.
+// Building blocks of the config schemas: every validator lives here, and every concern's schema
+// (config/schema.ts, components/*/config.ts) uses them, so that a value is judged alike wherever
+// it appears and all messages read alike: the problem, then the bad value.
+import { isIP } from "node:net";
 import { z } from "zod";
 import { parseCpu, parseMemory } from "./quantity";
 
 export const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** An OCI image tag (distribution spec: `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`). */
+const TAG = "[\\w][\\w.-]{0,127}";
 // An OCI reference: registry/path, then an optional tag, then an optional digest.
-const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+const IMAGE = new RegExp(`^[a-z0-9]+([._-][a-z0-9]+)*(:\\d+)?(\\/[a-z0-9]+([._-][a-z0-9]+)*)*(:${TAG})?(@sha256:[a-f0-9]{64})?$`);
 
 export interface ImageRef {
     repository: string;
@@ -36,6 +40,13 @@ export function intBetween(lo: number, hi: number) {
         .int({ error: (issue) => `must be a whole number, got ${String(issue.input)}` })
         .min(lo, { error })
         .max(hi, { error }));
+}
+
+/** A decimal between lo and hi (percentages, ratios), with the bad value repeated. */
+export function numberBetween(lo: number, hi: number, { exclusiveHigh = false } = {}) {
+    const range = `between ${lo} and ${hi}${exclusiveHigh ? " (exclusive)" : ""}`;
+    return z.preprocess(numberFromText, z.number({ error: (issue) => `must be a number, got ${JSON.stringify(issue.input)}` })
+        .refine((n) => n >= lo && (exclusiveHigh ? n < hi : n <= hi), { error: (issue) => `must be ${range}, got ${String(issue.input)}` }));
 }
 
 /** Top-level scalars arrive as text from the Pulumi CLI; "3" means 3, "abc" stays text and is reported. */
@@ -86,3 +97,17 @@ export const pinnedImage = z.string().superRefine((text, ctx) => {
                 : undefined;
     if (message !== undefined) ctx.addIssue({ code: "custom", message, input: text });
 });
+
+/** A pinned image tag: valid, and not the moving one. */
+export const pinnedTag = z.string().regex(new RegExp(`^${TAG}$`), { error: (issue) => `is not a valid image tag, got ${JSON.stringify(issue.input)}` })
+    .refine((tag) => tag !== MOVING_TAG, { error: `must not be the moving "${MOVING_TAG}" tag: pin a version` });
+
+/** An IPv4 or IPv6 address with a prefix length the family allows. */
+export function isCidr(text: string): boolean {
+    const [address, prefix, ...rest] = text.split("/");
+    const family = isIP(address);
+    if (rest.length > 0 || family === 0 || !/^\d{1,3}$/.test(prefix ?? "")) return false;
+    return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+export const cidr = z.string().refine(isCidr, { error: (issue) => `must be a CIDR block such as 203.0.113.0/24, got ${JSON.stringify(issue.input)}` });

@@ -5,7 +5,7 @@ import { DEFAULT_PORT, DEFAULT_PROBE_PATH } from "../components/agents/contract"
 import { ALB_RULE_SLOTS, loadBalancerSchema } from "../components/edge/config";
 import { monitoringSchema } from "../components/observability/config";
 import { ENVIRONMENTS } from "./presets";
-import { cpu, dnsLabel, ENV_NAME, flag, intBetween, memory, MOVING_TAG, pinnedImage } from "./primitives";
+import { cpu, dnsLabel, ENV_NAME, flag, intBetween, memory, pinnedImage, pinnedTag } from "./primitives";
 import { securitySchema } from "../components/namespace/config";
 
 const httpPath = z.string().regex(/^\/[\w\-./~%]*$/, {
@@ -17,8 +17,7 @@ export const STRATEGIES = ["rolling", "canary", "blue-green", "ab-testing"] as c
 const canarySchema = z.strictObject({
     /** Full image of the canary track; or `tag`, which reuses the stable repository. */
     image: pinnedImage.optional(),
-    tag: z.string().regex(/^[\w][\w.-]{0,127}$/, { error: (issue) => `is not a valid image tag, got ${JSON.stringify(issue.input)}` })
-        .refine((tag) => tag !== MOVING_TAG, { error: `must not be the moving "${MOVING_TAG}" tag: pin a version` }).optional(),
+    tag: pinnedTag.optional(),
     /** Percentage of traffic to the canary track (strategy canary). */
     weight: intBetween(0, 100).optional(),
     /** Requests with this header go to the canary (ab-testing) or to the idle colour (blue-green preview). */

@@ -6,7 +6,7 @@
 import { appendFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { canaryQueries } from "../components/observability/ruleGroups";
+import { canaryQueries } from "../components/observability/promql";
 import { PROJECT } from "../config";
 import { formatIssues } from "../config/errors";
 import { CanaryCriteria, monitoringSchema, resolveMonitoring } from "../components/observability/config";

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { Environment } from "../../config/presets";
 import { intBetween } from "../../config/primitives";
+import type { Problem } from "../../config/errors";
 
 const httpsUrl = z.string().regex(/^https:\/\/[^\s/]+(\/\S*)?$/, { error: (issue) => `must be an https:// URL, got ${JSON.stringify(issue.input)}` });
 const required = (what: string) => z.string({ error: (issue) => issue.input === undefined ? `is required: ${what}` : `must be text, got ${JSON.stringify(issue.input)}` }).min(1, { error: `is required: ${what}` });
@@ -80,7 +81,6 @@ export function resolveAuth(raw: RawAuth | undefined): EdgeAuth | undefined {
     return undefined;
 }
 
-type Problem = { path: PropertyKey[]; message: string };
 
 const CLOUD_OF = { oidc: "aws", cognito: "aws", iap: "gcp" } as const;
 

@@ -2,27 +2,19 @@
 // One load balancer per stack in front of every agent; this module validates its settings and
 // turns agents plus settings into cloud-neutral routes that the AWS and GCP components consume.
 import { createHash } from "node:crypto";
-import { isIP } from "node:net";
 import { z } from "zod";
 import { authSchema, checkAuth, EdgeAuth, resolveAuth } from "./auth";
 import { loadBalancerKeepAlive, Track } from "../agents/contract";
 import { checkLimits, LimitAgent } from "./limits";
 import type { Environment } from "../../config/presets";
-import { flag, intBetween } from "../../config/primitives";
+import { cidr, flag, intBetween } from "../../config/primitives";
+import type { Problem } from "../../config/errors";
 
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 const hostname = z.string({ error: (issue) => issue.input === undefined ? "is required: the DNS name the agents are served under (for example agents.example.com)" : `must be a DNS name, got ${JSON.stringify(issue.input)}` })
     .regex(HOSTNAME, { error: (issue) => `must be a lowercase DNS name such as agents.example.com, got ${JSON.stringify(issue.input)}` });
 
-function isCidr(text: string): boolean {
-    const [address, prefix, ...rest] = text.split("/");
-    const family = isIP(address);
-    if (rest.length > 0 || family === 0 || !/^\d{1,3}$/.test(prefix ?? "")) return false;
-    return Number(prefix) <= (family === 4 ? 32 : 128);
-}
-
-const cidr = z.string().refine(isCidr, { error: (issue) => `must be a CIDR block such as 203.0.113.0/24, got ${JSON.stringify(issue.input)}` });
 
 const awsId = (prefix: string) => z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), {
     error: (issue) => `must be an id such as ${prefix}-0123456789abcdef0, got ${JSON.stringify(issue.input)}`,
@@ -265,7 +257,6 @@ export function servedRoutes<Service>(agents: RoutedAgent[], lb: LoadBalancerCon
     return agentRoutes(agents, lb).map((route) => ({ ...route, services: services[route.agent] }));
 }
 
-type Problem = { path: PropertyKey[]; message: string };
 
 export const OPEN_TO_ALL = ["0.0.0.0/0"];
 

@@ -3,6 +3,7 @@
 // refuses a configuration past any of them, naming the key, before a resource is registered, so
 // `pulumi up` and the offline plan fail in the same place instead of halfway through an update.
 import { isIPv6 } from "node:net";
+import type { Problem } from "../../config/errors";
 
 /** What the rows count from: the effective load balancer settings, the agents and the cloud. */
 export interface LimitInput {
@@ -156,14 +157,9 @@ export const LIMITS = {
     },
 } as const satisfies Record<string, CloudLimit>;
 
-export interface LimitProblem {
-    path: PropertyKey[];
-    message: string;
-}
-
 /** One problem per row of the stack's cloud that the configuration goes past. */
-export function checkLimits(input: LimitInput): LimitProblem[] {
-    const problems: LimitProblem[] = [];
+export function checkLimits(input: LimitInput): Problem[] {
+    const problems: Problem[] = [];
     for (const limit of Object.values(LIMITS) as CloudLimit[]) {
         if (limit.cloud !== input.cloud) continue;
         const counted: [PropertyKey[], number | undefined][] = limit.perAgent

@@ -1,8 +1,9 @@
 // `adk-platform:security`: isolation, identity, keys, secrets, audit and classification (issue: security policies).
 import { z } from "zod";
 import type { Environment } from "../../config/presets";
-import { cpu, flag, intBetween as int, memory } from "../../config/primitives";
+import { cidr, cpu, flag, intBetween as int, memory } from "../../config/primitives";
 import { parseCpu, parseMemory } from "../../config/quantity";
+import type { Problem } from "../../config/errors";
 
 export const CLASSIFICATIONS = ["public", "internal", "confidential", "restricted"] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
@@ -22,10 +23,6 @@ const labelValue = z.string().regex(LABEL_VALUE, {
 
 const IAM_OIDC_PROVIDER_ARN = /^arn:aws[\w-]*:iam::\d{12}:oidc-provider\/[\w.\-/]+$/;
 const LAMBDA_ARN = /^arn:aws[\w-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(:[\w$-]+)?$/;
-
-const cidr = z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/, {
-    error: (issue) => `must be an IPv4 or IPv6 CIDR such as 10.0.0.0/16, got ${JSON.stringify(issue.input)}`,
-});
 
 const quotaSchema = z.strictObject({
     requestsCpu: cpu.optional(),
@@ -179,11 +176,9 @@ export interface AgentDemand {
     memoryLimit: string;
 }
 
-export type SecurityProblem = { path: PropertyKey[]; message: string };
-
 /** Checks of `security` against the cloud and the agents; paths are relative to the project. */
-export function checkSecurity(raw: RawSecurity, environment: Environment, cloud: "aws" | "gcp" | undefined, demands: AgentDemand[]): SecurityProblem[] {
-    const problems: SecurityProblem[] = [];
+export function checkSecurity(raw: RawSecurity, environment: Environment, cloud: "aws" | "gcp" | undefined, demands: AgentDemand[]): Problem[] {
+    const problems: Problem[] = [];
     const resolved = resolveSecurity(raw, environment);
     if (cloud === "aws" && resolved.secretDelivery === "external-secrets") {
         for (const key of ["oidcProviderArn", "rotationLambdaArn"] as const) {

@@ -5,7 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { MonitoringConfig } from "./config";
 import { fitName } from "../../tools/engine/naming";
-import { canaryRecords, DURATION_BUCKETS, errorRatio, REQUESTS, SLI_ERROR_RATIO } from "./ruleGroups";
+import { ACTIVE_CONVERSATIONS, canaryRecords, ERROR_BUDGET_REMAINING, errorRatio, MCP_CALLS, p95, REQUESTS, selector, SLI_ERROR_RATIO, sumRate } from "./promql";
 
 /** https://grafana.com/docs/grafana/latest/dashboards/build-dashboards/view-dashboard-json-model/ ("uid ... maximum length of 40"). */
 const GRAFANA_UID_LENGTH = 40;
@@ -26,29 +26,30 @@ interface Panel {
     width?: number;
 }
 
-/** The dashboard model (Grafana schema 39), built from the same names the rules record. */
+/** The dashboard model (Grafana schema 39), built from the same expressions and recorded names as the rules (promql.ts). */
 export function dashboardModel(args: AgentDashboardArgs): Record<string, unknown> {
     const scope = `namespace="${args.agentNamespace}", agent_id="${args.agentName}"`;
+    const matchers = selector(scope);
     const { window } = args.monitoring.canary;
     const canary = canaryRecords(window);
     const period = `${args.monitoring.slo.periodDays}d`;
     const panels: Panel[] = [
-        { title: "Request rate by track", type: "timeseries", unit: "reqps", targets: [{ expr: `sum by (track) (rate(${REQUESTS}{${scope}}[5m]))`, legendFormat: "{{track}}" }] },
+        { title: "Request rate by track", type: "timeseries", unit: "reqps", targets: [{ expr: sumRate(REQUESTS, matchers, "track", "5m"), legendFormat: "{{track}}" }] },
         { title: "5xx ratio by track", type: "timeseries", unit: "percentunit", targets: [{ expr: errorRatio(scope, "track", "5m"), legendFormat: "{{track}}" }] },
-        { title: "p95 latency by track", type: "timeseries", unit: "s", targets: [{ expr: `histogram_quantile(0.95, sum by (track, le) (rate(${DURATION_BUCKETS}{${scope}}[5m])))`, legendFormat: "{{track}}" }] },
+        { title: "p95 latency by track", type: "timeseries", unit: "s", targets: [{ expr: p95(scope, "track", "5m"), legendFormat: "{{track}}" }] },
         {
             title: `Canary vs stable over ${window}`, type: "table", unit: "none", width: 12,
             targets: [
-                { expr: `${canary.requests}{${scope}}`, legendFormat: "requests" },
-                { expr: `${canary.successRatio}{${scope}}`, legendFormat: "success ratio" },
-                { expr: `${canary.errorRatio}{${scope}}`, legendFormat: "error ratio" },
-                { expr: `${canary.p95Seconds}{${scope}}`, legendFormat: "p95 seconds" },
+                { expr: `${canary.requests}${matchers}`, legendFormat: "requests" },
+                { expr: `${canary.successRatio}${matchers}`, legendFormat: "success ratio" },
+                { expr: `${canary.errorRatio}${matchers}`, legendFormat: "error ratio" },
+                { expr: `${canary.p95Seconds}${matchers}`, legendFormat: "p95 seconds" },
             ],
         },
-        { title: `Error budget remaining (${period})`, type: "stat", unit: "percentunit", targets: [{ expr: `adk_slo:error_budget_remaining:ratio{${scope}}`, legendFormat: "{{slo}}" }] },
-        { title: "SLI error ratio, 1h", type: "timeseries", unit: "percentunit", targets: [{ expr: `${SLI_ERROR_RATIO}1h{${scope}}`, legendFormat: "{{slo}}" }] },
-        { title: "MCP calls by server and status", type: "timeseries", unit: "reqps", targets: [{ expr: `sum by (mcp_server, status) (rate(adk_agent_mcp_calls_total{${scope}}[5m]))`, legendFormat: "{{mcp_server}} {{status}}" }] },
-        { title: "Active conversations", type: "timeseries", unit: "short", targets: [{ expr: `sum by (track) (adk_agent_active_conversations{${scope}})`, legendFormat: "{{track}}" }] },
+        { title: `Error budget remaining (${period})`, type: "stat", unit: "percentunit", targets: [{ expr: `${ERROR_BUDGET_REMAINING}${matchers}`, legendFormat: "{{slo}}" }] },
+        { title: "SLI error ratio, 1h", type: "timeseries", unit: "percentunit", targets: [{ expr: `${SLI_ERROR_RATIO}1h${matchers}`, legendFormat: "{{slo}}" }] },
+        { title: "MCP calls by server and status", type: "timeseries", unit: "reqps", targets: [{ expr: sumRate(MCP_CALLS, matchers, "mcp_server, status", "5m"), legendFormat: "{{mcp_server}} {{status}}" }] },
+        { title: "Active conversations", type: "timeseries", unit: "short", targets: [{ expr: `sum by (track) (${ACTIVE_CONVERSATIONS}${matchers})`, legendFormat: "{{track}}" }] },
     ];
     let x = 0;
     let y = 0;

@@ -2,7 +2,8 @@
 import { z } from "zod";
 import type { Environment } from "../../config/presets";
 
-import { dnsLabel as dnsLabelOf, flag, intBetween, pinnedImage } from "../../config/primitives";
+import { dnsLabel as dnsLabelOf, flag, intBetween, numberBetween, pinnedImage } from "../../config/primitives";
+import type { Problem } from "../../config/errors";
 
 const dnsLabel = dnsLabelOf(63);
 
@@ -28,16 +29,6 @@ const duration = z.string().regex(DURATION, {
 }).refine((text) => !DURATION.test(text) || (durationSeconds(text) >= 300 && durationSeconds(text) <= 86400), {
     error: (issue) => `must be between 5m and 1d, got ${JSON.stringify(issue.input)}`,
 });
-
-/** A decimal between lo and hi (percentages, ratios), with the bad value repeated. */
-function numberBetween(lo: number, hi: number, { exclusiveHigh = false } = {}) {
-    const range = `between ${lo} and ${hi}${exclusiveHigh ? " (exclusive)" : ""}`;
-    return z.preprocess(
-        (value) => (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)) ? Number(value) : value),
-        z.number({ error: (issue) => `must be a number, got ${JSON.stringify(issue.input)}` })
-            .refine((n) => n >= lo && (exclusiveHigh ? n < hi : n <= hi), { error: (issue) => `must be ${range}, got ${String(issue.input)}` }),
-    );
-}
 
 const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, { error: (issue) => `must be an http(s) URL, got ${JSON.stringify(issue.input)}` });
 /** host:port of an OTLP gRPC receiver. */
@@ -227,8 +218,8 @@ function shipsByDefault(environment: Environment): boolean {
 }
 
 /** Checks of `monitoring` against the cloud and the identity it needs there; paths from the project. */
-export function checkMonitoring(raw: RawMonitoring, environment: Environment | undefined, cloud: "aws" | "gcp" | undefined, oidcProviderArn: string | undefined): { path: PropertyKey[]; message: string }[] {
-    const problems: { path: PropertyKey[]; message: string }[] = [];
+export function checkMonitoring(raw: RawMonitoring, environment: Environment | undefined, cloud: "aws" | "gcp" | undefined, oidcProviderArn: string | undefined): Problem[] {
+    const problems: Problem[] = [];
     const tracing = raw.tracing ?? {};
     if (tracing.backend === "cloud" && tracing.endpoint !== undefined) {
         problems.push({ path: ["monitoring", "tracing", "endpoint"], message: `applies to the jaeger and tempo backends only; backend "cloud" exports to the cloud's trace service, got ${JSON.stringify(tracing.endpoint)}` });

@@ -25,7 +25,7 @@ const BAD: [string, Record<string, unknown>, string][] = [
     ["typo", awsStack({ security: { costCenter: "cc-1" } }), `adk-platform:security.costCenter: unknown key (did you mean "costCentre"?)`],
     ["bad OIDC provider ARN", awsStack({ security: { aws: { oidcProviderArn: "arn:aws:iam::1:role/x" } } }), "adk-platform:security.aws.oidcProviderArn: must be an IAM OIDC provider ARN"],
     ["external secrets on AWS without IRSA and rotation", awsStack({ environment: "prod", security: {} }), "adk-platform:security.aws.oidcProviderArn: is required when secrets are delivered by external-secrets on aws"],
-    ["bad egress CIDR", awsStack({ security: { egressAllow: [{ cidr: "10.0.0.0", ports: [5432] }] } }), `adk-platform:security.egressAllow[0].cidr: must be an IPv4 or IPv6 CIDR`],
+    ["bad egress CIDR", awsStack({ security: { egressAllow: [{ cidr: "10.0.0.0", ports: [5432] }] } }), `adk-platform:security.egressAllow[0].cidr: must be a CIDR block such as 203.0.113.0/24`],
     ["egress without ports", awsStack({ security: { egressAllow: [{ cidr: "10.0.0.0/24", ports: [] }] } }), "adk-platform:security.egressAllow[0].ports: must list at least one port"],
     ["bad quota quantity", awsStack({ security: { quota: { limitsMemory: "lots" } } }), `adk-platform:security.quota.limitsMemory: is not a memory quantity`],
     ["quota the agents outgrow", awsStack({ security: { quota: { limitsCpu: "2" } } }), "adk-platform:security.quota.limitsCpu: must cover the agents at maxReplicas plus surge on every track (needs 4), got 2"],
