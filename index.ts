@@ -9,7 +9,7 @@ import { telemetryEnv, trackTelemetryEnv } from "./components/observability/tele
 import { AgentExternalSecret } from "./components/secrets/agentExternalSecret";
 import { NamespaceBaseline } from "./components/namespace/namespaceBaseline";
 import { AgentNetworkPolicies } from "./components/namespace/networkPolicies";
-import { platformFor } from "./components/platform";
+import { AgentWithSecrets, platformFor } from "./components/platform";
 
 export = async () => {
     // Every key is validated before the first resource is registered.
@@ -35,7 +35,7 @@ export = async () => {
     // Secrets: in prod, the cloud's secret store synced by External Secrets Operator; in dev, a
     // Kubernetes Secret straight from the stack's secret config (AgentWorkload).
     const cloudSecrets = security.secretDelivery === "external-secrets"
-        ? cloud.agentSecrets("secrets", { namespace, agents: config.agents.filter((a) => a.secrets !== undefined) })
+        ? cloud.agentSecrets("secrets", { namespace, agents: config.agents.filter((a): a is AgentWithSecrets => a.secrets !== undefined) })
         : {};
     const externalSecrets = Object.fromEntries(Object.entries(cloudSecrets).map(([agent, secret]) => [agent, new AgentExternalSecret(agent, {
         namespace: baseline.namespaceName,

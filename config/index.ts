@@ -74,20 +74,25 @@ export interface AgentConfig {
     secrets?: pulumi.Output<Record<string, string>>;
 }
 
-export interface PlatformConfig extends Preset {
+interface CommonConfig extends Preset {
     project: string;
     stack: string;
-    cloud: "aws" | "gcp";
     environment: Environment;
     namespace: string;
     kubernetes: { kubeconfig?: pulumi.Output<string>; context?: string };
-    aws?: { region: string };
-    gcp?: { project: string; region: string };
     agents: AgentConfig[];
     loadBalancer: LoadBalancerConfig;
     monitoring: MonitoringConfig;
     security: SecurityConfig;
 }
+
+/** The provider settings of the stack's cloud: a stack has the block of its cloud and no other. */
+type CloudSettings = { cloud: "aws"; aws: { region: string } } | { cloud: "gcp"; gcp: { project: string; region: string } };
+
+/** A stack's resolved configuration, discriminated by `cloud`. */
+export type PlatformConfig = CommonConfig & CloudSettings;
+export type AwsConfig = Extract<PlatformConfig, { cloud: "aws" }>;
+export type GcpConfig = Extract<PlatformConfig, { cloud: "gcp" }>;
 
 interface RawValues {
     values: Record<string, unknown>;
@@ -252,11 +257,11 @@ function imageFacts(text: string): { version: string } {
     return { version: ref.tag ?? ref.digest!.slice("sha256:".length, "sha256:".length + 12) };
 }
 
-function providerSettings(cloud: RawConfig["cloud"], providers: Record<string, string>): { problems: string[]; aws?: PlatformConfig["aws"]; gcp?: PlatformConfig["gcp"] } {
+function providerSettings(cloud: RawConfig["cloud"], providers: Record<string, string>): { problems: string[]; settings?: CloudSettings } {
     const require = (key: string) => providers[key];
     if (cloud === "aws") {
         const region = require("aws:region");
-        return region ? { problems: [], aws: { region } } : { problems: ["aws:region: is required when adk-platform:cloud is aws"] };
+        return region ? { problems: [], settings: { cloud, aws: { region } } } : { problems: ["aws:region: is required when adk-platform:cloud is aws"] };
     }
     const project = require("gcp:project");
     const region = require("gcp:region");
@@ -264,7 +269,7 @@ function providerSettings(cloud: RawConfig["cloud"], providers: Record<string, s
         ...(project ? [] : ["gcp:project: is required when adk-platform:cloud is gcp"]),
         ...(region ? [] : ["gcp:region: is required when adk-platform:cloud is gcp"]),
     ];
-    return problems.length > 0 ? { problems } : { problems, gcp: { project, region } };
+    return problems.length > 0 ? { problems } : { problems, settings: { cloud, gcp: { project, region } } };
 }
 
 /**
@@ -279,7 +284,8 @@ export function loadConfig(): PlatformConfig {
     problems.push(...crossCheck(parts.fields, parts.agents, parts.partialAgents).map((p) => `${formatKey(PROJECT, p.path)}: ${p.message}`));
     const provider = parts.fields.cloud ? providerSettings(parts.fields.cloud, providers) : { problems: [] };
     problems.push(...provider.problems);
-    if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+    // Without problems the cloud is known and its settings are complete.
+    if (!parsed.success || problems.length > 0 || provider.settings === undefined) throw new ConfigError(problems);
 
     const raw = parsed.data;
     const preset = PRESETS[raw.environment];
@@ -290,15 +296,13 @@ export function loadConfig(): PlatformConfig {
         ...resolvedPreset,
         project: pulumi.getProject(),
         stack: pulumi.getStack(),
-        cloud: raw.cloud,
+        ...provider.settings,
         environment: raw.environment,
         namespace: raw.namespace,
         kubernetes: {
             kubeconfig: raw.kubeconfig === undefined ? undefined : pulumi.secret(raw.kubeconfig),
             context: raw.kubeContext,
         },
-        aws: provider.aws,
-        gcp: provider.gcp,
         agents: raw.agents.map((agent) => resolveAgent(raw, preset, agent)),
         loadBalancer: resolveLoadBalancer(raw.loadBalancer, raw.environment),
         monitoring: resolveMonitoring(raw.monitoring, raw.environment),

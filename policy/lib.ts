@@ -5,7 +5,7 @@ import {
     PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy, UnknownValueError,
 } from "@pulumi/policy";
 
-/** The controls a policy serves, by framework (seed: SOC 2, GDPR, HIPAA, PCI-DSS). */
+/** The controls a policy serves, by framework (SOC 2, GDPR, HIPAA, PCI-DSS). */
 export interface Controls {
     soc2: string[];
     gdpr: string[];

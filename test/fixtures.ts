@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { stringify } from "yaml";
 import { ConfigError, PROJECT } from "../config";
 import { ROOT } from "../tools/stackConfig";
-import { Plan, runProgram, RunOptions } from "../tools/mockRuntime/index";
+import { Plan, runProgram, RunOptions } from "../tools/mockRuntime";
 
 const run = promisify(execFile);
 

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { plan, writePlan } from "../tools/plan";
 import { stackNames } from "../tools/stackConfig";
 import { awsStack, gcpStack, SMALL_RESOURCES } from "./fixtures";
-import { runProgram } from "../tools/mockRuntime/index";
+import { runProgram } from "../tools/mockRuntime";
 
 const tracks = (image: string) => [
     { name: "alpha", image, resources: SMALL_RESOURCES, strategy: "canary", canary: { tag: "2.0.0", weight: 10 } },

@@ -3,7 +3,7 @@
 // ships them, or else against our own schema of the controller's API (crdSchemas.ts). What none
 // knows is reported as unvalidated, never silently passed.
 import { z } from "zod";
-import type { RecordedResource } from "./mockRuntime/index";
+import type { RecordedResource } from "./mockRuntime";
 import { CRD_SCHEMAS } from "./crdSchemas";
 
 /** Model packages, each laid out as `<package>/<group>/<version>` exporting one class per kind. */

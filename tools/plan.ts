@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { ConfigError, PROJECT } from "../config";
-import { ProgramRun, runProgram } from "./mockRuntime/index";
+import { ProgramRun, runProgram } from "./mockRuntime";
 import { isKubernetesObject, Manifest, toManifest, validateManifests } from "./manifests";
 import { POLICIES } from "../policy/all";
 import { DiffResult, diffPlans, formatDiff, PlanDocument } from "./engine/diff";

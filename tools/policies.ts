@@ -13,7 +13,7 @@ import { POLICIES } from "../policy/all";
 import { computedOutputs } from "./engine/computedOutputs";
 import type { AdkPolicy } from "../policy/lib";
 import { PROJECT } from "../config";
-import { ProgramRun, RecordedResource, SECRET, UNKNOWN } from "./mockRuntime/index";
+import { ProgramRun, RecordedResource, SECRET, UNKNOWN } from "./mockRuntime";
 
 export interface PolicyViolation {
     policy: string;

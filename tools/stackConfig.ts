@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { ConfigError, PROJECT } from "../config";
-import { SECRET } from "./mockRuntime/index";
+import { SECRET } from "./mockRuntime";
 
 export interface StackConfig {
     config: Record<string, unknown>;

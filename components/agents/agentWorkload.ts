@@ -98,14 +98,15 @@ export class AgentWorkload extends pulumi.ComponentResource {
 
     private track(name: string, args: AgentWorkloadArgs, track: Track, common: Record<string, string>, secretName: pulumi.Input<string> | undefined) {
         const { agent } = args;
-        const image = track === "canary" ? agent.canary!.image : agent.image;
-        const version = track === "canary" ? agent.canary!.version : agent.version;
+        // The canary track exists only when the agent has a canary (tracks, above).
+        const canary = track === "canary" ? agent.canary : undefined;
+        const { image, version } = canary ?? agent;
         const objectName = track === "stable" ? agent.name : `${agent.name}-canary`;
         const selector = { ...this.selectorLabels, track };
         const labels = { ...common, track, version, "app.kubernetes.io/instance": objectName, "app.kubernetes.io/version": version };
-        const replicas = track === "stable" || agent.strategy === "blue-green"
+        const replicas = canary === undefined || agent.strategy === "blue-green"
             ? agent.replicas
-            : Math.max(1, Math.ceil((agent.replicas * agent.canary!.weight) / 100));
+            : Math.max(1, Math.ceil((agent.replicas * canary.weight) / 100));
         const metadata = { name: objectName, namespace: args.namespace, labels };
         const child = `${name}-${track}`;
 

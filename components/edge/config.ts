@@ -1,4 +1,4 @@
-// `adk-platform:loadBalancer`: the stack's canary load balancer (issue: canary load balancer).
+// `adk-platform:loadBalancer`: the stack's canary load balancer.
 // One load balancer per stack in front of every agent; this module validates its settings and
 // turns agents plus settings into cloud-neutral routes that the AWS and GCP components consume.
 import { createHash } from "node:crypto";
@@ -20,7 +20,7 @@ const awsId = (prefix: string) => z.string().regex(new RegExp(`^${prefix}-[0-9a-
     error: (issue) => `must be an id such as ${prefix}-0123456789abcdef0, got ${JSON.stringify(issue.input)}`,
 });
 
-/** TLS 1.3 policies only: the seed's ELBSecurityPolicy-TLS-1-2-2019-07 cannot negotiate TLS 1.3. */
+/** TLS 1.3 policies only: the TLS 1.2 policies (ELBSecurityPolicy-TLS-1-2-2019-07, ...) cannot negotiate TLS 1.3. */
 const TLS13_POLICY = /^ELBSecurityPolicy-TLS13-[\w-]+$/;
 export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
 

@@ -1,4 +1,4 @@
-// `adk-platform:security`: isolation, identity, keys, secrets, audit and classification (issue: security policies).
+// `adk-platform:security`: isolation, identity, keys, secrets, audit and classification.
 import { z } from "zod";
 import type { Environment } from "../../config/presets";
 import { cidr, cpu, flag, intBetween as int, memory } from "../../config/primitives";
@@ -12,7 +12,7 @@ export type SecretDelivery = (typeof SECRET_DELIVERIES)[number];
 /** Who answers the pods' DNS queries on GKE: Cloud DNS (through the node's metadata address) or kube-dns pods. */
 export const GKE_DNS_PROVIDERS = ["cloud-dns", "kube-dns"] as const;
 
-/** Seed and CKV_AWS_304: a secret is rotated at least every 90 days. */
+/** CKV_AWS_304: a secret is rotated at least every 90 days. */
 export const MAX_ROTATION_DAYS = 90;
 
 // A value that is at once a valid Kubernetes label value, AWS tag value and GCP label value.
@@ -42,7 +42,7 @@ const containerDefaultsSchema = z.strictObject({
 });
 
 export const securitySchema = z.strictObject({
-    /** Seed: public, internal, confidential, restricted. */
+    /** The usual four levels: public, internal, confidential, restricted. */
     dataClassification: z.enum(CLASSIFICATIONS, {
         error: (issue) => `must be one of ${CLASSIFICATIONS.join(", ")}, got ${JSON.stringify(issue.input)}`,
     }).default("confidential"),

@@ -3,7 +3,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-/** Pod labels every scraped series carries (CONTRACTS.md: `track`). */
+/** Pod labels every scraped series carries: rules and dashboards split by track and version. */
 export const POD_TARGET_LABELS = ["track", "version"];
 
 export interface AgentServiceMonitorArgs {

@@ -1,4 +1,4 @@
-// `adk-platform:monitoring`: scraping, rules, dashboards, tracing and logging (issue: monitoring stack).
+// `adk-platform:monitoring`: scraping, rules, dashboards, tracing and logging.
 import { z } from "zod";
 import type { Environment } from "../../config/presets";
 
@@ -7,7 +7,7 @@ import type { Problem } from "../../config/errors";
 
 const dnsLabel = dnsLabelOf(63);
 
-/** The agents' request-duration histogram buckets (CONTRACTS.md), in seconds. */
+/** The agents' request-duration histogram buckets (README, "What is scraped"), in seconds. */
 export const LATENCY_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
 export const TRACE_BACKENDS = ["jaeger", "tempo", "cloud"] as const;

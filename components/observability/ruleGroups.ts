@@ -225,7 +225,7 @@ function agentAlertGroup(ctx: RuleContext): RuleGroup {
                     `No \`up\` series for job ${agent} in ${ctx.namespace} for 15 minutes: its ServiceMonitor is not selected (release label), or the agent's Service has no endpoints. Its alerts and SLOs are blind.`),
             })),
             {
-                // delta, not the seed's increase: the working set is a gauge.
+                // delta, not increase: the working set is a gauge.
                 alert: "ADKAgentMemoryLeak",
                 expr: `max by (${container}) (delta(container_memory_working_set_bytes${selector(scope, `container="${CONTAINER_NAME}"`)}[30m])) > 104857600`,
                 for: "10m",

@@ -5,14 +5,14 @@ import { IrsaRole } from "../identity/aws/irsaRole";
 import { AgentSecret } from "../secrets/aws/agentSecret";
 import { SecretsKey } from "../secrets/aws/secretsKey";
 import { KUBE_DNS } from "../namespace/networkPolicies";
-import type { PlatformConfig } from "../../config";
+import type { AwsConfig } from "../../config";
 import { servedRoutes } from "../edge/config";
 import { fitName, maxNameLength, nameSafe } from "../../tools/engine/naming";
 import type { AgentCloudSecret, AgentSecretsArgs, CanaryLoadBalancerArgs, CloudPlatform, CloudTracing, CloudTracingArgs, ContainerLogs, ContainerLogsArgs } from ".";
 
-export function awsPlatform(config: PlatformConfig): CloudPlatform {
+export function awsPlatform(config: AwsConfig): CloudPlatform {
     const provider = new aws.Provider("aws", {
-        region: config.aws!.region as aws.Region,
+        region: config.aws.region as aws.Region,
         defaultTags: { tags: { project: config.project, stack: config.stack, environment: config.environment, "managed-by": "pulumi", ...config.security.labels } },
     });
     // Until the load balancer component reports its own: an ALB reaches IP targets from its subnets.
@@ -38,7 +38,7 @@ export function awsPlatform(config: PlatformConfig): CloudPlatform {
     };
 }
 
-function secretsManager(config: PlatformConfig, provider: aws.Provider, name: string, args: AgentSecretsArgs): Record<string, AgentCloudSecret> {
+function secretsManager(config: AwsConfig, provider: aws.Provider, name: string, args: AgentSecretsArgs): Record<string, AgentCloudSecret> {
     const security = config.security;
     const opts = { provider, protect: config.protect };
     // Stack names may hold '.', which an alias may not.
@@ -46,7 +46,7 @@ function secretsManager(config: PlatformConfig, provider: aws.Provider, name: st
     return Object.fromEntries(args.agents.map((agent) => {
         const secret = new AgentSecret(`${name}-${agent.name}`, {
             secretName: `adk/${config.stack}/${agent.name}`,
-            values: agent.secrets!,
+            values: agent.secrets,
             kmsKeyArn: key.arn,
             // components/namespace/config.ts checkSecurity: both are required for external-secrets on AWS.
             rotationLambdaArn: security.aws.rotationLambdaArn!,
@@ -55,20 +55,20 @@ function secretsManager(config: PlatformConfig, provider: aws.Provider, name: st
             recoveryWindowInDays: config.protect ? 30 : 7,
             namespace: args.namespace,
             serviceAccountName: agent.name,
-            region: config.aws!.region,
+            region: config.aws.region,
         }, opts);
-        const storeProvider = { aws: { service: "SecretsManager", region: config.aws!.region, auth: { jwt: { serviceAccountRef: { name: agent.name } } } } };
+        const storeProvider = { aws: { service: "SecretsManager", region: config.aws.region, auth: { jwt: { serviceAccountRef: { name: agent.name } } } } };
         return [agent.name, { serviceAccountAnnotations: secret.role.serviceAccountAnnotations, storeProvider, remoteKey: secret.secret.name }];
     }));
 }
 
-function cloudWatchLogs(config: PlatformConfig, provider: aws.Provider, name: string, args: ContainerLogsArgs): ContainerLogs {
+function cloudWatchLogs(config: AwsConfig, provider: aws.Provider, name: string, args: ContainerLogsArgs): ContainerLogs {
     const logs = new CloudWatchLogs(name, {
         sourceNamespace: args.namespace,
         namespace: fitName(`${args.namespace}-logging`, maxNameLength("kubernetes:core/v1:Namespace")),
         logGroupName: `/adk-platform/${config.stack}/${args.namespace}`,
         retentionDays: config.logRetentionDays,
-        region: config.aws!.region,
+        region: config.aws.region,
         // components/observability/config.ts checkMonitoring: shipping on AWS requires it.
         oidcProviderArn: config.security.aws.oidcProviderArn!,
         image: config.monitoring.logging.fluentBitImage,
@@ -79,7 +79,7 @@ function cloudWatchLogs(config: PlatformConfig, provider: aws.Provider, name: st
     return { destination: logs.logGroupName };
 }
 
-function xrayTracing(config: PlatformConfig, provider: aws.Provider, name: string, args: CloudTracingArgs): CloudTracing {
+function xrayTracing(config: AwsConfig, provider: aws.Provider, name: string, args: CloudTracingArgs): CloudTracing {
     const role = new IrsaRole(name, {
         oidcProviderArn: config.security.aws.oidcProviderArn!,
         namespace: args.namespace,
@@ -88,10 +88,10 @@ function xrayTracing(config: PlatformConfig, provider: aws.Provider, name: strin
         // The AWSXRayDaemonWriteAccess managed policy's actions.
         statements: [{ Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"], Resource: "*" }],
     }, { provider });
-    return { cloudExporter: { name: "awsxray", config: { region: config.aws!.region } }, serviceAccountAnnotations: role.serviceAccountAnnotations };
+    return { cloudExporter: { name: "awsxray", config: { region: config.aws.region } }, serviceAccountAnnotations: role.serviceAccountAnnotations };
 }
 
-function albCanary(config: PlatformConfig, provider: aws.Provider, name: string, args: CanaryLoadBalancerArgs) {
+function albCanary(config: AwsConfig, provider: aws.Provider, name: string, args: CanaryLoadBalancerArgs) {
     const lb = config.loadBalancer;
     const network = lb.aws!;
     const alb = new AlbCanary(name, {

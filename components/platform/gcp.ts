@@ -6,7 +6,7 @@ import { WorkloadIdentity } from "../identity/gcp/workloadIdentity";
 import { AgentSecret } from "../secrets/gcp/agentSecret";
 import { SecretsKey } from "../secrets/gcp/secretsKey";
 import { KUBE_DNS } from "../namespace/networkPolicies";
-import type { PlatformConfig } from "../../config";
+import type { GcpConfig } from "../../config";
 import type { EgressRule } from "../namespace/config";
 import { allowedCidrs, servedRoutes } from "../edge/config";
 import { fitName, maxNameLength, nameSafe } from "../../tools/engine/naming";
@@ -40,7 +40,7 @@ export const GOOGLE_FRONT_END_RANGES = ["35.191.0.0/16", "130.211.0.0/22"];
  * The Google APIs the stack's resources call, by what the config turns on. A new project has none
  * of them enabled, and every create fails with SERVICE_DISABLED until they are.
  */
-export function requiredApis(config: PlatformConfig): string[] {
+export function requiredApis(config: GcpConfig): string[] {
     const secrets = config.security.secretDelivery === "external-secrets";
     const cloudTracing = config.monitoring.tracing.enabled && config.monitoring.tracing.backend === "cloud";
     return [
@@ -57,12 +57,12 @@ export function requiredApis(config: PlatformConfig): string[] {
     ];
 }
 
-export function gcpPlatform(config: PlatformConfig): CloudPlatform {
+export function gcpPlatform(config: GcpConfig): CloudPlatform {
     // Stack names may hold capitals, '_' and '.', which service account ids, labels and key rings may not.
     const stack = nameSafe(config.stack);
     const settings = {
-        project: config.gcp!.project,
-        region: config.gcp!.region,
+        project: config.gcp.project,
+        region: config.gcp.region,
         // A label value holds at most 63 characters, a stack name up to 100.
         defaultLabels: { project: config.project, stack: fitName(stack, GCP_LABEL_VALUE_LENGTH), environment: config.environment, "managed-by": "pulumi", ...config.security.labels },
     };
@@ -81,7 +81,7 @@ export function gcpPlatform(config: PlatformConfig): CloudPlatform {
         canaryLoadBalancer: (name, args) => gatewayCanary(config, provider, name, args),
         containerLogs: (name, args) => {
             const logs = new CloudLoggingBucket(name, {
-                project: config.gcp!.project,
+                project: config.gcp.project,
                 bucketId: fitName(`${config.project}-${stack}-${args.namespace}`, maxNameLength("gcp:logging/projectBucketConfig:ProjectBucketConfig")),
                 namespace: args.namespace,
                 retentionDays: config.logRetentionDays,
@@ -91,13 +91,13 @@ export function gcpPlatform(config: PlatformConfig): CloudPlatform {
         },
         cloudTracing: (name, args) => {
             const writer = new WorkloadIdentity(name, {
-                project: config.gcp!.project,
+                project: config.gcp.project,
                 accountName: `adk-traces-${stack}`,
                 namespace: args.namespace,
                 serviceAccountName: args.serviceAccountName,
                 projectRoles: ["roles/cloudtrace.agent"],
             }, { provider });
-            return { cloudExporter: { name: "googlecloud", config: { project: config.gcp!.project } }, serviceAccountAnnotations: writer.serviceAccountAnnotations };
+            return { cloudExporter: { name: "googlecloud", config: { project: config.gcp.project } }, serviceAccountAnnotations: writer.serviceAccountAnnotations };
         },
         agentSecrets: (name, args) => secretManager(config, provider, name, args),
     };
@@ -106,8 +106,8 @@ export function gcpPlatform(config: PlatformConfig): CloudPlatform {
 /** Cloud KMS's own ceiling is a day to 100 years; the policy pack's is 90 days. */
 const KEY_ROTATION_DAYS = 90;
 
-function secretManager(config: PlatformConfig, provider: gcp.Provider, name: string, args: AgentSecretsArgs): Record<string, AgentCloudSecret> {
-    const { project, region } = config.gcp!;
+function secretManager(config: GcpConfig, provider: gcp.Provider, name: string, args: AgentSecretsArgs): Record<string, AgentCloudSecret> {
+    const { project, region } = config.gcp;
     const opts = { provider, protect: config.protect };
     // Secret Manager checks at creation that its service agent may use the key and the topic, so
     // every secret waits for the whole SecretsKey component, IAM grants included.
@@ -116,7 +116,7 @@ function secretManager(config: PlatformConfig, provider: gcp.Provider, name: str
     return Object.fromEntries(args.agents.map((agent) => {
         const secret = new AgentSecret(`${name}-${agent.name}`, {
             secretId: `adk-${stack}-${agent.name}`,
-            values: agent.secrets!,
+            values: agent.secrets,
             location: region,
             kmsKeyName: key.keyName,
             rotationTopic: key.rotationTopic.id,
@@ -130,7 +130,7 @@ function secretManager(config: PlatformConfig, provider: gcp.Provider, name: str
     }));
 }
 
-function gatewayCanary(config: PlatformConfig, provider: gcp.Provider, name: string, args: CanaryLoadBalancerArgs) {
+function gatewayCanary(config: GcpConfig, provider: gcp.Provider, name: string, args: CanaryLoadBalancerArgs) {
     const lb = config.loadBalancer;
     const gateway = new GatewayCanary(name, {
         agents: servedRoutes(config.agents, lb, args.services),
@@ -145,7 +145,7 @@ function gatewayCanary(config: PlatformConfig, provider: gcp.Provider, name: str
         cloudArmor: lb.waf ? { rateLimit: lb.wafRateLimit, allowedCidrs: allowedCidrs(lb.ingressCidrs) } : undefined,
         protect: config.protect,
         // components/edge/auth.ts checkAuth: only iap on gcp.
-        iap: lb.auth?.kind === "iap" ? { project: config.gcp!.project, ...lb.auth.config } : undefined,
+        iap: lb.auth?.kind === "iap" ? { project: config.gcp.project, ...lb.auth.config } : undefined,
         devPathsClosed: lb.devPathsClosed,
     }, { provider });
     return { url: gateway.url, dnsName: gateway.ipAddress, endpoints: gateway.endpoints, backends: gateway.backends, certificateDnsRecords: gateway.dnsRecords };

@@ -41,10 +41,12 @@ export interface CloudPlatform {
     agentSecrets(name: string, args: AgentSecretsArgs): Record<string, AgentCloudSecret>;
 }
 
+export type AgentWithSecrets = AgentConfig & Required<Pick<AgentConfig, "secrets">>;
+
 export interface AgentSecretsArgs {
     namespace: string;
     /** The agents that have secrets; each one's ServiceAccount is named after it. */
-    agents: AgentConfig[];
+    agents: AgentWithSecrets[];
 }
 
 export interface AgentCloudSecret {

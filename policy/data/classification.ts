@@ -1,5 +1,5 @@
-// Every resource says how sensitive its data is and who answers for it (seed: data classification
-// public, internal, confidential, restricted; GDPR Art. 30 records need owner and purpose).
+// Every resource says how sensitive its data is and who answers for it (classification
+// public, internal, confidential or restricted; GDPR Art. 30 records need owner and purpose).
 import { define, effectiveTags } from "../lib";
 
 export const CLASSIFICATIONS = ["public", "internal", "confidential", "restricted"];

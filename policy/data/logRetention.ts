@@ -1,4 +1,4 @@
-// Audit and access logs are kept a year in prod (seed; PCI-DSS 10.5.1 asks for twelve months).
+// Audit and access logs are kept a year in prod (PCI-DSS 10.5.1 asks for twelve months).
 // Application logs may be shorter when tagged `log-type: application` (Cloud Logging buckets carry
 // no labels: there the marker stands in the description); anything else counts as audit.
 import { define, effectiveTags, forTypes, isProd } from "../lib";

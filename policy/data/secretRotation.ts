@@ -1,4 +1,4 @@
-// Seed and CKV_AWS_304: every secret rotates at least every 90 days. On AWS a SecretRotation
+// CKV_AWS_304: every secret rotates at least every 90 days. On AWS a SecretRotation
 // must exist for each secret; GCP Secret Manager sends rotation notices to a Pub/Sub topic.
 import type { PolicyResource, ReportViolation } from "@pulumi/policy";
 import { DAY, define, dependenciesOf, ofType, seconds } from "../lib";

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { ConfigError } from "../../config";
 import { awsStack, gcpStack, IMAGE } from "../fixtures";
-import { registrations, runProgram, SECRET } from "../../tools/mockRuntime/index";
+import { registrations, runProgram, SECRET } from "../../tools/mockRuntime";
 
 /** Runs the program expecting a ConfigError; returns its lines and checks nothing was registered. */
 async function problems(config: Record<string, unknown>, secretKeys?: string[]): Promise<string[]> {

@@ -30,7 +30,7 @@ import { plan as planStack, PlanError } from "../../tools/plan";
 import { attributeToConfig, evaluatePolicies, formatViolation } from "../../tools/policies";
 import { readStackConfig, ROOT, stackNames } from "../../tools/stackConfig";
 import { AWS_COGNITO_AUTH, AWS_LOAD_BALANCER, AWS_SECURITY, awsStack, gcpStack, IMAGE, planCli, planFor, temporaryStack } from "../fixtures";
-import { Plan, ProgramRun, RecordedResource, runProgram } from "../../tools/mockRuntime/index";
+import { Plan, ProgramRun, RecordedResource, runProgram } from "../../tools/mockRuntime";
 
 const TAGS = { environment: "dev", "data-classification": "internal", owner: "team-a", "cost-centre": "cc-1" };
 const PROD_TAGS = { ...TAGS, environment: "prod" };

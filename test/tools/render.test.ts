@@ -9,7 +9,7 @@ import { renderFailureMarkdown, renderMarkdown } from "../../tools/render/markdo
 import { renderTree, TreeResource } from "../../tools/render/tree";
 import { ROOT } from "../../tools/stackConfig";
 import { awsStack, gcpStack, IMAGE, planCli, planFor } from "../fixtures";
-import { ProgramRun } from "../../tools/mockRuntime/index";
+import { ProgramRun } from "../../tools/mockRuntime";
 
 const STACK = "urn:pulumi:dev::adk-platform::";
 const resource = (type: string, name: string, parent: TreeResource | null = null): TreeResource =>

@@ -6,7 +6,7 @@ import { parse, stringify } from "yaml";
 import { ConfigError } from "../../config";
 import { readStackConfig, ROOT, StackConfig, stackFile, stackNames } from "../../tools/stackConfig";
 import { planCli, temporaryStack } from "../fixtures";
-import { SECRET } from "../../tools/mockRuntime/index";
+import { SECRET } from "../../tools/mockRuntime";
 
 const CIPHERTEXT = "v1:bm9uY2U=:Y2lwaGVydGV4dA==";
 

@@ -3,7 +3,7 @@
 // replacement by the provider's rules (replaceTable.ts) or the program's replaceOnChanges; an
 // input fed by a replaced resource's computed outputs is unknown until the replacement exists and
 // counts as changed. Changes the engine, a provider or a webhook would refuse fail the diff.
-import type { ProgramRun, RecordedResource } from "../mockRuntime/index";
+import type { ProgramRun, RecordedResource } from "../mockRuntime";
 import { ReplaceRule, replaceRuleFor, TRAFFIC_SERVING } from "./replaceTable";
 
 /** plan.json as tools/plan.ts writes it. */

@@ -3,7 +3,7 @@
 // does not run, so a resource registered inside one is missing from the preview, and a policy that
 // reads such a value cannot run and is downgraded to advisory (@pulumi/policy server.ts). Either
 // way the preview a reviewer approves is not what `up` does, so the plan refuses both.
-import type { ProgramRun } from "../mockRuntime/index";
+import type { ProgramRun } from "../mockRuntime";
 import { formatViolation, PolicyViolation } from "../policies";
 
 export interface PreviewReport {

@@ -9,7 +9,7 @@
 // Pulumi records, ARNs, and the names Kubernetes objects use for each other.
 import { spawnSync } from "node:child_process";
 import type { Operation } from "../engine/diff";
-import type { RecordedResource } from "../mockRuntime/index";
+import type { RecordedResource } from "../mockRuntime";
 
 type Resource = Pick<RecordedResource, "urn" | "type" | "name" | "parent" | "custom" | "inputs" | "state" | "propertyDependencies">;
 

@@ -50,7 +50,7 @@ export interface AlbCanaryArgs {
 
 type Action = aws.types.input.lb.ListenerDefaultAction;
 
-/** Seed thresholds (healthy 2, unhealthy 3, every 30 s, 5 s timeout), on the readiness path. */
+/** The platform's health-check thresholds (healthy 2, unhealthy 3, every 30 s, 5 s timeout), on the readiness path. */
 const HEALTH_CHECK = { interval: 30, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: "200" };
 /** Fields of a TargetGroupBinding that the AWS Load Balancer Controller's webhook keeps immutable. */
 export const TARGET_GROUP_BINDING_IMMUTABLE = ["spec.targetGroupARN", "spec.targetType", "spec.ipAddressType", "spec.vpcID"] as const;

@@ -50,7 +50,7 @@ const IAP_ACCESSOR_ROLE = "roles/iap.httpsResourceAccessor";
 export const GATEWAY_CLASS = "gke-l7-global-external-managed";
 /** The Gateway annotation that attaches a Certificate Manager map to the load balancer's HTTPS proxy. */
 export const CERTMAP_ANNOTATION = "networking.gke.io/certmap";
-/** Seed thresholds (healthy 2, unhealthy 3, every 30 s, 5 s timeout), on the readiness path. */
+/** The platform's health-check thresholds (healthy 2, unhealthy 3, every 30 s, 5 s timeout), on the readiness path. */
 const HEALTH_CHECK = { checkIntervalSec: 30, timeoutSec: 5, healthyThreshold: 2, unhealthyThreshold: 3 };
 
 export class GatewayCanary extends pulumi.ComponentResource {

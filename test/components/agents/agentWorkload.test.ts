@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { awsStack, IMAGE, planFor } from "../../fixtures";
-import { Plan, RecordedResource, SECRET } from "../../../tools/mockRuntime/index";
+import { Plan, RecordedResource, SECRET } from "../../../tools/mockRuntime";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const SERVICE = "kubernetes:core/v1:Service";
@@ -84,7 +84,7 @@ describe("AgentWorkload (adk:k8s:AgentWorkload)", () => {
         it("has a read-only root filesystem with a size-limited emptyDir mounted at /tmp", () => {
             assert.equal(container(stable).securityContext.readOnlyRootFilesystem, true);
             const mount = container(stable).volumeMounts.find((m: { mountPath: string }) => m.mountPath === "/tmp");
-            assert.ok(mount, "a volume is mounted at /tmp (the seed declared one and never mounted it)");
+            assert.ok(mount, "a volume is mounted at /tmp (the root filesystem is read-only)");
             const volume = podSpec(stable).volumes.find((v: { name: string }) => v.name === mount.name);
             assert.deepEqual(volume.emptyDir, { sizeLimit: "256Mi" });
         });
@@ -104,7 +104,7 @@ describe("AgentWorkload (adk:k8s:AgentWorkload)", () => {
     });
 
     describe("container", () => {
-        it("uses the seed's resource requests and limits unless configured", async () => {
+        it("uses the default resource requests and limits unless configured", async () => {
             assert.deepEqual(container(prod.one(DEPLOYMENT, "support-agent-stable")).resources, {
                 requests: { cpu: "500m", memory: "512Mi" },
                 limits: { cpu: "1000m", memory: "1Gi" },
@@ -225,7 +225,7 @@ describe("AgentWorkload (adk:k8s:AgentWorkload)", () => {
     });
 
     describe("autoscaling, disruption budget and service", () => {
-        it("scales the Deployment on CPU 70% and memory 80% with the seed's behaviour", () => {
+        it("scales the Deployment on CPU 70% and memory 80% with the default scaling behaviour", () => {
             const hpa = dev.one(HPA, "research-agent-stable-hpa").inputs.spec;
             assert.deepEqual(hpa.scaleTargetRef, { apiVersion: "apps/v1", kind: "Deployment", name: "research-agent" });
             assert.equal(hpa.minReplicas, 1);

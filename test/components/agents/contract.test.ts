@@ -3,7 +3,7 @@
 // balancer with its secrets kept secret, and ADK's development endpoints closed outside dev.
 import * as assert from "node:assert/strict";
 import { AWS_AUTH, AWS_COGNITO_AUTH, AWS_LOAD_BALANCER, awsStack, configProblems, GCP_AUTH, gcpStack, IAP_CLIENT_SECRET, IMAGE, OIDC_CLIENT_SECRET, planFor, SMALL_RESOURCES } from "../../fixtures";
-import { Plan, RecordedResource, SECRET } from "../../../tools/mockRuntime/index";
+import { Plan, RecordedResource, SECRET } from "../../../tools/mockRuntime";
 import { planDocument } from "../../../tools/plan";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { ConfigError } from "../../../config";
 import { LIMITS } from "../../../components/edge/limits";
 import { AWS_LOAD_BALANCER, awsStack, gcpStack, IMAGE } from "../../fixtures";
-import { runProgram } from "../../../tools/mockRuntime/index";
+import { runProgram } from "../../../tools/mockRuntime";
 
 /** The problem lines of a configuration; none when the program accepts it. */
 async function problems(config: Record<string, unknown>): Promise<string[]> {

@@ -2,7 +2,7 @@
 import * as assert from "node:assert/strict";
 import { ConfigError } from "../../../config";
 import { awsStack, gcpStack, IMAGE, planFor } from "../../fixtures";
-import { runProgram } from "../../../tools/mockRuntime/index";
+import { runProgram } from "../../../tools/mockRuntime";
 
 async function problems(config: Record<string, unknown>): Promise<string[]> {
     try {

@@ -4,7 +4,7 @@ import * as assert from "node:assert/strict";
 import { POD_SECURITY_VERSION } from "../../../components/kubernetes/hardening";
 import { READ } from "../../../components/namespace/operatorAccess";
 import { awsStack, gcpStack, IMAGE, planFor } from "../../fixtures";
-import { Plan } from "../../../tools/mockRuntime/index";
+import { Plan } from "../../../tools/mockRuntime";
 
 describe("NamespaceBaseline", () => {
     let dev: Plan;

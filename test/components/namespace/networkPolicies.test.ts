@@ -2,7 +2,7 @@
 // evaluator and a table of source -> destination:port cases must come out as expected.
 import assert from "node:assert/strict";
 import { AWS_LOAD_BALANCER, awsStack, configProblems, gcpStack, IMAGE, planFor } from "../../fixtures";
-import { Plan } from "../../../tools/mockRuntime/index";
+import { Plan } from "../../../tools/mockRuntime";
 import { INVOKES } from "../../../tools/mockRuntime/mocks";
 import { Endpoint, NetworkPolicySet, selects } from "./networkPolicyEvaluator";
 import { isKubernetesObject, Manifest, toManifest } from "../../../tools/manifests";

@@ -79,7 +79,7 @@ describe("AgentRules", () => {
     });
 
     describe("rules", () => {
-        it("has every alert of CONTRACTS.md and ADKAgentNotScraped, each with summary, description and a runbook link", () => {
+        it("has every documented alert and ADKAgentNotScraped, each with summary, description and a runbook link", () => {
             const alerts = alertsOf(ruleGroups({ namespace: "adk-agents", agents: AGENTS, monitoring: resolveMonitoring({}, "prod") })) as { alert: string; annotations: Record<string, string>; labels: Record<string, string> }[];
             assert.deepEqual([...new Set(alerts.map((a) => a.alert))].sort(), [...CONTRACT_ALERTS, "ADKAgentNotScraped"].sort());
             for (const alert of alerts) {

@@ -15,7 +15,7 @@ async function problems(monitoring: unknown): Promise<string[]> {
 }
 
 describe("monitoring config", () => {
-    it("defaults to the seed's objectives and canary criteria, as ratios", () => {
+    it("defaults to the documented objectives and canary criteria, as ratios", () => {
         const prod = resolveMonitoring({}, "prod");
         assert.deepEqual(prod.slo, { periodDays: 30, availability: 0.999, latency: 0.95, latencyThresholdSeconds: 0.5 });
         assert.deepEqual(prod.canary, { window: "30m", minSuccessRatio: 0.995, maxErrorRatio: 0.005, maxP95Seconds: 0.3, minRequests: 100 });

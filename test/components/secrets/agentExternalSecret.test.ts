@@ -3,7 +3,7 @@
 // and the ServiceAccount annotated with the cloud identity that may read that secret only.
 import * as assert from "node:assert/strict";
 import { awsStack, gcpStack, IMAGE, planFor } from "../../fixtures";
-import { Plan } from "../../../tools/mockRuntime/index";
+import { Plan } from "../../../tools/mockRuntime";
 import { firstRotationTime } from "../../../components/secrets/gcp/agentSecret";
 
 const AGENTS = [{ name: "research-agent", image: IMAGE }, { name: "support-agent", image: IMAGE }];

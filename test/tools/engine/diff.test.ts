@@ -7,7 +7,7 @@ import { REPLACE_TABLE } from "../../../tools/engine/replaceTable";
 import { planDocument } from "../../../tools/plan";
 import { readStackConfig, stackNames } from "../../../tools/stackConfig";
 import { awsStack, gcpStack, IMAGE, planCli, planFor, SMALL_RESOURCES, temporaryStack } from "../../fixtures";
-import { ProgramRun } from "../../../tools/mockRuntime/index";
+import { ProgramRun } from "../../../tools/mockRuntime";
 
 const RULE = "aws:lb/listenerRule:ListenerRule";
 const LISTENER = "aws:lb/listener:Listener";

@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import { readStackConfig } from "../../../tools/stackConfig";
 import { fitName, formatViolation, NAMING, nameDrivers, nameSafe, NO_PHYSICAL_NAME, physicalName, ruleProblems } from "../../../tools/engine/naming";
 import { AWS_LOAD_BALANCER, awsStack, gcpStack, IMAGE, planCli, SMALL_RESOURCES, temporaryStack } from "../../fixtures";
-import { namingProblems, ProgramRun, RecordedResource, runProgram, unwrap } from "../../../tools/mockRuntime/index";
+import { namingProblems, ProgramRun, RecordedResource, runProgram, unwrap } from "../../../tools/mockRuntime";
 
 const TARGET_GROUP = "aws:lb/targetGroup:TargetGroup";
 const rule = (type: string) => NAMING.get(type)!.rule;

@@ -12,7 +12,7 @@ import { plan } from "../../../tools/plan";
 import { evaluatePolicies } from "../../../tools/policies";
 import { readStackConfig, stackNames } from "../../../tools/stackConfig";
 import { awsStack, gcpStack } from "../../fixtures";
-import { ProgramRun, runProgram, UNKNOWN } from "../../../tools/mockRuntime/index";
+import { ProgramRun, runProgram, UNKNOWN } from "../../../tools/mockRuntime";
 
 const SECRETS = { agentSecrets: { "research-agent": { GOOGLE_API_KEY: "k" } }, environment: "prod" };
 

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { DEFAULT_SSL_POLICY } from "../../../../components/edge/config";
 import { AWS_COGNITO_AUTH, AWS_LOAD_BALANCER, awsStack, IMAGE, planFor, SMALL_RESOURCES } from "../../../fixtures";
-import { Plan } from "../../../../tools/mockRuntime/index";
+import { Plan } from "../../../../tools/mockRuntime";
 
 const LISTENER = "aws:lb/listener:Listener";
 const RULE = "aws:lb/listenerRule:ListenerRule";
@@ -48,7 +48,7 @@ describe("AlbCanary (AWS)", () => {
             assert.deepEqual(http.defaultActions, [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
         });
 
-        it("terminates HTTPS on 443 with a TLS 1.3 policy, never the seed's TLS-1-2-2019-07", () => {
+        it("terminates HTTPS on 443 with a TLS 1.3 policy, never a TLS 1.2-only policy such as TLS-1-2-2019-07", () => {
             const https = plan.one(LISTENER, "edge-https").inputs;
             assert.equal(https.port, 443);
             assert.equal(https.protocol, "HTTPS");
@@ -75,7 +75,7 @@ describe("AlbCanary (AWS)", () => {
             assert.equal(plan.ofType(RULE).length, 0, "one agent needs no listener rule");
         });
 
-        it("targets pod IPs, health-checks the readiness path with the seed's thresholds, drains for the whole termination budget", () => {
+        it("targets pod IPs, health-checks the readiness path with the platform's thresholds, drains for the whole termination budget", () => {
             for (const track of ["stable", "canary"]) {
                 const group = targetGroup(plan, "research-agent", track).inputs;
                 assert.equal(group.targetType, "ip");

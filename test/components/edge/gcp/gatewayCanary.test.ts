@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { gcpStack, planFor, SMALL_RESOURCES } from "../../../fixtures";
-import { Plan } from "../../../../tools/mockRuntime/index";
+import { Plan } from "../../../../tools/mockRuntime";
 
 const ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
 const GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
