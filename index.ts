@@ -9,7 +9,8 @@ import { telemetryEnv, trackTelemetryEnv } from "./components/observability/tele
 import { AgentExternalSecret } from "./components/secrets/agentExternalSecret";
 import { NamespaceBaseline } from "./components/namespace/namespaceBaseline";
 import { AgentNetworkPolicies } from "./components/namespace/networkPolicies";
-import { AgentWithSecrets, platformFor } from "./components/platform";
+import { platformFor } from "./components/platform";
+import type { AgentWithSecrets } from "./components/platform/cloud";
 
 export = async () => {
     // Every key is validated before the first resource is registered.

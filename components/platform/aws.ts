@@ -8,7 +8,7 @@ import { KUBE_DNS } from "../namespace/networkPolicies";
 import type { AwsConfig } from "../../config";
 import { servedRoutes } from "../edge/config";
 import { fitName, maxNameLength, nameSafe } from "../../tools/engine/naming";
-import type { AgentCloudSecret, AgentSecretsArgs, CanaryLoadBalancerArgs, CloudPlatform, CloudTracing, CloudTracingArgs, ContainerLogs, ContainerLogsArgs } from ".";
+import type { AgentCloudSecret, AgentSecretsArgs, CanaryLoadBalancerArgs, CloudPlatform, CloudTracing, CloudTracingArgs, ContainerLogs, ContainerLogsArgs } from "./cloud";
 
 export function awsPlatform(config: AwsConfig): CloudPlatform {
     const provider = new aws.Provider("aws", {

@@ -10,7 +10,7 @@ import type { GcpConfig } from "../../config";
 import type { EgressRule } from "../namespace/config";
 import { allowedCidrs, servedRoutes } from "../edge/config";
 import { fitName, maxNameLength, nameSafe } from "../../tools/engine/naming";
-import type { AgentCloudSecret, AgentSecretsArgs, CanaryLoadBalancerArgs, CloudPlatform } from ".";
+import type { AgentCloudSecret, AgentSecretsArgs, CanaryLoadBalancerArgs, CloudPlatform } from "./cloud";
 
 /**
  * On GKE the metadata address is served by the GKE metadata server, which hands a pod only its

@@ -2,7 +2,7 @@
 // creates: the provider's replace-forcing ("ForceNew") properties, the fields a server refuses to
 // change in place, and the property whose value must be unique while two copies exist.
 // Property names are the Pulumi (camelCase) spellings of the provider's schema fields.
-import { TARGET_GROUP_BINDING_IMMUTABLE } from "../../components/edge/aws/albCanary";
+import { TARGET_GROUP_BINDING_IMMUTABLE } from "../../components/edge/aws/targetGroupBindings";
 
 export interface ReplaceRule {
     /** A Pulumi type token; a trailing "*" matches every type that starts with the rest. */

@@ -5,57 +5,21 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { EdgeAuth } from "../auth";
 import { DEV_ONLY_PREFIXES } from "../../agents/contract";
-import { PLATFORM_RULE_SLOT, ServedRoute } from "../config";
-import { MANAGED_BY } from "../../kubernetes/labels";
+import { PLATFORM_RULE_SLOT } from "../config";
 import { PUBLIC_ROUTE_LABEL } from "../../../policy/lib";
 import { autoNameBudget, fitName } from "../../../tools/engine/naming";
-import { agentSelector, SERVICE_PORT, Track } from "../../agents/contract";
+import type { Track } from "../../agents/contract";
 import { AccessLogBucket } from "./accessLogBucket";
+import type { AlbAgent, AlbCanaryArgs } from "./albCanaryArgs";
+import { authenticated, notFound, weightedForward } from "./albActions";
+import { albSecurityGroup, HTTP, HTTPS } from "./albSecurityGroup";
+import { targetGroupBindings } from "./targetGroupBindings";
 import { ValidatedCertificate } from "./validatedCertificate";
 import { WebAcl } from "./webAcl";
 
-export type AlbAgent = ServedRoute<k8s.core.v1.Service>;
-
-export interface AlbCanaryArgs {
-    agents: AlbAgent[];
-    /** Namespace of the agents' Services; the TargetGroupBindings live beside them. */
-    namespace: pulumi.Input<string>;
-    kubernetesProvider: k8s.Provider;
-    domain: string;
-    vpcId: string;
-    subnetIds: string[];
-    /** Ranges the pods take their IPs from; the VPC's primary CIDR when absent. */
-    podCidrs?: string[];
-    ingressCidrs: string[];
-    idleTimeoutSeconds: number;
-    deletionProtection: boolean;
-    sslPolicy: string;
-    /** An issued certificate, or the Route 53 zone in which to validate a new one. */
-    certificate: { arn: string } | { hostedZoneId: string };
-    /** Zone for alias records of the served names; none when DNS is managed elsewhere. */
-    aliasZoneId?: string;
-    stickinessSeconds: number;
-    accessLogs?: { retentionDays: number };
-    waf?: { rateLimit: number };
-    /** `protect` the load balancer and its log bucket. */
-    protect: boolean;
-    labels?: Record<string, string>;
-    /** Who may pass: every forward of a non-public agent is preceded by this authentication. */
-    auth?: Extract<EdgeAuth, { kind: "oidc" | "cognito" }>;
-    /** Answer ADK's development endpoints with 404 instead of routing them. */
-    devPathsClosed: boolean;
-}
-
-type Action = aws.types.input.lb.ListenerDefaultAction;
-
 /** The platform's health-check thresholds (healthy 2, unhealthy 3, every 30 s, 5 s timeout), on the readiness path. */
 const HEALTH_CHECK = { interval: 30, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: "200" };
-/** Fields of a TargetGroupBinding that the AWS Load Balancer Controller's webhook keeps immutable. */
-export const TARGET_GROUP_BINDING_IMMUTABLE = ["spec.targetGroupARN", "spec.targetType", "spec.ipAddressType", "spec.vpcID"] as const;
-const HTTPS = 443;
-const HTTP = 80;
 
 export class AlbCanary extends pulumi.ComponentResource {
     public readonly loadBalancer: aws.lb.LoadBalancer;
@@ -82,7 +46,7 @@ export class AlbCanary extends pulumi.ComponentResource {
         super("adk:aws:AlbCanary", name, {}, opts);
         const parent = { parent: this };
 
-        this.securityGroup = this.securityGroupFor(name, args);
+        this.securityGroup = albSecurityGroup(this, name, args);
         this.accessLogs = args.accessLogs && new AccessLogBucket(`${name}-logs`, {
             retentionDays: args.accessLogs.retentionDays,
             prefix: name,
@@ -122,14 +86,14 @@ export class AlbCanary extends pulumi.ComponentResource {
             sslPolicy: args.sslPolicy,
             certificateArn: this.certificateArn,
             defaultActions: single
-                ? this.authenticated(args, only, this.weightedForward(only, args.stickinessSeconds))
+                ? authenticated(args.auth, only, weightedForward(this.targetGroups[only.agent], only, args.stickinessSeconds))
                 : [notFound("no agent is served at this address")],
             tags: single && only.public ? { [PUBLIC_ROUTE_LABEL]: "true" } : undefined,
         }, parent);
 
         this.devPathsRule = args.devPathsClosed ? this.devPathsRuleFor(name, args) : undefined;
         this.rules = args.agents.flatMap((agent) => this.rulesFor(name, args, agent));
-        this.bindings = args.agents.flatMap((agent) => this.bindingsFor(name, args, agent));
+        this.bindings = args.agents.flatMap((agent) => targetGroupBindings(this, name, args, agent, this.targetGroups[agent.agent], this.securityGroup));
         this.webAcl = args.waf && new WebAcl(`${name}-waf`, { resourceArn: this.loadBalancer.arn, rateLimit: args.waf.rateLimit }, parent);
 
         if (args.aliasZoneId !== undefined) {
@@ -159,59 +123,6 @@ export class AlbCanary extends pulumi.ComponentResource {
         });
     }
 
-    /** 80 and 443 from the allowed CIDRs; out only to the agents' ports inside the VPC. */
-    private securityGroupFor(name: string, args: AlbCanaryArgs): aws.ec2.SecurityGroup {
-        const parent = { parent: this };
-        const group = new aws.ec2.SecurityGroup(`${name}-sg`, {
-            vpcId: args.vpcId,
-            description: "ADK agents load balancer: HTTPS and redirecting HTTP in, agent ports out",
-        }, parent);
-        for (const port of [HTTPS, HTTP]) {
-            args.ingressCidrs.forEach((cidr, i) => {
-                new aws.vpc.SecurityGroupIngressRule(`${name}-in-${port}-${i}`, {
-                    securityGroupId: group.id,
-                    ipProtocol: "tcp",
-                    fromPort: port,
-                    toPort: port,
-                    ...(cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr }),
-                    description: `${port === HTTPS ? "HTTPS" : "HTTP (redirected)"} from ${cidr}`,
-                }, parent);
-            });
-        }
-        // Named after the range, not its position, so that listing one more range adds a rule and
-        // changes no other; the VPC's primary CIDR keeps the plain name.
-        const podRanges: [string, pulumi.Input<string>][] = args.podCidrs
-            ? args.podCidrs.map((cidr) => [`-${cidr.replace(/[.:/]+/g, "-")}`, cidr])
-            : [["", aws.ec2.getVpcOutput({ id: args.vpcId }, parent).cidrBlock]];
-        for (const port of new Set(args.agents.map((a) => a.port))) {
-            for (const [suffix, cidr] of podRanges) {
-                new aws.vpc.SecurityGroupEgressRule(`${name}-out-${port}${suffix}`, {
-                    securityGroupId: group.id,
-                    ipProtocol: "tcp",
-                    fromPort: port,
-                    toPort: port,
-                    ...(typeof cidr === "string" && cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr }),
-                    description: `agent pods on port ${port}`,
-                }, parent);
-            }
-        }
-        if (args.auth !== undefined) {
-            // The ALB itself calls the IdP's token and user info endpoints (or Cognito's) while it
-            // authenticates a user, and its security group must let it out to them on HTTPS
-            // (Elastic Load Balancing, "Authenticate users using an Application Load Balancer",
-            // prepare to use an IdP); their addresses are the IdP's, so anywhere.
-            new aws.vpc.SecurityGroupEgressRule(`${name}-out-idp`, {
-                securityGroupId: group.id,
-                ipProtocol: "tcp",
-                fromPort: HTTPS,
-                toPort: HTTPS,
-                cidrIpv4: "0.0.0.0/0",
-                description: "the identity provider's endpoints, for authenticate actions",
-            }, parent);
-        }
-        return group;
-    }
-
     private targetGroupsFor(name: string, args: AlbCanaryArgs, agent: AlbAgent): Partial<Record<Track, aws.lb.TargetGroup>> {
         const sticky = args.stickinessSeconds > 0;
         return Object.fromEntries(agent.tracks.map((track) => [track, new aws.lb.TargetGroup(targetGroupName(name, agent.agent, track), {
@@ -233,37 +144,6 @@ export class AlbCanary extends pulumi.ComponentResource {
     }
 
     /**
-     * The forward, preceded by the authenticate action unless the agent is public: the ALB runs a
-     * rule's actions in `order`, and an authenticate action lets a request through to the next one
-     * only with a valid session (terraform-provider-aws docs, lb_listener `authenticate_oidc`,
-     * `authenticate_cognito`, `order`). The agent then receives the user in x-amzn-oidc-* headers.
-     */
-    private authenticated(args: AlbCanaryArgs, agent: AlbAgent, forward: Action): Action[] {
-        if (agent.public || args.auth === undefined) return [forward];
-        const auth = args.auth;
-        const session = { scope: auth.config.scope, sessionTimeout: auth.config.sessionTimeoutSeconds, onUnauthenticatedRequest: auth.config.onUnauthenticated };
-        const authenticate: Action = auth.kind === "oidc"
-            ? {
-                type: "authenticate-oidc",
-                authenticateOidc: {
-                    issuer: auth.config.issuer,
-                    authorizationEndpoint: auth.config.authorizationEndpoint,
-                    tokenEndpoint: auth.config.tokenEndpoint,
-                    userInfoEndpoint: auth.config.userInfoEndpoint,
-                    clientId: auth.config.clientId,
-                    // A secret Output from config: it stays secret in the state and the plan.
-                    clientSecret: auth.config.clientSecret,
-                    ...session,
-                },
-            }
-            : {
-                type: "authenticate-cognito",
-                authenticateCognito: { userPoolArn: auth.config.userPoolArn, userPoolClientId: auth.config.userPoolClientId, userPoolDomain: auth.config.userPoolDomain, ...session },
-            };
-        return [{ ...authenticate, order: 1 }, { ...forward, order: 2 }];
-    }
-
-    /**
      * One rule, in the platform's slot before every agent's, that answers ADK's development
      * endpoints with 404 on every host. One anchored regular expression (at most 128 characters,
      * terraform-provider-aws lb_listener_rule `path_pattern.regex_values`) instead of wildcard
@@ -280,18 +160,6 @@ export class AlbCanary extends pulumi.ComponentResource {
             actions: [notFound("development endpoints are not served here")],
             tags: { route: "dev-paths-closed" },
         }, { parent: this });
-    }
-
-    private weightedForward(agent: AlbAgent, stickinessSeconds: number): Action {
-        const groups = this.targetGroups[agent.agent];
-        return {
-            type: "forward",
-            forward: {
-                targetGroups: agent.tracks.map((track) => ({ arn: groups[track]!.arn, weight: agent.weights[track] })),
-                // Keeps a client on the track it first landed on, so a conversation does not flip versions.
-                stickiness: { enabled: stickinessSeconds > 0, duration: Math.max(1, stickinessSeconds) },
-            },
-        };
     }
 
     /** The agent's own route when several agents share the listener, and its header route. */
@@ -320,7 +188,7 @@ export class AlbCanary extends pulumi.ComponentResource {
                 listenerArn: this.httpsListener.arn,
                 priority: priorities.header,
                 conditions: [{ httpHeader: { httpHeaderName: header, values: [value] } }, ...select],
-                actions: this.authenticated(args, agent, { type: "forward", targetGroupArn: this.targetGroups[agent.agent][track]!.arn }),
+                actions: authenticated(args.auth, agent, { type: "forward", targetGroupArn: this.targetGroups[agent.agent][track]!.arn }),
                 transforms,
                 tags: { agent: agent.agent, route: "header", ...publicTag },
             }, { parent: this }));
@@ -330,7 +198,7 @@ export class AlbCanary extends pulumi.ComponentResource {
                 listenerArn: this.httpsListener.arn,
                 priority: priorities.weighted,
                 conditions: select,
-                actions: this.authenticated(args, agent, this.weightedForward(agent, args.stickinessSeconds)),
+                actions: authenticated(args.auth, agent, weightedForward(this.targetGroups[agent.agent], agent, args.stickinessSeconds)),
                 transforms,
                 tags: { agent: agent.agent, route: "weighted", ...publicTag },
             }, { parent: this }));
@@ -338,50 +206,6 @@ export class AlbCanary extends pulumi.ComponentResource {
         return rules;
     }
 
-    /** One TargetGroupBinding per Service; the controller also opens the pods' security group to the ALB. */
-    private bindingsFor(name: string, args: AlbCanaryArgs, agent: AlbAgent): k8s.apiextensions.CustomResource[] {
-        return agent.tracks.map((track) => {
-            const service = agent.services[track];
-            if (service === undefined) throw new pulumi.ResourceError(`agent ${agent.agent} has no ${track} Service to bind`, this);
-            return new k8s.apiextensions.CustomResource(`${name}-${agent.agent}-${track}-binding`, {
-                apiVersion: "elbv2.k8s.aws/v1beta1",
-                kind: "TargetGroupBinding",
-                metadata: {
-                    name: service.metadata.name,
-                    namespace: args.namespace,
-                    labels: { ...args.labels, ...agentSelector(agent.agent), track, ...MANAGED_BY },
-                },
-                spec: {
-                    serviceRef: { name: service.metadata.name, port: SERVICE_PORT },
-                    targetGroupARN: this.targetGroups[agent.agent][track]!.arn,
-                    targetType: "ip",
-                    vpcID: args.vpcId,
-                    networking: {
-                        ingress: [{
-                            from: [{ securityGroup: { groupID: this.securityGroup.id } }],
-                            ports: [{ protocol: "TCP", port: agent.port }],
-                        }],
-                    },
-                },
-            }, {
-                parent: this,
-                provider: args.kubernetesProvider,
-                // The controller's webhook refuses any update of these fields (checkImmutableFields in
-                // webhooks/elbv2/targetgroupbinding_validator.go), so a replaced target group must
-                // replace its binding. The provider would not: none is in its own replace-forcing
-                // list, and that list alone makes it ask for delete-before-replace
-                // (pulumi-kubernetes provider/pkg/provider/provider.go, Diff). Without
-                // deleteBeforeReplace the engine would create the new binding first, under the
-                // same fixed name, and fail on "already exists".
-                replaceOnChanges: [...TARGET_GROUP_BINDING_IMMUTABLE],
-                deleteBeforeReplace: true,
-            });
-        });
-    }
-}
-
-function notFound(error: string): Action {
-    return { type: "fixed-response", fixedResponse: { statusCode: "404", contentType: "application/json", messageBody: JSON.stringify({ error }) } };
 }
 
 /** The two ALB priorities (1..50000) of a rule slot (1..25000); lower is evaluated first. */

@@ -1,6 +1,6 @@
 // The cloud seam: index.ts asks for capabilities ("a canary load balancer", "a secret store", ...)
 // through this interface, and the AWS or GCP implementation (aws.ts, gcp.ts) builds them from each
-// capability's aws/ or gcp/ folder. Nothing outside components/platform/ branches on the cloud.
+// capability's aws/ or gcp/ folder; components/platform.ts picks one.
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AgentConfig, PlatformConfig } from "../../config";
@@ -9,8 +9,6 @@ import type { EgressRule } from "../namespace/config";
 import type { DnsRecord } from "../edge/gcp/gatewayCanary";
 import type { TraceExporter } from "../observability/otelCollector";
 import type { ClusterDns } from "../namespace/networkPolicies";
-import { awsPlatform } from "./aws";
-import { gcpPlatform } from "./gcp";
 
 export interface CloudPlatform {
     readonly cloud: PlatformConfig["cloud"];
@@ -104,8 +102,4 @@ export interface CanaryLoadBalancer {
      * Certificate Manager's DNS authorizations on GCP. None on AWS, where ACM validates in Route 53.
      */
     certificateDnsRecords?: pulumi.Output<DnsRecord[]>;
-}
-
-export function platformFor(config: PlatformConfig): CloudPlatform {
-    return config.cloud === "aws" ? awsPlatform(config) : gcpPlatform(config);
 }
