@@ -4,6 +4,24 @@
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
+export const CLOUDS = ["aws", "gcp"] as const;
+export type Cloud = (typeof CLOUDS)[number];
+
+/**
+ * What every config section is checked and resolved against, beside its own keys: the stack's
+ * cloud, its environment and the environment's preset with the stack's overrides. Every section
+ * follows one convention: `check<Section>(raw, context, ...)` reports what the schema cannot say,
+ * `resolve<Section>(raw, context)` applies the defaults.
+ */
+export interface ConfigContext {
+    cloud: Cloud;
+    environment: Environment;
+    preset: Preset;
+}
+
+/** The context while checking: a key that is itself invalid is unknown. */
+export type CheckContext = Partial<ConfigContext>;
+
 export interface Preset {
     /** Minimum replicas per agent (the HPA's minReplicas). */
     replicas: number;
@@ -54,3 +72,10 @@ export const PRESETS: Record<Environment, Preset> = {
         auditRetentionDays: 365,
     },
 };
+
+/** The preset with the stack's own values for its keys: what the stack actually runs with. */
+export function effectivePreset(overrides: Partial<Record<keyof Preset, unknown>>, preset: Preset): Preset {
+    return Object.fromEntries(
+        (Object.keys(preset) as (keyof Preset)[]).map((key) => [key, overrides[key] ?? preset[key]]),
+    ) as unknown as Preset;
+}

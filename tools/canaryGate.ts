@@ -108,7 +108,7 @@ export function gateSettings(stack: string, agent: string, root = ROOT): GateSet
     if (problems.length > 0) throw new GateError(problems.join("\n"));
     return {
         namespace: typeof config[key("namespace")] === "string" ? config[key("namespace")] as string : "adk-agents",
-        criteria: resolveMonitoring(monitoring.data!, environment as (typeof ENVIRONMENTS)[number]).canary,
+        criteria: resolveMonitoring(monitoring.data!, { environment: environment as (typeof ENVIRONMENTS)[number] }).canary,
     };
 }
 

@@ -4,7 +4,7 @@
 // the ALB's authenticate-oidc or authenticate-cognito action on AWS, Identity-Aware Proxy on GCP.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { Environment } from "../../config/presets";
+import type { CheckContext, ConfigContext, Environment } from "../../config/presets";
 import { intBetween } from "../../config/primitives";
 import type { Problem } from "../../config/errors";
 
@@ -66,7 +66,7 @@ export const authSchema = z.strictObject({
 /** Config keys whose values are secret wherever they are stored, as paths. */
 export const AUTH_SECRET_KEYS = [["loadBalancer", "auth", "oidc", "clientSecret"], ["loadBalancer", "auth", "iap", "oauthClientSecret"]] as const;
 
-type RawAuth = z.infer<typeof authSchema>;
+export type RawAuth = z.infer<typeof authSchema>;
 
 export type EdgeAuth =
     | { kind: "oidc"; config: Omit<z.infer<typeof oidcSchema>, "clientSecret"> & { clientSecret: pulumi.Output<string> } }
@@ -102,7 +102,7 @@ export function isPublic(agent: { public?: boolean }, lb: { public?: boolean; au
  * `public: true` for every agent: an API that runs models at our cost and returns any user's
  * sessions is not put on the internet by default.
  */
-export function checkAuth(lb: { auth?: RawAuth; public?: boolean }, cloud: "aws" | "gcp", environment: Environment | undefined, agents: PublicAgent[]): Problem[] {
+export function checkAuth(lb: { auth?: RawAuth; public?: boolean }, { cloud, environment }: CheckContext & Pick<ConfigContext, "cloud">, agents: PublicAgent[]): Problem[] {
     const at = (...path: PropertyKey[]) => ["loadBalancer", "auth", ...path];
     const problems: Problem[] = [];
     const kinds = (Object.keys(CLOUD_OF) as (keyof typeof CLOUD_OF)[]).filter((kind) => lb.auth?.[kind] !== undefined);

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { authSchema, checkAuth, EdgeAuth, resolveAuth } from "./auth";
 import { loadBalancerKeepAlive, Track } from "../agents/contract";
 import { checkLimits, LimitAgent } from "./limits";
-import type { Environment } from "../../config/presets";
+import type { CheckContext, ConfigContext } from "../../config/presets";
 import { cidr, flag, intBetween } from "../../config/primitives";
 import type { Problem } from "../../config/errors";
 
@@ -105,7 +105,7 @@ export interface LoadBalancerConfig {
     gcp: { sslProfile: (typeof SSL_PROFILES)[number] };
 }
 
-export function resolveLoadBalancer(raw: RawLoadBalancer, environment: Environment): LoadBalancerConfig {
+export function resolveLoadBalancer(raw: RawLoadBalancer, { environment }: Pick<ConfigContext, "environment">): LoadBalancerConfig {
     const prod = environment === "prod";
     return {
         ...raw,
@@ -138,7 +138,7 @@ export function ruleSlot(agent: { name: string; priority?: number }): number {
 }
 
 /** Two agents on one slot would ask the listener for the same priorities: refused before any resource exists. */
-export function checkRuleSlots(cloud: "aws" | "gcp" | undefined, agents: (readonly [number, { name?: string; priority?: number }])[]): Problem[] {
+export function checkRuleSlots(agents: (readonly [number, { name?: string; priority?: number }])[], { cloud }: CheckContext): Problem[] {
     if (cloud === "gcp") {
         return agents.filter(([, a]) => a.priority !== undefined)
             .map(([i]) => ({ path: ["agents", i, "priority"], message: "only applies on aws (the order of ALB listener rules); HTTPRoutes have no priority" }));
@@ -269,7 +269,7 @@ export function allowedCidrs(ingressCidrs: string[]): string[] | undefined {
 export type CheckedAgent = LimitAgent & { public?: boolean; keepAliveSeconds?: number };
 
 /** Checks that need the cloud, the environment or the agents as well as `loadBalancer`. */
-export function checkLoadBalancer(lb: RawLoadBalancer | undefined, cloud: "aws" | "gcp" | undefined, environment: Environment | undefined, agents: CheckedAgent[]): Problem[] {
+export function checkLoadBalancer(lb: RawLoadBalancer | undefined, { cloud, environment }: CheckContext, agents: CheckedAgent[]): Problem[] {
     if (lb === undefined || cloud === undefined) return [];
     const waf = lb.waf ?? environment === "prod";
     const limits = checkLimits({
@@ -277,7 +277,7 @@ export function checkLoadBalancer(lb: RawLoadBalancer | undefined, cloud: "aws" 
         podCidrs: lb.aws?.podCidrs?.length ?? 1, devPathsClosed: environment !== undefined && environment !== "dev",
         authenticates: lb.auth?.oidc !== undefined || lb.auth?.cognito !== undefined, agents,
     });
-    return [...cloudChecks(lb, cloud, waf), ...checkAuth(lb, cloud, environment, agents), ...checkKeepAlive(lb, cloud, agents), ...limits];
+    return [...cloudChecks(lb, cloud, waf), ...checkAuth(lb, { cloud, environment }, agents), ...checkKeepAlive(lb, cloud, agents), ...limits];
 }
 
 /** An agent that closes idle connections before the load balancer does makes it answer 502 (components/agents/contract.ts). */

@@ -1,6 +1,6 @@
 // `adk-platform:security`: isolation, identity, keys, secrets, audit and classification.
 import { z } from "zod";
-import type { Environment } from "../../config/presets";
+import type { CheckContext, ConfigContext, Environment } from "../../config/presets";
 import { cidr, cpu, flag, intBetween as int, memory } from "../../config/primitives";
 import { parseCpu, parseMemory } from "../../config/quantity";
 import type { Problem } from "../../config/errors";
@@ -147,7 +147,7 @@ export function defaultSecretDelivery(environment: Environment): SecretDelivery 
     return environment === "prod" ? "external-secrets" : "kubernetes";
 }
 
-export function resolveSecurity(raw: RawSecurity, environment: Environment): SecurityConfig {
+export function resolveSecurity(raw: RawSecurity, { environment }: Pick<ConfigContext, "environment">): SecurityConfig {
     const strip = <T extends object>(value: T) => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
     return {
         dataClassification: raw.dataClassification,
@@ -177,9 +177,9 @@ export interface AgentDemand {
 }
 
 /** Checks of `security` against the cloud and the agents; paths are relative to the project. */
-export function checkSecurity(raw: RawSecurity, environment: Environment, cloud: "aws" | "gcp" | undefined, demands: AgentDemand[]): Problem[] {
+export function checkSecurity(raw: RawSecurity, { environment, cloud }: CheckContext & Pick<ConfigContext, "environment">, demands: AgentDemand[]): Problem[] {
     const problems: Problem[] = [];
-    const resolved = resolveSecurity(raw, environment);
+    const resolved = resolveSecurity(raw, { environment });
     if (cloud === "aws" && resolved.secretDelivery === "external-secrets") {
         for (const key of ["oidcProviderArn", "rotationLambdaArn"] as const) {
             if (resolved.aws[key] === undefined) {

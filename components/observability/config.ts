@@ -1,6 +1,6 @@
 // `adk-platform:monitoring`: scraping, rules, dashboards, tracing and logging.
 import { z } from "zod";
-import type { Environment } from "../../config/presets";
+import type { CheckContext, ConfigContext, Environment } from "../../config/presets";
 
 import { dnsLabel as dnsLabelOf, flag, intBetween, numberBetween, pinnedImage } from "../../config/primitives";
 import type { Problem } from "../../config/errors";
@@ -159,7 +159,7 @@ export const FLUENT_BIT_IMAGE = "public.ecr.aws/aws-observability/aws-for-fluent
 
 const percent = (value: number) => Math.round(value * 1e6) / 1e8;
 
-export function resolveMonitoring(raw: RawMonitoring, environment: Environment): MonitoringConfig {
+export function resolveMonitoring(raw: RawMonitoring, { environment }: Pick<ConfigContext, "environment">): MonitoringConfig {
     const prometheusNamespace = raw.prometheusNamespace ?? "monitoring";
     const backend = raw.tracing?.backend ?? "jaeger";
     return {
@@ -218,7 +218,7 @@ function shipsByDefault(environment: Environment): boolean {
 }
 
 /** Checks of `monitoring` against the cloud and the identity it needs there; paths from the project. */
-export function checkMonitoring(raw: RawMonitoring, environment: Environment | undefined, cloud: "aws" | "gcp" | undefined, oidcProviderArn: string | undefined): Problem[] {
+export function checkMonitoring(raw: RawMonitoring, { environment, cloud }: CheckContext, oidcProviderArn: string | undefined): Problem[] {
     const problems: Problem[] = [];
     const tracing = raw.tracing ?? {};
     if (tracing.backend === "cloud" && tracing.endpoint !== undefined) {

@@ -97,7 +97,7 @@ function gate(projectDir: string, prometheus: string, agent: string, extra: stri
 
 describe("canary gate", () => {
     describe("decide", () => {
-        const criteria = resolveMonitoring({}, "prod").canary;
+        const criteria = resolveMonitoring({}, { environment: "prod" }).canary;
         const healthy = { requests: 100, successRatio: 0.995, errorRatio: 0.005, p95Seconds: 0.3 };
 
         it("promotes a canary exactly on every limit, with the minimum sample", () => {

@@ -40,7 +40,7 @@ const alertsOf = (groups: { rules: { alert?: string }[] }[]) => groups.flatMap((
 
 describe("AgentRules", () => {
     describe("promtool", () => {
-        const groups = ruleGroups({ namespace: "adk-agents", agents: AGENTS, monitoring: resolveMonitoring({}, "prod") });
+        const groups = ruleGroups({ namespace: "adk-agents", agents: AGENTS, monitoring: resolveMonitoring({}, { environment: "prod" }) });
 
         it("accepts the rendered rules (promtool check rules)", () => {
             withRules(groups, (dir) => {
@@ -61,14 +61,14 @@ describe("AgentRules", () => {
         }
 
         it("fails the fixtures when a threshold is wrong, so they can catch a regression", () => {
-            const loose = ruleGroups({ namespace: "adk-agents", agents: AGENTS, monitoring: resolveMonitoring({ canary: { minRequests: 50 } }, "prod") });
+            const loose = ruleGroups({ namespace: "adk-agents", agents: AGENTS, monitoring: resolveMonitoring({ canary: { minRequests: 50 } }, { environment: "prod" }) });
             withRules(loose, (dir) => {
                 copyFileSync(path.join(FIXTURES, "canary.test.yaml"), path.join(dir, "canary.test.yaml"));
                 const result = promtool(["test", "rules", "canary.test.yaml"], dir);
                 assert.equal(result.status, 1, result.output);
                 assert.match(result.output, /a canary below the minimum sample fires nothing/);
             });
-            const eager = ruleGroups({ namespace: "adk-agents", agents: AGENTS, monitoring: resolveMonitoring({ alerts: { minRequests: 5 } }, "prod") });
+            const eager = ruleGroups({ namespace: "adk-agents", agents: AGENTS, monitoring: resolveMonitoring({ alerts: { minRequests: 5 } }, { environment: "prod" }) });
             withRules(eager, (dir) => {
                 copyFileSync(path.join(FIXTURES, "agent-alerts.test.yaml"), path.join(dir, "agent-alerts.test.yaml"));
                 const result = promtool(["test", "rules", "agent-alerts.test.yaml"], dir);
@@ -80,7 +80,7 @@ describe("AgentRules", () => {
 
     describe("rules", () => {
         it("has every documented alert and ADKAgentNotScraped, each with summary, description and a runbook link", () => {
-            const alerts = alertsOf(ruleGroups({ namespace: "adk-agents", agents: AGENTS, monitoring: resolveMonitoring({}, "prod") })) as { alert: string; annotations: Record<string, string>; labels: Record<string, string> }[];
+            const alerts = alertsOf(ruleGroups({ namespace: "adk-agents", agents: AGENTS, monitoring: resolveMonitoring({}, { environment: "prod" }) })) as { alert: string; annotations: Record<string, string>; labels: Record<string, string> }[];
             assert.deepEqual([...new Set(alerts.map((a) => a.alert))].sort(), [...CONTRACT_ALERTS, "ADKAgentNotScraped"].sort());
             for (const alert of alerts) {
                 assert.deepEqual(Object.keys(alert.annotations).sort(), ["description", "runbook_url", "summary"], alert.alert);
@@ -90,7 +90,7 @@ describe("AgentRules", () => {
         });
 
         it("pages on 14.4x and 6x and tickets on 3x and 1x for each SLO (Workbook, 30 days)", () => {
-            const burns = alertsOf(ruleGroups({ namespace: "adk-agents", agents: AGENTS, monitoring: resolveMonitoring({}, "prod") }))
+            const burns = alertsOf(ruleGroups({ namespace: "adk-agents", agents: AGENTS, monitoring: resolveMonitoring({}, { environment: "prod" }) }))
                 .filter((r) => r.alert === "ADKAgentErrorBudgetBurn") as { labels: Record<string, string>; expr: string }[];
             assert.deepEqual(burns.map((b) => `${b.labels.slo} ${b.labels.long_window}/${b.labels.short_window} ${b.labels.burn_rate} ${b.labels.severity}`), [
                 "availability 1h/5m 14.4 critical", "availability 6h/30m 6 critical", "availability 1d/2h 3 warning", "availability 3d/6h 1 warning",
@@ -101,7 +101,7 @@ describe("AgentRules", () => {
         });
 
         it("scales the burn factors to a 28-day period", () => {
-            const burns = alertsOf(ruleGroups({ namespace: "adk-agents", agents: AGENTS, monitoring: resolveMonitoring({ slo: { periodDays: 28 } }, "prod") }))
+            const burns = alertsOf(ruleGroups({ namespace: "adk-agents", agents: AGENTS, monitoring: resolveMonitoring({ slo: { periodDays: 28 } }, { environment: "prod" }) }))
                 .filter((r) => r.alert === "ADKAgentErrorBudgetBurn") as { labels: Record<string, string> }[];
             assert.deepEqual(burns.slice(0, BURN_WINDOWS.length).map((b) => b.labels.burn_rate), ["13.44", "5.6", "2.8", "0.933333333333"]);
         });
@@ -110,7 +110,7 @@ describe("AgentRules", () => {
             const groups = ruleGroups({
                 namespace: "shop",
                 agents: ["checkout"],
-                monitoring: resolveMonitoring({ slo: { availability: 99.5, latencyThresholdMs: 1000 }, canary: { window: "1h", maxErrorRate: 1, maxP95Ms: 800, minRequests: 500 } }, "prod"),
+                monitoring: resolveMonitoring({ slo: { availability: 99.5, latencyThresholdMs: 1000 }, canary: { window: "1h", maxErrorRate: 1, maxP95Ms: 800, minRequests: 500 } }, { environment: "prod" }),
             });
             const text = JSON.stringify(groups);
             assert.match(text, /\(14\.4 \* 0\.005\)/);
@@ -122,7 +122,7 @@ describe("AgentRules", () => {
         });
 
         it("guards every page on a request ratio with alerts.minRequests over the alert's window, and no ticket", () => {
-            const alerts = alertsOf(ruleGroups({ namespace: "adk-agents", agents: AGENTS, monitoring: resolveMonitoring({ alerts: { minRequests: 7 } }, "prod") })) as { alert: string; expr: string; labels: Record<string, string> }[];
+            const alerts = alertsOf(ruleGroups({ namespace: "adk-agents", agents: AGENTS, monitoring: resolveMonitoring({ alerts: { minRequests: 7 } }, { environment: "prod" }) })) as { alert: string; expr: string; labels: Record<string, string> }[];
             const guard = (window: string) => new RegExp(`\\nand on \\([a-z_, ]+\\)\\nsum by \\([a-z_, ]+\\) \\(increase\\([a-z_]+\\{[^}]*\\}\\[${window}\\]\\)\\) >= 7$`);
             const [highErrorRate] = alerts.filter((a) => a.alert === "ADKAgentHighErrorRate");
             assert.match(highErrorRate.expr, guard("5m"));
@@ -133,7 +133,7 @@ describe("AgentRules", () => {
         });
 
         it("classifies responses one way in the rules and the dashboards: 5xx fail, 4xx succeed", () => {
-            const monitoring = resolveMonitoring({}, "prod");
+            const monitoring = resolveMonitoring({}, { environment: "prod" });
             const rendered = JSON.stringify([
                 ruleGroups({ namespace: "adk-agents", agents: AGENTS, monitoring }),
                 dashboardModel({ agentName: "research-agent", agentNamespace: "adk-agents", monitoring }),
@@ -155,7 +155,7 @@ describe("AgentRules", () => {
             assert.equal(plan.ofType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").length, 1);
             assert.equal(rule.inputs.metadata.namespace, "research");
             assert.equal(rule.inputs.metadata.labels.release, "prom");
-            assert.deepEqual(rule.inputs.spec.groups, ruleGroups({ namespace: "research", agents: ["research-agent"], monitoring: resolveMonitoring({ release: "prom" }, "dev") }));
+            assert.deepEqual(rule.inputs.spec.groups, ruleGroups({ namespace: "research", agents: ["research-agent"], monitoring: resolveMonitoring({ release: "prom" }, { environment: "dev" }) }));
             const parent = plan.resources.find((r) => r.urn === rule.parent)!;
             assert.equal(parent.type, "adk:monitoring:AgentRules");
         });

@@ -16,15 +16,15 @@ async function problems(monitoring: unknown): Promise<string[]> {
 
 describe("monitoring config", () => {
     it("defaults to the documented objectives and canary criteria, as ratios", () => {
-        const prod = resolveMonitoring({}, "prod");
+        const prod = resolveMonitoring({}, { environment: "prod" });
         assert.deepEqual(prod.slo, { periodDays: 30, availability: 0.999, latency: 0.95, latencyThresholdSeconds: 0.5 });
         assert.deepEqual(prod.canary, { window: "30m", minSuccessRatio: 0.995, maxErrorRatio: 0.005, maxP95Seconds: 0.3, minRequests: 100 });
         assert.deepEqual(prod.alerts, { minRequests: 20 });
-        assert.deepEqual(resolveMonitoring({ alerts: { minRequests: 50 } }, "prod").alerts, { minRequests: 50 });
+        assert.deepEqual(resolveMonitoring({ alerts: { minRequests: 50 } }, { environment: "prod" }).alerts, { minRequests: 50 });
         assert.equal(prod.tracing.samplingRatio, 0.1);
         assert.equal(prod.logging.level, "INFO");
-        assert.equal(resolveMonitoring({}, "dev").tracing.samplingRatio, 1);
-        assert.equal(resolveMonitoring({ prometheusNamespace: "observability" }, "dev").dashboards.namespace, "observability");
+        assert.equal(resolveMonitoring({}, { environment: "dev" }).tracing.samplingRatio, 1);
+        assert.equal(resolveMonitoring({ prometheusNamespace: "observability" }, { environment: "dev" }).dashboards.namespace, "observability");
     });
 
     it("reports every bad key at once, naming it and repeating the value", async () => {
