@@ -8,7 +8,7 @@ import type { CheckContext, ConfigContext, Preset } from "../../config/presets";
 import { cpu, dnsLabel, ENV_NAME, flag, intBetween, memory, parseImage, pinnedImage, pinnedTag } from "../../config/primitives";
 import { parseCpu, parseMemory } from "../../config/quantity";
 import { isPublic, type RawAuth } from "../edge/auth";
-import { ALB_RULE_SLOTS } from "../edge/config";
+import { ALB_RULE_SLOTS } from "../edge/routes";
 import type { AgentDemand } from "../namespace/config";
 import { CONTRACT_ENV, DEFAULT_PORT, DEFAULT_PROBE_PATH, defaultKeepAlive, gracefulShutdownSeconds } from "./contract";
 

@@ -6,7 +6,7 @@ import { AgentSecret } from "../secrets/aws/agentSecret";
 import { SecretsKey } from "../secrets/aws/secretsKey";
 import { KUBE_DNS } from "../namespace/networkPolicies";
 import type { AwsConfig } from "../../config";
-import { servedRoutes } from "../edge/config";
+import { servedRoutes } from "../edge/routes";
 import { fitName, maxNameLength, nameSafe } from "../../tools/engine/naming";
 import type { AgentCloudSecret, AgentSecretsArgs, CanaryLoadBalancerArgs, CloudPlatform, CloudTracing, CloudTracingArgs, ContainerLogs, ContainerLogsArgs } from "./cloud";
 

@@ -8,7 +8,8 @@ import { SecretsKey } from "../secrets/gcp/secretsKey";
 import { KUBE_DNS } from "../namespace/networkPolicies";
 import type { GcpConfig } from "../../config";
 import type { EgressRule } from "../namespace/config";
-import { allowedCidrs, servedRoutes } from "../edge/config";
+import { allowedCidrs } from "../edge/config";
+import { servedRoutes } from "../edge/routes";
 import { fitName, maxNameLength, nameSafe } from "../../tools/engine/naming";
 import type { AgentCloudSecret, AgentSecretsArgs, CanaryLoadBalancerArgs, CloudPlatform } from "./cloud";
 

@@ -2,7 +2,8 @@
 // fail (refused changes, or the problems that stopped the plan), then every changed resource with
 // its changed inputs `before → after`. Inputs come from the plan, where every secret already reads
 // "[secret]" (tools/mockRuntime/index.ts redacts them), so nothing here can print one in clear.
-import type { DiffResult, Operation, PropertyChange, ResourceStep } from "../engine/diff";
+import type { DiffResult, Operation, ResourceStep } from "../engine/diff";
+import type { PropertyChange } from "../engine/propertyPaths";
 import { MARKERS } from "../engine/diff";
 import { shortType } from "./graph";
 import { countParts } from "./tree";

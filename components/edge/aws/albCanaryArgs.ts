@@ -2,7 +2,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { EdgeAuth } from "../auth";
-import type { ServedRoute } from "../config";
+import type { ServedRoute } from "../routes";
 
 export type AlbAgent = ServedRoute<k8s.core.v1.Service>;
 

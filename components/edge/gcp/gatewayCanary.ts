@@ -8,7 +8,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DEV_ONLY_PREFIXES } from "../../agents/contract";
-import type { ServedRoute } from "../config";
+import type { ServedRoute } from "../routes";
 import { MANAGED_BY, PART_OF } from "../../kubernetes/labels";
 import { PUBLIC_ROUTE_LABEL } from "../../../policy/lib";
 import { agentSelector, SERVICE_PORT, Track } from "../../agents/contract";

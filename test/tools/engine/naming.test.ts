@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "node:assert/strict";
 import { readStackConfig } from "../../../tools/stackConfig";
-import { fitName, formatViolation, NAMING, nameDrivers, nameSafe, NO_PHYSICAL_NAME, physicalName, ruleProblems } from "../../../tools/engine/naming";
+import { fitName, formatViolation, nameDrivers, nameSafe, physicalName, ruleProblems } from "../../../tools/engine/naming";
+import { NAMING, NO_PHYSICAL_NAME } from "../../../tools/engine/namingTable";
 import { AWS_LOAD_BALANCER, awsStack, gcpStack, IMAGE, planCli, SMALL_RESOURCES, temporaryStack } from "../../fixtures";
 import { namingProblems, ProgramRun, RecordedResource, runProgram, unwrap } from "../../../tools/mockRuntime";
 
