@@ -6,6 +6,7 @@
 import type { ProgramRun, RecordedResource } from "../mockRuntime";
 import { changedLeaves, formatPath, leaves, parsePath, pathsOverlap, PropertyChange, valueAt } from "./propertyPaths";
 import { ReplaceRule, replaceRuleFor, TRAFFIC_SERVING } from "./replaceTable";
+import { RULE } from "../resourceTypes";
 
 /** plan.json as tools/plan.ts writes it. */
 export interface PlanDocument {
@@ -135,8 +136,6 @@ function stepFor(resource: RecordedResource, before: Record<string, unknown>, re
         deleteBeforeReplace: op === "replace" && deletesFirst(resource, rule, providerForced, changes),
     };
 }
-
-const RULE = "aws:lb/listenerRule:ListenerRule";
 
 /** A listener rule's place: (listener, priority); undefined while the listener is being replaced. */
 function ruleKey(inputs: Record<string, unknown>, changes: PropertyChange[] = []): string | undefined {

@@ -10,19 +10,9 @@
 import { spawnSync } from "node:child_process";
 import type { Operation } from "../engine/diff";
 import type { RecordedResource } from "../mockRuntime";
+import { ADDRESS, BINDING, DEPLOYMENT, GATEWAY, LISTENER, LOAD_BALANCER, ROUTE, RULE, SERVICE, TARGET_GROUP } from "../resourceTypes";
 
 type Resource = Pick<RecordedResource, "urn" | "type" | "name" | "parent" | "custom" | "inputs" | "state" | "propertyDependencies">;
-
-const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
-const LISTENER = "aws:lb/listener:Listener";
-const RULE = "aws:lb/listenerRule:ListenerRule";
-const TARGET_GROUP = "aws:lb/targetGroup:TargetGroup";
-const BINDING = "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding";
-const ADDRESS = "gcp:compute/globalAddress:GlobalAddress";
-const GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
-const ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
-const SERVICE = "kubernetes:core/v1:Service";
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 
 /** Where a component that is not on the traffic path is drawn. */
 const AROUND: [string, RegExp][] = [

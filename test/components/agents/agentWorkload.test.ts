@@ -1,14 +1,9 @@
 import * as assert from "node:assert/strict";
 import { awsStack, IMAGE, planFor } from "../../fixtures";
 import { Plan, RecordedResource, SECRET } from "../../../tools/mockRuntime";
+import { CONFIG_MAP, DEPLOYMENT, HPA, PDB, SERVICE, SERVICE_ACCOUNT } from "../../../tools/resourceTypes";
 
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
-const SERVICE = "kubernetes:core/v1:Service";
-const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
-const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
-const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
 const SECRET_TYPE = "kubernetes:core/v1:Secret";
-const SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount";
 
 const podSpec = (d: RecordedResource) => d.inputs.spec.template.spec;
 const container = (d: RecordedResource) => podSpec(d).containers[0];

@@ -5,12 +5,9 @@ import * as assert from "node:assert/strict";
 import { AWS_AUTH, AWS_COGNITO_AUTH, AWS_LOAD_BALANCER, awsStack, configProblems, GCP_AUTH, gcpStack, IAP_CLIENT_SECRET, IMAGE, OIDC_CLIENT_SECRET, planFor, SMALL_RESOURCES } from "../../fixtures";
 import { Plan, RecordedResource, SECRET } from "../../../tools/mockRuntime";
 import { planDocument } from "../../../tools/plan";
+import { DEPLOYMENT, LISTENER, ROUTE, RULE } from "../../../tools/resourceTypes";
 
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
-const LISTENER = "aws:lb/listener:Listener";
-const RULE = "aws:lb/listenerRule:ListenerRule";
 const BACKEND_POLICY = "kubernetes:networking.gke.io/v1:GCPBackendPolicy";
-const ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
 
 const container = (d: RecordedResource) => d.inputs.spec.template.spec.containers[0];
 const envOf = (d: RecordedResource) => Object.fromEntries(container(d).env.filter((e: any) => "value" in e).map((e: any) => [e.name, e.value]));

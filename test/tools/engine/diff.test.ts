@@ -8,12 +8,7 @@ import { planDocument } from "../../../tools/plan";
 import { readStackConfig, stackNames } from "../../../tools/stackConfig";
 import { awsStack, gcpStack, IMAGE, planCli, planFor, SMALL_RESOURCES, temporaryStack } from "../../fixtures";
 import { ProgramRun } from "../../../tools/mockRuntime";
-
-const RULE = "aws:lb/listenerRule:ListenerRule";
-const LISTENER = "aws:lb/listener:Listener";
-const TARGET_GROUP = "aws:lb/targetGroup:TargetGroup";
-const BINDING = "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding";
-const ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
+import { BINDING, LISTENER, ROUTE, RULE, TARGET_GROUP } from "../../../tools/resourceTypes";
 
 const resources = SMALL_RESOURCES;
 const awsAgent = (name: string, fields: Record<string, unknown> = {}) => ({ name, image: IMAGE.replace("research-agent", name), resources, ...fields });

@@ -5,8 +5,8 @@ import { fitName, formatViolation, nameDrivers, nameSafe, physicalName, ruleProb
 import { NAMING, NO_PHYSICAL_NAME } from "../../../tools/engine/namingTable";
 import { AWS_LOAD_BALANCER, awsStack, gcpStack, IMAGE, planCli, SMALL_RESOURCES, temporaryStack } from "../../fixtures";
 import { namingProblems, ProgramRun, RecordedResource, runProgram, unwrap } from "../../../tools/mockRuntime";
+import { TARGET_GROUP } from "../../../tools/resourceTypes";
 
-const TARGET_GROUP = "aws:lb/targetGroup:TargetGroup";
 const rule = (type: string) => NAMING.get(type)!.rule;
 const accepts = (type: string, name: string) => ruleProblems(rule(type), name).length === 0;
 

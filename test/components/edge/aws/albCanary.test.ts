@@ -2,11 +2,7 @@ import * as assert from "node:assert/strict";
 import { DEFAULT_SSL_POLICY } from "../../../../components/edge/config";
 import { AWS_COGNITO_AUTH, AWS_LOAD_BALANCER, awsStack, IMAGE, planFor, SMALL_RESOURCES } from "../../../fixtures";
 import { Plan } from "../../../../tools/mockRuntime";
-
-const LISTENER = "aws:lb/listener:Listener";
-const RULE = "aws:lb/listenerRule:ListenerRule";
-const TARGET_GROUP = "aws:lb/targetGroup:TargetGroup";
-const BINDING = "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding";
+import { BINDING, LISTENER, RULE, TARGET_GROUP } from "../../../../tools/resourceTypes";
 
 const SUPPORT = IMAGE.replace("research-agent", "support-agent");
 const resources = SMALL_RESOURCES;

@@ -1,12 +1,8 @@
 import * as assert from "node:assert/strict";
 import { gcpStack, planFor, SMALL_RESOURCES } from "../../../fixtures";
 import { Plan } from "../../../../tools/mockRuntime";
+import { CERTIFICATE, DNS_AUTHORIZATION, GATEWAY, MAP_ENTRY, ROUTE } from "../../../../tools/resourceTypes";
 
-const ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
-const GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
-const CERTIFICATE = "gcp:certificatemanager/certificate:Certificate";
-const MAP_ENTRY = "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry";
-const DNS_AUTHORIZATION = "gcp:certificatemanager/dnsAuthorization:DnsAuthorization";
 const IMAGE = "europe-west1-docker.pkg.dev/adk-prod-123/agents/research-agent:1.4.2";
 const resources = SMALL_RESOURCES;
 const research = (fields: Record<string, unknown> = {}) => ({ name: "research-agent", image: IMAGE, resources, ...fields });
