@@ -49,8 +49,8 @@ function secretsManager(config: AwsConfig, provider: aws.Provider, name: string,
             values: agent.secrets,
             kmsKeyArn: key.arn,
             // components/namespace/config.ts checkSecurity: both are required for external-secrets on AWS.
-            rotationLambdaArn: security.aws.rotationLambdaArn!,
-            oidcProviderArn: security.aws.oidcProviderArn!,
+            rotationLambdaArn: required(security.aws.rotationLambdaArn, "security.aws.rotationLambdaArn"),
+            oidcProviderArn: required(security.aws.oidcProviderArn, "security.aws.oidcProviderArn"),
             rotationDays: security.secretRotationDays,
             recoveryWindowInDays: config.protect ? 30 : 7,
             namespace: args.namespace,
@@ -70,7 +70,7 @@ function cloudWatchLogs(config: AwsConfig, provider: aws.Provider, name: string,
         retentionDays: config.logRetentionDays,
         region: config.aws.region,
         // components/observability/config.ts checkMonitoring: shipping on AWS requires it.
-        oidcProviderArn: config.security.aws.oidcProviderArn!,
+        oidcProviderArn: required(config.security.aws.oidcProviderArn, "security.aws.oidcProviderArn"),
         image: config.monitoring.logging.fluentBitImage,
         kubernetesProvider: args.kubernetesProvider,
         protect: config.protect,
@@ -81,7 +81,7 @@ function cloudWatchLogs(config: AwsConfig, provider: aws.Provider, name: string,
 
 function xrayTracing(config: AwsConfig, provider: aws.Provider, name: string, args: CloudTracingArgs): CloudTracing {
     const role = new IrsaRole(name, {
-        oidcProviderArn: config.security.aws.oidcProviderArn!,
+        oidcProviderArn: required(config.security.aws.oidcProviderArn, "security.aws.oidcProviderArn"),
         namespace: args.namespace,
         serviceAccountName: args.serviceAccountName,
         description: "The OpenTelemetry Collector sends the agents' traces to X-Ray",
@@ -93,7 +93,8 @@ function xrayTracing(config: AwsConfig, provider: aws.Provider, name: string, ar
 
 function albCanary(config: AwsConfig, provider: aws.Provider, name: string, args: CanaryLoadBalancerArgs) {
     const lb = config.loadBalancer;
-    const network = lb.aws!;
+    // components/edge/config.ts checkLoadBalancer: required on aws.
+    const network = required(lb.aws, "loadBalancer.aws");
     const alb = new AlbCanary(name, {
         agents: servedRoutes(config.agents, lb, args.services),
         namespace: args.namespace,
@@ -107,7 +108,7 @@ function albCanary(config: AwsConfig, provider: aws.Provider, name: string, args
         idleTimeoutSeconds: lb.idleTimeoutSeconds,
         deletionProtection: lb.deletionProtection,
         sslPolicy: network.sslPolicy,
-        certificate: network.certificateArn !== undefined ? { arn: network.certificateArn } : { hostedZoneId: network.hostedZoneId! },
+        certificate: network.certificateArn !== undefined ? { arn: network.certificateArn } : { hostedZoneId: required(network.hostedZoneId, "loadBalancer.aws.hostedZoneId") },
         aliasZoneId: network.aliasRecords ? network.hostedZoneId : undefined,
         stickinessSeconds: lb.stickinessSeconds,
         accessLogs: lb.accessLogs ? { retentionDays: config.auditRetentionDays } : undefined,
@@ -118,4 +119,13 @@ function albCanary(config: AwsConfig, provider: aws.Provider, name: string, args
         devPathsClosed: lb.devPathsClosed,
     }, { provider });
     return { url: alb.url, dnsName: alb.dnsName, endpoints: alb.endpoints, backends: alb.targetGroupArns };
+}
+
+/**
+ * A setting that the config checks require wherever this builder uses it: unset here would be a
+ * gap in those checks, not a user's mistake, and fails loudly instead of planning a broken resource.
+ */
+function required<T>(value: T | undefined, key: string): T {
+    if (value === undefined) throw new Error(`${key} is unset, although the config checks require it here`);
+    return value;
 }
