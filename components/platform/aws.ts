@@ -93,30 +93,20 @@ function xrayTracing(config: AwsConfig, provider: aws.Provider, name: string, ar
 
 function albCanary(config: AwsConfig, provider: aws.Provider, name: string, args: CanaryLoadBalancerArgs) {
     const lb = config.loadBalancer;
-    // components/edge/config.ts checkLoadBalancer: required on aws.
-    const network = required(lb.aws, "loadBalancer.aws");
     const alb = new AlbCanary(name, {
         agents: servedRoutes(config.agents, lb, args.services),
         namespace: args.namespace,
         kubernetesProvider: args.kubernetesProvider,
         labels: args.labels,
-        domain: lb.domain,
-        vpcId: network.vpcId,
-        subnetIds: network.publicSubnetIds,
-        podCidrs: network.podCidrs,
-        ingressCidrs: lb.ingressCidrs,
-        idleTimeoutSeconds: lb.idleTimeoutSeconds,
-        deletionProtection: lb.deletionProtection,
-        sslPolicy: network.sslPolicy,
-        certificate: network.certificateArn !== undefined ? { arn: network.certificateArn } : { hostedZoneId: required(network.hostedZoneId, "loadBalancer.aws.hostedZoneId") },
-        aliasZoneId: network.aliasRecords ? network.hostedZoneId : undefined,
-        stickinessSeconds: lb.stickinessSeconds,
-        accessLogs: lb.accessLogs ? { retentionDays: config.auditRetentionDays } : undefined,
-        waf: lb.waf ? { rateLimit: lb.wafRateLimit } : undefined,
+        loadBalancer: {
+            ...lb,
+            // components/edge/config.ts checkLoadBalancer: required on aws.
+            aws: required(lb.aws, "loadBalancer.aws"),
+            // components/edge/auth.ts checkAuth: only oidc or cognito on aws.
+            auth: lb.auth?.kind === "iap" ? undefined : lb.auth,
+        },
+        accessLogRetentionDays: config.auditRetentionDays,
         protect: config.protect,
-        // components/edge/auth.ts checkAuth: only oidc or cognito on aws.
-        auth: lb.auth?.kind === "iap" ? undefined : lb.auth,
-        devPathsClosed: lb.devPathsClosed,
     }, { provider });
     return { url: alb.url, dnsName: alb.dnsName, endpoints: alb.endpoints, backends: alb.targetGroupArns };
 }

@@ -8,7 +8,6 @@ import { SecretsKey } from "../secrets/gcp/secretsKey";
 import { KUBE_DNS } from "../namespace/networkPolicies";
 import type { GcpConfig } from "../../config";
 import type { EgressRule } from "../namespace/config";
-import { allowedCidrs } from "../edge/config";
 import { servedRoutes } from "../edge/routes";
 import { fitName, maxNameLength, nameSafe } from "../../tools/engine/naming";
 import type { AgentCloudSecret, AgentSecretsArgs, CanaryLoadBalancerArgs, CloudPlatform } from "./cloud";
@@ -138,16 +137,10 @@ function gatewayCanary(config: GcpConfig, provider: gcp.Provider, name: string, 
         namespace: args.namespace,
         kubernetesProvider: args.kubernetesProvider,
         labels: args.labels,
-        domain: lb.domain,
-        sslProfile: lb.gcp.sslProfile,
-        timeoutSeconds: lb.idleTimeoutSeconds,
-        stickinessSeconds: lb.stickinessSeconds,
-        accessLogs: lb.accessLogs,
-        cloudArmor: lb.waf ? { rateLimit: lb.wafRateLimit, allowedCidrs: allowedCidrs(lb.ingressCidrs) } : undefined,
-        protect: config.protect,
         // components/edge/auth.ts checkAuth: only iap on gcp.
-        iap: lb.auth?.kind === "iap" ? { project: config.gcp.project, ...lb.auth.config } : undefined,
-        devPathsClosed: lb.devPathsClosed,
+        loadBalancer: { ...lb, auth: lb.auth?.kind === "iap" ? lb.auth : undefined },
+        project: config.gcp.project,
+        protect: config.protect,
     }, { provider });
     return { url: gateway.url, dnsName: gateway.ipAddress, endpoints: gateway.endpoints, backends: gateway.backends, certificateDnsRecords: gateway.dnsRecords };
 }

@@ -2,7 +2,7 @@
 // weight, authenticate it first, or answer 404.
 import * as aws from "@pulumi/aws";
 import type { Track } from "../../agents/contract";
-import type { AlbAgent, AlbCanaryArgs } from "./albCanaryArgs";
+import type { AlbAgent, AlbSettings } from "./albCanaryArgs";
 
 export type Action = aws.types.input.lb.ListenerDefaultAction;
 
@@ -12,7 +12,7 @@ export type Action = aws.types.input.lb.ListenerDefaultAction;
  * only with a valid session (terraform-provider-aws docs, lb_listener `authenticate_oidc`,
  * `authenticate_cognito`, `order`). The agent then receives the user in x-amzn-oidc-* headers.
  */
-export function authenticated(auth: AlbCanaryArgs["auth"], agent: AlbAgent, forward: Action): Action[] {
+export function authenticated(auth: AlbSettings["auth"], agent: AlbAgent, forward: Action): Action[] {
     if (agent.public || auth === undefined) return [forward];
     const session = { scope: auth.config.scope, sessionTimeout: auth.config.sessionTimeoutSeconds, onUnauthenticatedRequest: auth.config.onUnauthenticated };
     const authenticate: Action = auth.kind === "oidc"

@@ -45,10 +45,11 @@ export class AlbCanary extends pulumi.ComponentResource {
     constructor(name: string, args: AlbCanaryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("adk:aws:AlbCanary", name, {}, opts);
         const parent = { parent: this };
+        const lb = args.loadBalancer;
 
-        this.securityGroup = albSecurityGroup(this, name, args);
-        this.accessLogs = args.accessLogs && new AccessLogBucket(`${name}-logs`, {
-            retentionDays: args.accessLogs.retentionDays,
+        this.securityGroup = albSecurityGroup(this, name, lb, args.agents);
+        this.accessLogs = !lb.accessLogs ? undefined : new AccessLogBucket(`${name}-logs`, {
+            retentionDays: args.accessLogRetentionDays,
             prefix: name,
             protect: args.protect,
         }, parent);
@@ -56,17 +57,15 @@ export class AlbCanary extends pulumi.ComponentResource {
         this.loadBalancer = new aws.lb.LoadBalancer(name, {
             loadBalancerType: "application",
             internal: false,
-            subnets: args.subnetIds,
+            subnets: lb.aws.publicSubnetIds,
             securityGroups: [this.securityGroup.id],
             dropInvalidHeaderFields: true,
-            enableDeletionProtection: args.deletionProtection,
-            idleTimeout: args.idleTimeoutSeconds,
+            enableDeletionProtection: lb.deletionProtection,
+            idleTimeout: lb.idleTimeoutSeconds,
             accessLogs: this.accessLogs && { bucket: this.accessLogs.bucketName, prefix: this.accessLogs.prefix, enabled: true },
         }, { ...parent, protect: args.protect, dependsOn: this.accessLogs?.ready ?? [] });
 
-        this.certificateArn = "arn" in args.certificate
-            ? pulumi.output(args.certificate.arn)
-            : new ValidatedCertificate(`${name}-cert`, { domains: certificateNames(args), hostedZoneId: args.certificate.hostedZoneId }, parent).arn;
+        this.certificateArn = this.certificate(name, args);
 
         this.targetGroups = Object.fromEntries(args.agents.map((agent) => [agent.agent, this.targetGroupsFor(name, args, agent)]));
 
@@ -83,23 +82,25 @@ export class AlbCanary extends pulumi.ComponentResource {
             loadBalancerArn: this.loadBalancer.arn,
             port: HTTPS,
             protocol: "HTTPS",
-            sslPolicy: args.sslPolicy,
+            sslPolicy: lb.aws.sslPolicy,
             certificateArn: this.certificateArn,
             defaultActions: single
-                ? authenticated(args.auth, only, weightedForward(this.targetGroups[only.agent], only, args.stickinessSeconds))
+                ? authenticated(lb.auth, only, weightedForward(this.targetGroups[only.agent], only, lb.stickinessSeconds))
                 : [notFound("no agent is served at this address")],
             tags: single && only.public ? { [PUBLIC_ROUTE_LABEL]: "true" } : undefined,
         }, parent);
 
-        this.devPathsRule = args.devPathsClosed ? this.devPathsRuleFor(name, args) : undefined;
+        this.devPathsRule = lb.devPathsClosed ? this.devPathsRuleFor(name, args) : undefined;
         this.rules = args.agents.flatMap((agent) => this.rulesFor(name, args, agent));
         this.bindings = args.agents.flatMap((agent) => targetGroupBindings(this, name, args, agent, this.targetGroups[agent.agent], this.securityGroup));
-        this.webAcl = args.waf && new WebAcl(`${name}-waf`, { resourceArn: this.loadBalancer.arn, rateLimit: args.waf.rateLimit }, parent);
+        this.webAcl = !lb.waf ? undefined : new WebAcl(`${name}-waf`, { resourceArn: this.loadBalancer.arn, rateLimit: lb.wafRateLimit }, parent);
 
-        if (args.aliasZoneId !== undefined) {
+        // Alias records of the served names, unless DNS is managed elsewhere.
+        const aliasZoneId = lb.aws.aliasRecords ? lb.aws.hostedZoneId : undefined;
+        if (aliasZoneId !== undefined) {
             for (const host of new Set(args.agents.map((a) => a.host))) {
                 new aws.route53.Record(`${name}-alias-${host}`, {
-                    zoneId: args.aliasZoneId,
+                    zoneId: aliasZoneId,
                     name: host,
                     type: "A",
                     aliases: [{ name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: true }],
@@ -111,7 +112,7 @@ export class AlbCanary extends pulumi.ComponentResource {
         this.zoneId = this.loadBalancer.zoneId;
         this.targetGroupArns = pulumi.output(Object.fromEntries(Object.entries(this.targetGroups).map(([agent, groups]) =>
             [agent, Object.fromEntries(Object.entries(groups).map(([track, group]) => [track, group.arn]))])));
-        this.url = pulumi.output(`https://${args.domain}`);
+        this.url = pulumi.output(`https://${lb.domain}`);
         this.endpoints = Object.fromEntries(args.agents.map((a) => [a.agent, `https://${a.host}${a.pathPrefix ?? ""}/`]));
         this.registerOutputs({
             dnsName: this.dnsName,
@@ -123,10 +124,18 @@ export class AlbCanary extends pulumi.ComponentResource {
         });
     }
 
+    /** An issued certificate, or a new one validated in the Route 53 zone (the config checks require one of them). */
+    private certificate(name: string, args: AlbCanaryArgs): pulumi.Output<string> {
+        const { certificateArn, hostedZoneId } = args.loadBalancer.aws;
+        if (certificateArn !== undefined) return pulumi.output(certificateArn);
+        if (hostedZoneId === undefined) throw new pulumi.ResourceError("loadBalancer.aws needs certificateArn or hostedZoneId", this);
+        return new ValidatedCertificate(`${name}-cert`, { domains: certificateNames(args), hostedZoneId }, { parent: this }).arn;
+    }
+
     private targetGroupsFor(name: string, args: AlbCanaryArgs, agent: AlbAgent): Partial<Record<Track, aws.lb.TargetGroup>> {
-        const sticky = args.stickinessSeconds > 0;
+        const sticky = args.loadBalancer.stickinessSeconds > 0;
         return Object.fromEntries(agent.tracks.map((track) => [track, new aws.lb.TargetGroup(targetGroupName(name, agent.agent, track), {
-            vpcId: args.vpcId,
+            vpcId: args.loadBalancer.aws.vpcId,
             targetType: "ip",
             port: agent.port,
             protocol: "HTTP",
@@ -138,7 +147,7 @@ export class AlbCanary extends pulumi.ComponentResource {
             // would cut a longer one; the maximum is 3600).
             deregistrationDelay: agent.drainingSeconds,
             healthCheck: { enabled: true, protocol: "HTTP", port: "traffic-port", path: agent.readyPath, ...HEALTH_CHECK },
-            stickiness: { type: "lb_cookie", enabled: sticky, cookieDuration: Math.max(1, args.stickinessSeconds) },
+            stickiness: { type: "lb_cookie", enabled: sticky, cookieDuration: Math.max(1, args.loadBalancer.stickinessSeconds) },
             tags: { agent: agent.agent, track },
         }, { parent: this })]));
     }
@@ -188,7 +197,7 @@ export class AlbCanary extends pulumi.ComponentResource {
                 listenerArn: this.httpsListener.arn,
                 priority: priorities.header,
                 conditions: [{ httpHeader: { httpHeaderName: header, values: [value] } }, ...select],
-                actions: authenticated(args.auth, agent, { type: "forward", targetGroupArn: this.targetGroups[agent.agent][track]!.arn }),
+                actions: authenticated(args.loadBalancer.auth, agent, { type: "forward", targetGroupArn: this.targetGroups[agent.agent][track]!.arn }),
                 transforms,
                 tags: { agent: agent.agent, route: "header", ...publicTag },
             }, { parent: this }));
@@ -198,7 +207,7 @@ export class AlbCanary extends pulumi.ComponentResource {
                 listenerArn: this.httpsListener.arn,
                 priority: priorities.weighted,
                 conditions: select,
-                actions: authenticated(args.auth, agent, weightedForward(this.targetGroups[agent.agent], agent, args.stickinessSeconds)),
+                actions: authenticated(args.loadBalancer.auth, agent, weightedForward(this.targetGroups[agent.agent], agent, args.loadBalancer.stickinessSeconds)),
                 transforms,
                 tags: { agent: agent.agent, route: "weighted", ...publicTag },
             }, { parent: this }));
@@ -226,5 +235,5 @@ function targetGroupName(name: string, agent: string, track: Track): string {
 /** Several hosts under the domain share one wildcard name rather than one name each (ACM allows 10). */
 function certificateNames(args: AlbCanaryArgs): string[] {
     const hosts = new Set(args.agents.map((a) => a.host));
-    return hosts.size === 1 ? [...hosts] : [args.domain, `*.${args.domain}`];
+    return hosts.size === 1 ? [...hosts] : [args.loadBalancer.domain, `*.${args.loadBalancer.domain}`];
 }

@@ -2,20 +2,20 @@
 // out only to the agents' ports in the pods' ranges (and, with authentication, to the IdP).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AlbCanaryArgs } from "./albCanaryArgs";
+import type { AlbAgent, AlbSettings } from "./albCanaryArgs";
 
 export const HTTPS = 443;
 export const HTTP = 80;
 
 /** 80 and 443 from the allowed CIDRs; out only to the agents' ports inside the VPC. */
-export function albSecurityGroup(component: pulumi.Resource, name: string, args: Pick<AlbCanaryArgs, "vpcId" | "ingressCidrs" | "podCidrs" | "agents" | "auth">): aws.ec2.SecurityGroup {
+export function albSecurityGroup(component: pulumi.Resource, name: string, lb: AlbSettings, agents: AlbAgent[]): aws.ec2.SecurityGroup {
     const parent = { parent: component };
     const group = new aws.ec2.SecurityGroup(`${name}-sg`, {
-        vpcId: args.vpcId,
+        vpcId: lb.aws.vpcId,
         description: "ADK agents load balancer: HTTPS and redirecting HTTP in, agent ports out",
     }, parent);
     for (const port of [HTTPS, HTTP]) {
-        args.ingressCidrs.forEach((cidr, i) => {
+        lb.ingressCidrs.forEach((cidr, i) => {
             new aws.vpc.SecurityGroupIngressRule(`${name}-in-${port}-${i}`, {
                 securityGroupId: group.id,
                 ipProtocol: "tcp",
@@ -28,10 +28,10 @@ export function albSecurityGroup(component: pulumi.Resource, name: string, args:
     }
     // Named after the range, not its position, so that listing one more range adds a rule and
     // changes no other; the VPC's primary CIDR keeps the plain name.
-    const podRanges: [string, pulumi.Input<string>][] = args.podCidrs
-        ? args.podCidrs.map((cidr) => [`-${cidr.replace(/[.:/]+/g, "-")}`, cidr])
-        : [["", aws.ec2.getVpcOutput({ id: args.vpcId }, parent).cidrBlock]];
-    for (const port of new Set(args.agents.map((a) => a.port))) {
+    const podRanges: [string, pulumi.Input<string>][] = lb.aws.podCidrs
+        ? lb.aws.podCidrs.map((cidr) => [`-${cidr.replace(/[.:/]+/g, "-")}`, cidr])
+        : [["", aws.ec2.getVpcOutput({ id: lb.aws.vpcId }, parent).cidrBlock]];
+    for (const port of new Set(agents.map((a) => a.port))) {
         for (const [suffix, cidr] of podRanges) {
             new aws.vpc.SecurityGroupEgressRule(`${name}-out-${port}${suffix}`, {
                 securityGroupId: group.id,
@@ -43,7 +43,7 @@ export function albSecurityGroup(component: pulumi.Resource, name: string, args:
             }, parent);
         }
     }
-    if (args.auth !== undefined) {
+    if (lb.auth !== undefined) {
         // The ALB itself calls the IdP's token and user info endpoints (or Cognito's) while it
         // authenticates a user, and its security group must let it out to them on HTTPS
         // (Elastic Load Balancing, "Authenticate users using an Application Load Balancer",

@@ -27,7 +27,7 @@ export function targetGroupBindings(component: pulumi.Resource, name: string, ar
                 serviceRef: { name: service.metadata.name, port: SERVICE_PORT },
                 targetGroupARN: targetGroups[track]!.arn,
                 targetType: "ip",
-                vpcID: args.vpcId,
+                vpcID: args.loadBalancer.aws.vpcId,
                 networking: {
                     ingress: [{
                         from: [{ securityGroup: { groupID: securityGroup.id } }],

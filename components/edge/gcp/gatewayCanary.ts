@@ -8,6 +8,8 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DEV_ONLY_PREFIXES } from "../../agents/contract";
+import type { EdgeAuth } from "../auth";
+import { allowedCidrs, LoadBalancerConfig } from "../config";
 import type { ServedRoute } from "../routes";
 import { MANAGED_BY, PART_OF } from "../../kubernetes/labels";
 import { PUBLIC_ROUTE_LABEL } from "../../../policy/lib";
@@ -24,24 +26,22 @@ export interface DnsRecord {
     data: string;
 }
 
+/** The loadBalancer section as the Gateway takes it: authentication only of a kind it performs (IAP). */
+export type GatewaySettings = Omit<LoadBalancerConfig, "aws" | "auth"> & { auth?: Extract<EdgeAuth, { kind: "iap" }> };
+
+/** Identity-Aware Proxy in front of every non-public agent, who may pass it, and the project it grants in. */
+type Iap = { project: string } & Extract<EdgeAuth, { kind: "iap" }>["config"];
+
 export interface GatewayCanaryArgs {
     agents: GatewayAgent[];
     namespace: pulumi.Input<string>;
     kubernetesProvider: k8s.Provider;
-    domain: string;
-    sslProfile: "MODERN" | "RESTRICTED";
-    /** Backend timeout: how long a response (a streamed model answer) may take. */
-    timeoutSeconds: number;
-    stickinessSeconds: number;
-    accessLogs: boolean;
-    cloudArmor?: { rateLimit: number; allowedCidrs?: string[] };
+    loadBalancer: GatewaySettings;
+    /** The project IAP's access grants are made in. */
+    project: string;
     /** `protect` the static address (which DNS points at) and the Gateway. */
     protect: boolean;
     labels?: Record<string, string>;
-    /** Identity-Aware Proxy in front of every non-public agent, and who may pass it. */
-    iap?: { project: string; oauthClientId: string; oauthClientSecret: pulumi.Output<string>; members: string[] };
-    /** Route ADK's development endpoints nowhere instead of to the agents. */
-    devPathsClosed: boolean;
 }
 
 /** The IAM role IAP checks for every request to a web backend (IAP docs, "Managing access to IAP-secured resources"). */
@@ -74,21 +74,23 @@ export class GatewayCanary extends pulumi.ComponentResource {
     public readonly backends: pulumi.Output<Record<string, Partial<Record<Track, string>>>>;
     /** The OAuth client secret IAP signs users in with, where the GCPBackendPolicies can name it. */
     public readonly iapSecret?: k8s.core.v1.Secret;
+    private readonly iap?: Iap;
 
     constructor(name: string, args: GatewayCanaryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("adk:gcp:GatewayCanary", name, {}, opts);
         const parent = { parent: this };
+        const lb = args.loadBalancer;
         const inCluster = { parent: this, provider: args.kubernetesProvider };
         const labels = { ...args.labels, ...MANAGED_BY, ...PART_OF };
         const hosts = [...new Set(args.agents.map((a) => a.host))];
 
         this.address = new gcp.compute.GlobalAddress(`${name}-ip`, { addressType: "EXTERNAL", ipVersion: "IPV4" }, { ...parent, protect: args.protect });
-        this.certificateMap = new gcp.certificatemanager.CertificateMap(`${name}-cert-map`, { description: `ADK agents under ${args.domain}` }, parent);
-        const perHost = hosts.map((host) => this.certificateFor(name, args.domain, host));
+        this.certificateMap = new gcp.certificatemanager.CertificateMap(`${name}-cert-map`, { description: `ADK agents under ${lb.domain}` }, parent);
+        const perHost = hosts.map((host) => this.certificateFor(name, lb.domain, host));
         this.certificates = Object.fromEntries(perHost.map(({ host, certificate }) => [host, certificate]));
         this.dnsRecords = pulumi.all(perHost.map(({ authorization }) => authorization.dnsResourceRecords)).apply((records) => records.flat());
-        this.sslPolicy = new gcp.compute.SSLPolicy(`${name}-tls`, { profile: args.sslProfile, minTlsVersion: "TLS_1_2" }, parent);
-        this.cloudArmor = args.cloudArmor && new CloudArmorPolicy(`${name}-armor`, args.cloudArmor, parent);
+        this.sslPolicy = new gcp.compute.SSLPolicy(`${name}-tls`, { profile: lb.gcp.sslProfile, minTlsVersion: "TLS_1_2" }, parent);
+        this.cloudArmor = !lb.waf ? undefined : new CloudArmorPolicy(`${name}-armor`, { rateLimit: lb.wafRateLimit, allowedCidrs: allowedCidrs(lb.ingressCidrs) }, parent);
 
         const gatewayName = name;
         this.gateway = new k8s.apiextensions.CustomResource(`${name}-gateway`, {
@@ -127,11 +129,12 @@ export class GatewayCanary extends pulumi.ComponentResource {
             },
         }, { ...inCluster, dependsOn: [this.gateway] });
 
-        this.iapSecret = args.iap && this.iapFor(name, args, args.iap, labels);
+        this.iap = lb.auth && { project: args.project, ...lb.auth.config };
+        this.iapSecret = this.iap && this.iapFor(name, args, this.iap, labels);
         this.routes = Object.fromEntries(args.agents.map((agent) => [agent.agent, this.routeFor(name, args, agent, gatewayRef, labels)]));
         for (const agent of args.agents) this.policiesFor(name, args, agent, labels);
 
-        this.url = pulumi.output(`https://${args.domain}`);
+        this.url = pulumi.output(`https://${lb.domain}`);
         this.ipAddress = this.address.address;
         this.endpoints = Object.fromEntries(args.agents.map((a) => [a.agent, `https://${a.host}${a.pathPrefix ?? ""}/`]));
         this.backends = pulumi.output(Object.fromEntries(args.agents.map((agent) => [agent.agent, Object.fromEntries(agent.tracks.map((track) =>
@@ -191,7 +194,7 @@ export class GatewayCanary extends pulumi.ComponentResource {
      * members through every IAP-secured web backend of the project, which is why a stack's agents
      * belong in a project of their own.
      */
-    private iapFor(name: string, args: GatewayCanaryArgs, iap: NonNullable<GatewayCanaryArgs["iap"]>, labels: Record<string, string>): k8s.core.v1.Secret {
+    private iapFor(name: string, args: GatewayCanaryArgs, iap: Iap, labels: Record<string, string>): k8s.core.v1.Secret {
         for (const member of iap.members) {
             new gcp.projects.IAMMember(`${name}-iap-${member.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`, { project: iap.project, role: IAP_ACCESSOR_ROLE, member }, { parent: this });
         }
@@ -222,7 +225,7 @@ export class GatewayCanary extends pulumi.ComponentResource {
                     // with an error, never forwarding (HTTPRouteRule backendRefs: with no valid
                     // backend and no filter, "all traffic which matches this rule MUST receive a
                     // 500 status code"). GKE has no fixed-response action to answer 404 instead.
-                    ...(args.devPathsClosed ? [{ matches: DEV_ONLY_PREFIXES.map((p) => ({ path: { type: "PathPrefix", value: `${agent.pathPrefix ?? ""}${p}` } })) }] : []),
+                    ...(args.loadBalancer.devPathsClosed ? [{ matches: DEV_ONLY_PREFIXES.map((p) => ({ path: { type: "PathPrefix", value: `${agent.pathPrefix ?? ""}${p}` } })) }] : []),
                     // A header match is more specific than none, so Gateway API ranks this rule first.
                     ...(header ? [{
                         matches: [{ headers: [{ type: "Exact", name: header.name, value: header.value }], path }],
@@ -256,11 +259,11 @@ export class GatewayCanary extends pulumi.ComponentResource {
                     targetRef,
                 },
             }, inCluster);
-            const sticky = args.stickinessSeconds > 0;
-            const iap = !agent.public && args.iap && this.iapSecret
+            const sticky = args.loadBalancer.stickinessSeconds > 0;
+            const iap = !agent.public && this.iap && this.iapSecret
                 // IAP signs the user in and passes X-Goog-Authenticated-User-Email and the signed
                 // X-Goog-IAP-JWT-Assertion to the agent.
-                ? { enabled: true, oauth2ClientSecret: { name: this.iapSecret.metadata.name }, clientID: args.iap.oauthClientId }
+                ? { enabled: true, oauth2ClientSecret: { name: this.iapSecret.metadata.name }, clientID: this.iap.oauthClientId }
                 : undefined;
             new k8s.apiextensions.CustomResource(`${name}-${agent.agent}-${track}-backend`, {
                 apiVersion: "networking.gke.io/v1",
@@ -268,14 +271,14 @@ export class GatewayCanary extends pulumi.ComponentResource {
                 metadata: { ...metadata, labels: { ...metadata.labels, ...publicLabel } },
                 spec: {
                     default: {
-                        timeoutSec: args.timeoutSeconds,
+                        timeoutSec: args.loadBalancer.idleTimeoutSeconds,
                         iap,
                         // The pods' whole termination budget, as on AWS: in-flight requests of a
                         // removed endpoint go on until the pod has had its time to finish them.
                         connectionDraining: { drainingTimeoutSec: agent.drainingSeconds },
-                        logging: { enabled: args.accessLogs, sampleRate: args.accessLogs ? 1000000 : 0 },
+                        logging: { enabled: args.loadBalancer.accessLogs, sampleRate: args.loadBalancer.accessLogs ? 1000000 : 0 },
                         securityPolicy: this.cloudArmor?.policyName,
-                        sessionAffinity: sticky ? { type: "GENERATED_COOKIE", cookieTtlSec: args.stickinessSeconds } : undefined,
+                        sessionAffinity: sticky ? { type: "GENERATED_COOKIE", cookieTtlSec: args.loadBalancer.stickinessSeconds } : undefined,
                     },
                     targetRef,
                 },
