@@ -5,11 +5,10 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DEV_ONLY_PREFIXES } from "../../agents/contract";
+import { DEV_ONLY_PREFIXES, Track } from "../../agents/contract";
 import { PLATFORM_RULE_SLOT } from "../routes";
 import { PUBLIC_ROUTE_LABEL } from "../../../policy/lib";
 import { autoNameBudget, fitName } from "../../../tools/engine/naming";
-import type { Track } from "../../agents/contract";
 import { AccessLogBucket } from "./accessLogBucket";
 import type { AlbAgent, AlbCanaryArgs } from "./albCanaryArgs";
 import { authenticated, notFound, weightedForward } from "./albActions";

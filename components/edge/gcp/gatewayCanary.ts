@@ -7,13 +7,12 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DEV_ONLY_PREFIXES } from "../../agents/contract";
 import type { EdgeAuth } from "../auth";
 import { allowedCidrs, LoadBalancerConfig } from "../config";
 import type { ServedRoute } from "../routes";
 import { MANAGED_BY, PART_OF } from "../../kubernetes/labels";
 import { PUBLIC_ROUTE_LABEL } from "../../../policy/lib";
-import { agentSelector, SERVICE_PORT, Track } from "../../agents/contract";
+import { agentSelector, DEV_ONLY_PREFIXES, SERVICE_PORT, Track } from "../../agents/contract";
 import { autoNameBudget, fitName } from "../../../tools/engine/naming";
 import { CloudArmorPolicy } from "./cloudArmorPolicy";
 
