@@ -103,7 +103,7 @@ export const pinnedTag = z.string().regex(new RegExp(`^${TAG}$`), { error: (issu
     .refine((tag) => tag !== MOVING_TAG, { error: `must not be the moving "${MOVING_TAG}" tag: pin a version` });
 
 /** An IPv4 or IPv6 address with a prefix length the family allows. */
-export function isCidr(text: string): boolean {
+function isCidr(text: string): boolean {
     const [address, prefix, ...rest] = text.split("/");
     const family = isIP(address);
     if (rest.length > 0 || family === 0 || !/^\d{1,3}$/.test(prefix ?? "")) return false;

@@ -10,7 +10,7 @@ export interface PropertyChange {
     unknown: boolean;
 }
 
-export type Segment = string | number;
+type Segment = string | number;
 
 export function formatPath(segments: Segment[]): string {
     return segments.map((s, i) => typeof s === "number" ? `[${s}]`
