@@ -6,9 +6,8 @@ import { AgentSecret } from "../secrets/aws/agentSecret";
 import { SecretsKey } from "../secrets/aws/secretsKey";
 import { KUBE_DNS } from "../namespace/networkPolicies";
 import type { AwsConfig } from "../../config";
-import { servedRoutes } from "../edge/routes";
 import { fitName, maxNameLength, nameSafe } from "../../tools/engine/naming";
-import type { AgentCloudSecret, AgentSecretsArgs, CanaryLoadBalancerArgs, CloudPlatform, CloudTracing, CloudTracingArgs, ContainerLogs, ContainerLogsArgs } from "./cloud";
+import { servedAgents, type AgentCloudSecret, type AgentSecretsArgs, type CanaryLoadBalancerArgs, type CloudPlatform, type CloudTracing, type CloudTracingArgs, type ContainerLogs, type ContainerLogsArgs } from "./cloud";
 
 export function awsPlatform(config: AwsConfig): CloudPlatform {
     const provider = new aws.Provider("aws", {
@@ -94,10 +93,7 @@ function xrayTracing(config: AwsConfig, provider: aws.Provider, name: string, ar
 function albCanary(config: AwsConfig, provider: aws.Provider, name: string, args: CanaryLoadBalancerArgs) {
     const lb = config.loadBalancer;
     const alb = new AlbCanary(name, {
-        agents: servedRoutes(config.agents, lb, args.services),
-        namespace: args.namespace,
-        kubernetesProvider: args.kubernetesProvider,
-        labels: args.labels,
+        ...servedAgents(config, args),
         loadBalancer: {
             ...lb,
             // components/edge/config.ts checkLoadBalancer: required on aws.

@@ -7,6 +7,7 @@ import type { AgentConfig, PlatformConfig } from "../../config";
 import type { Track } from "../agents/contract";
 import type { EgressRule } from "../namespace/config";
 import type { DnsRecord } from "../edge/gcp/gatewayCanary";
+import { servedRoutes } from "../edge/routes";
 import type { TraceExporter } from "../observability/otelCollector";
 import type { ClusterDns } from "../namespace/networkPolicies";
 
@@ -86,6 +87,16 @@ export interface CanaryLoadBalancerArgs {
     /** For the in-cluster objects (TargetGroupBinding, Gateway API routes and policies). */
     kubernetesProvider: k8s.Provider;
     labels?: Record<string, string>;
+}
+
+/** What both clouds' load balancers take besides the loadBalancer section: each agent's route to its Services, and where they run. */
+export function servedAgents(config: PlatformConfig, args: CanaryLoadBalancerArgs) {
+    return {
+        agents: servedRoutes(config.agents, config.loadBalancer, args.services),
+        namespace: args.namespace,
+        kubernetesProvider: args.kubernetesProvider,
+        labels: args.labels,
+    };
 }
 
 export interface CanaryLoadBalancer {

@@ -8,9 +8,8 @@ import { SecretsKey } from "../secrets/gcp/secretsKey";
 import { KUBE_DNS } from "../namespace/networkPolicies";
 import type { GcpConfig } from "../../config";
 import type { EgressRule } from "../namespace/config";
-import { servedRoutes } from "../edge/routes";
 import { fitName, maxNameLength, nameSafe } from "../../tools/engine/naming";
-import type { AgentCloudSecret, AgentSecretsArgs, CanaryLoadBalancerArgs, CloudPlatform } from "./cloud";
+import { servedAgents, type AgentCloudSecret, type AgentSecretsArgs, type CanaryLoadBalancerArgs, type CloudPlatform } from "./cloud";
 
 /**
  * On GKE the metadata address is served by the GKE metadata server, which hands a pod only its
@@ -133,10 +132,7 @@ function secretManager(config: GcpConfig, provider: gcp.Provider, name: string, 
 function gatewayCanary(config: GcpConfig, provider: gcp.Provider, name: string, args: CanaryLoadBalancerArgs) {
     const lb = config.loadBalancer;
     const gateway = new GatewayCanary(name, {
-        agents: servedRoutes(config.agents, lb, args.services),
-        namespace: args.namespace,
-        kubernetesProvider: args.kubernetesProvider,
-        labels: args.labels,
+        ...servedAgents(config, args),
         // components/edge/auth.ts checkAuth: only iap on gcp.
         loadBalancer: { ...lb, auth: lb.auth?.kind === "iap" ? lb.auth : undefined },
         project: config.gcp.project,
