@@ -4,7 +4,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { MonitoringConfig } from "./config";
-import { fitName } from "../../tools/engine/naming";
+import { fitName } from "../naming/names";
 import { ACTIVE_CONVERSATIONS, canaryRecords, ERROR_BUDGET_REMAINING, errorRatio, MCP_CALLS, p95, REQUESTS, selector, SLI_ERROR_RATIO, sumRate } from "./promql";
 
 /** https://grafana.com/docs/grafana/latest/dashboards/build-dashboards/view-dashboard-json-model/ ("uid ... maximum length of 40"). */

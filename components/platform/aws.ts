@@ -6,7 +6,7 @@ import { AgentSecret } from "../secrets/aws/agentSecret";
 import { SecretsKey } from "../secrets/aws/secretsKey";
 import { KUBE_DNS } from "../namespace/networkPolicies";
 import type { AwsConfig } from "../../config";
-import { fitName, maxNameLength, nameSafe } from "../../tools/engine/naming";
+import { fitName, maxNameLength, nameSafe } from "../naming/names";
 import { servedAgents, type AgentCloudSecret, type AgentSecretsArgs, type CanaryLoadBalancerArgs, type CloudPlatform, type CloudTracing, type CloudTracingArgs, type ContainerLogs, type ContainerLogsArgs } from "./cloud";
 
 export function awsPlatform(config: AwsConfig): CloudPlatform {

@@ -8,7 +8,7 @@ import { SecretsKey } from "../secrets/gcp/secretsKey";
 import { KUBE_DNS } from "../namespace/networkPolicies";
 import type { GcpConfig } from "../../config";
 import type { EgressRule } from "../namespace/config";
-import { fitName, maxNameLength, nameSafe } from "../../tools/engine/naming";
+import { fitName, maxNameLength, nameSafe } from "../naming/names";
 import { servedAgents, type AgentCloudSecret, type AgentSecretsArgs, type CanaryLoadBalancerArgs, type CloudPlatform } from "./cloud";
 
 /**

@@ -1,57 +1,11 @@
-// Physical names: for every resource type the program creates, which input holds the name the
-// cloud or the cluster sees, how the provider fills it in when the program leaves it out, and what
-// the cloud or the API server accepts. The mock runtime (tools/mockRuntime/index.ts) names resources from
-// this table exactly as the providers would, so that the offline plan fails on a name a real
-// `pulumi preview` or `up` would refuse; components shorten their names with `fitName`. The table
-// itself is namingTable.ts.
+// Physical names as the providers make them: the mock runtime (tools/mockRuntime/index.ts) names
+// every resource from the naming table (components/naming/table.ts) exactly as its provider
+// would, so that the offline plan fails on a name a real `pulumi preview` or `up` would refuse,
+// and says which config key drives it.
 import { createHash } from "node:crypto";
-import { NAMING, NameRule, NO_PHYSICAL_NAME } from "./namingTable";
+import { NAMING, NameRule, NO_PHYSICAL_NAME } from "../../components/naming/table";
 import { PROJECT } from "../../config";
 import { rawConfigSchema } from "../../config/schema";
-
-// --- Names the program builds ---------------------------------------------------------------------
-
-const HASH_LENGTH = 6;
-
-function digest(text: string): string {
-    return createHash("sha256").update(text).digest("hex");
-}
-
-/**
- * `text` when it fits in `max` characters; otherwise as much of its start as leaves room for "-"
- * and a hash of the whole text, so that two long names sharing a prefix stay distinct and the
- * same input always gives the same name. The one way the program shortens a name.
- */
-export function fitName(text: string, max: number): string {
-    if (text.length <= max) return text;
-    return `${text.slice(0, max - HASH_LENGTH - 1).replace(/[-_.]+$/, "")}-${digest(text).slice(0, HASH_LENGTH)}`;
-}
-
-/**
- * `text` in lowercase letters, digits and hyphens, what the strictest rules above accept (service
- * account ids, GCP resource names, KMS aliases and key rings); when that changes it, a hash of the
- * original keeps names apart that differ only there, as stack names "prod.eu" and "prod_eu" do.
- */
-export function nameSafe(text: string): string {
-    const safe = text.toLowerCase().replace(/[^a-z0-9-]+/g, "-");
-    return safe === text ? text : `${safe}-${digest(text).slice(0, HASH_LENGTH)}`;
-}
-
-/** The longest name a type's rule accepts. */
-export function maxNameLength(type: string): number {
-    const max = NAMING.get(type)?.rule.max;
-    if (max === undefined) throw new Error(`naming: ${type} has no length limit in the naming table`);
-    return max;
-}
-
-/** The longest logical name whose auto-name still fits the type's rule (and the provider's maximum). */
-export function autoNameBudget(type: string): number {
-    const row = NAMING.get(type);
-    if (row?.autoName === undefined || row.rule.max === undefined) throw new Error(`naming: ${type} has no auto-name with a length limit`);
-    const { autoName } = row;
-    const limit = Math.min(row.rule.max - (autoName.prefix?.length ?? 0), autoName.maxLength ?? Infinity);
-    return limit - autoName.separator.length - autoName.randomLength;
-}
 
 // --- The mock provider's side ---------------------------------------------------------------------
 
@@ -73,7 +27,7 @@ export interface NamingViolation {
 
 /** Stands in for the provider's random characters: stable across runs, distinct per resource. */
 function randomPart(type: string, logicalName: string, length: number): string {
-    return digest(`${type}::${logicalName}`).slice(0, length);
+    return createHash("sha256").update(`${type}::${logicalName}`).digest("hex").slice(0, length);
 }
 
 function read(inputs: Record<string, any>, property: string): unknown {
@@ -98,7 +52,7 @@ export function physicalName(type: string, logicalName: string, inputs: Record<s
     const row = NAMING.get(type);
     if (row === undefined) {
         if (type.startsWith("pulumi:providers:") || NO_PHYSICAL_NAME.has(type)) return {};
-        const reasons = ["belongs to a type with no row in the naming table (tools/engine/namingTable.ts): add its rule, or list it under NO_PHYSICAL_NAME"];
+        const reasons = ["belongs to a type with no row in the naming table (components/naming/table.ts): add its rule, or list it under NO_PHYSICAL_NAME"];
         return { violation: { type, logicalName, reasons } };
     }
     const explicit = read(inputs, row.property);

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DEV_ONLY_PREFIXES, Track } from "../../agents/contract";
 import { PLATFORM_RULE_SLOT } from "../routes";
 import { PUBLIC_ROUTE_LABEL } from "../../../policy/lib";
-import { autoNameBudget, fitName } from "../../../tools/engine/naming";
+import { autoNameBudget, fitName } from "../../naming/names";
 import { AccessLogBucket } from "./accessLogBucket";
 import type { AlbAgent, AlbCanaryArgs } from "./albCanaryArgs";
 import { authenticated, notFound, weightedForward } from "./albActions";

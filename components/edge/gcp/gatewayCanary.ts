@@ -13,7 +13,7 @@ import type { ServedRoute } from "../routes";
 import { MANAGED_BY, PART_OF } from "../../kubernetes/labels";
 import { PUBLIC_ROUTE_LABEL } from "../../../policy/lib";
 import { agentSelector, DEV_ONLY_PREFIXES, SERVICE_PORT, Track } from "../../agents/contract";
-import { autoNameBudget, fitName } from "../../../tools/engine/naming";
+import { autoNameBudget, fitName } from "../../naming/names";
 import { CloudArmorPolicy } from "./cloudArmorPolicy";
 
 export type GatewayAgent = ServedRoute<k8s.core.v1.Service>;

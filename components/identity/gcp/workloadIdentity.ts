@@ -3,7 +3,7 @@
 // it. The GKE counterpart of components/identity/aws/irsaRole.ts.
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { fitName, maxNameLength } from "../../../tools/engine/naming";
+import { fitName, maxNameLength } from "../../naming/names";
 
 export interface WorkloadIdentityArgs {
     project: string;

@@ -3,7 +3,7 @@
 // Manager announces that a secret is due for rotation.
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { fitName, maxNameLength } from "../../../tools/engine/naming";
+import { fitName, maxNameLength } from "../../naming/names";
 
 export interface SecretsKeyArgs {
     /** Key ring and key name stem, e.g. `adk-prod`. */

@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "node:assert/strict";
 import { readStackConfig } from "../../../tools/stackConfig";
-import { fitName, formatViolation, nameDrivers, nameSafe, physicalName, ruleProblems } from "../../../tools/engine/naming";
-import { NAMING, NO_PHYSICAL_NAME } from "../../../tools/engine/namingTable";
+import { fitName, nameSafe } from "../../../components/naming/names";
+import { formatViolation, nameDrivers, physicalName, ruleProblems } from "../../../tools/engine/naming";
+import { NAMING, NO_PHYSICAL_NAME } from "../../../components/naming/table";
 import { AWS_LOAD_BALANCER, awsStack, gcpStack, IMAGE, planCli, SMALL_RESOURCES, temporaryStack } from "../../fixtures";
 import { namingProblems, ProgramRun, RecordedResource, runProgram, unwrap } from "../../../tools/mockRuntime";
 import { TARGET_GROUP } from "../../../tools/resourceTypes";

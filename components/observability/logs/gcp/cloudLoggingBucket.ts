@@ -3,7 +3,7 @@
 // project's _Default bucket so that it is neither stored twice nor kept for _Default's 30 days.
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { fitName, maxNameLength } from "../../../../tools/engine/naming";
+import { fitName, maxNameLength } from "../../../naming/names";
 
 /** Cloud Logging's limits for a bucket's retention, in days. */
 export const MIN_RETENTION_DAYS = 1;

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { fitName } from "../../../../tools/engine/naming";
+import { fitName } from "../../../../components/naming/names";
 import { gcpStack, planFor } from "../../../fixtures";
 
 describe("WorkloadIdentity (adk:gcp:WorkloadIdentity)", () => {

@@ -1,6 +1,7 @@
 // The physical-name table: for every resource type the program creates, which input holds the
 // name the cloud or the cluster sees, how the provider fills it in when the program leaves it out,
-// and what the cloud or the API server accepts, each with its source. naming.ts reads it.
+// and what the cloud or the API server accepts, each with its source. The program shortens its
+// names to it (names.ts) and the offline plan checks every name against it (tools/engine/naming.ts).
 
 /** What the cloud or API server accepts for a name. */
 export interface NameRule {
