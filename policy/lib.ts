@@ -4,6 +4,9 @@
 import {
     PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy, UnknownValueError,
 } from "@pulumi/policy";
+import { NODE_AGENT, PROFILE_LABEL } from "./labels";
+
+export { NODE_AGENT, PROFILE_LABEL, PUBLIC_ROUTE_LABEL } from "./labels";
 
 /** The controls a policy serves, by framework (SOC 2, GDPR, HIPAA, PCI-DSS). */
 export interface Controls {
@@ -57,26 +60,9 @@ export const WORKLOAD_TYPES = [
     "kubernetes:batch/v1:Job", "kubernetes:batch/v1:CronJob", "kubernetes:core/v1:Pod",
 ];
 
-/**
- * The pack's one exemption: a node agent (a log shipper tailing the node's /var/log) needs hostPath
- * volumes, root without capabilities, and an API token for pod metadata. It is declared in the
- * open, with this label on its namespace, ServiceAccount and pod template, so that it shows in every
- * preview diff; everything else still applies to it.
- */
-export const PROFILE_LABEL = "adk-platform/pod-security-profile";
-export const NODE_AGENT = "node-agent";
-
 export function isNodeAgent(labels: Record<string, string> | undefined): boolean {
     return labels?.[PROFILE_LABEL] === NODE_AGENT;
 }
-
-/**
- * The one opt-out of authentication at the load balancer: the program sets this tag (AWS listener
- * or rule) or label (GKE GCPBackendPolicy) to "true" only for an agent configured `public: true`,
- * so that an unauthenticated route shows as such in every preview and the pack can tell it from a
- * forgotten one.
- */
-export const PUBLIC_ROUTE_LABEL = "adk-platform/public";
 
 /** Labels of a workload's pods. */
 export function podLabelsOf(type: string, props: Record<string, any>): Record<string, string> | undefined {

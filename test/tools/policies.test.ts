@@ -2,6 +2,7 @@
 // (tools/policies.ts): every policy named and documented, the plan failing on a violation, and the
 // stacks themselves against every mandatory policy. Each policy's own cases are in test/policy/.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { POLICIES } from "../../policy/all";
@@ -13,6 +14,12 @@ import { readStackConfig, ROOT, stackNames } from "../../tools/stackConfig";
 import { AWS_COGNITO_AUTH, AWS_LOAD_BALANCER, AWS_SECURITY, awsStack, gcpStack, planCli, temporaryStack } from "../fixtures";
 
 describe("CrossGuard policy pack", () => {
+    it("shares its labels with the program without the program loading @pulumi/policy", () => {
+        // `pulumi up` runs the program alone: it must not need the pack's SDK (policy/labels.ts).
+        const script = `require("tsx/cjs"); require("./index.ts"); console.log(Object.keys(require.cache).filter((k) => k.includes("@pulumi/policy")).length)`;
+        assert.equal(execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" }).trim(), "0");
+    });
+
     it("every policy names SOC 2, GDPR, HIPAA and PCI-DSS controls, is mandatory and has a unique name", () => {
         assert.equal(new Set(POLICIES.map((p) => p.name)).size, POLICIES.length);
         for (const policy of POLICIES) {

@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DEV_ONLY_PREFIXES, Track } from "../../agents/contract";
 import { PLATFORM_RULE_SLOT } from "../routes";
-import { PUBLIC_ROUTE_LABEL } from "../../../policy/lib";
+import { PUBLIC_ROUTE_LABEL } from "../../../policy/labels";
 import { autoNameBudget, fitName } from "../../naming/names";
 import { AccessLogBucket } from "./accessLogBucket";
 import type { AlbAgent, AlbCanaryArgs } from "./albCanaryArgs";

@@ -11,7 +11,7 @@ import type { EdgeAuth } from "../auth";
 import { allowedCidrs, LoadBalancerConfig } from "../config";
 import type { ServedRoute } from "../routes";
 import { MANAGED_BY, PART_OF } from "../../kubernetes/labels";
-import { PUBLIC_ROUTE_LABEL } from "../../../policy/lib";
+import { PUBLIC_ROUTE_LABEL } from "../../../policy/labels";
 import { agentSelector, DEV_ONLY_PREFIXES, SERVICE_PORT, Track } from "../../agents/contract";
 import { autoNameBudget, fitName } from "../../naming/names";
 import { CloudArmorPolicy } from "./cloudArmorPolicy";

@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { NODE_AGENT, PROFILE_LABEL } from "../../../../policy/lib";
+import { NODE_AGENT, PROFILE_LABEL } from "../../../../policy/labels";
 import { podSecurityLabels, rootReaderContainer } from "../../../kubernetes/hardening";
 import { appLabels, PLATFORM_LABELS } from "../../../kubernetes/labels";
 import { IrsaRole } from "../../../identity/aws/irsaRole";
