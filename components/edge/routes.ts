@@ -1,5 +1,7 @@
 // Where each agent is served and how its traffic splits between its tracks: cloud-neutral routes,
 // built from the agents and the load balancer settings, that the ALB and the Gateway both consume.
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import type { Problem } from "../../config/errors";
 import type { CheckContext } from "../../config/presets";
@@ -143,4 +145,19 @@ export type ServedRoute<Service> = AgentRoute & { services: Partial<Record<Track
 
 export function servedRoutes<Service>(agents: RoutedAgent[], lb: LoadBalancerConfig, services: Record<string, Partial<Record<Track, Service>>>): ServedRoute<Service>[] {
     return agentRoutes(agents, lb).map((route) => ({ ...route, services: services[route.agent] }));
+}
+
+/** An agent as both clouds' load balancers serve it: its route and its Service per track. */
+export type EdgeAgent = ServedRoute<k8s.core.v1.Service>;
+
+/** What both clouds' canary load balancers take, the loadBalancer section narrowed to the cloud. */
+export interface EdgeArgs<Settings> {
+    agents: EdgeAgent[];
+    /** Namespace of the agents' Services; the in-cluster routing objects live beside them. */
+    namespace: pulumi.Input<string>;
+    kubernetesProvider: k8s.Provider;
+    loadBalancer: Settings;
+    /** `protect` what DNS points at and what serves every agent. */
+    protect: boolean;
+    labels?: Record<string, string>;
 }

@@ -2,7 +2,8 @@
 // weight, authenticate it first, or answer 404.
 import * as aws from "@pulumi/aws";
 import type { Track } from "../../agents/contract";
-import type { AlbAgent, AlbSettings } from "./albCanaryArgs";
+import type { AlbSettings } from "./albCanaryArgs";
+import type { EdgeAgent } from "../routes";
 
 export type Action = aws.types.input.lb.ListenerDefaultAction;
 
@@ -12,7 +13,7 @@ export type Action = aws.types.input.lb.ListenerDefaultAction;
  * only with a valid session (terraform-provider-aws docs, lb_listener `authenticate_oidc`,
  * `authenticate_cognito`, `order`). The agent then receives the user in x-amzn-oidc-* headers.
  */
-export function authenticated(auth: AlbSettings["auth"], agent: AlbAgent, forward: Action): Action[] {
+export function authenticated(auth: AlbSettings["auth"], agent: EdgeAgent, forward: Action): Action[] {
     if (agent.public || auth === undefined) return [forward];
     const session = { scope: auth.config.scope, sessionTimeout: auth.config.sessionTimeoutSeconds, onUnauthenticatedRequest: auth.config.onUnauthenticated };
     const authenticate: Action = auth.kind === "oidc"
@@ -37,7 +38,7 @@ export function authenticated(auth: AlbSettings["auth"], agent: AlbAgent, forwar
 }
 
 /** The agent's tracks by weight. */
-export function weightedForward(groups: Partial<Record<Track, aws.lb.TargetGroup>>, agent: AlbAgent, stickinessSeconds: number): Action {
+export function weightedForward(groups: Partial<Record<Track, aws.lb.TargetGroup>>, agent: EdgeAgent, stickinessSeconds: number): Action {
     return {
         type: "forward",
         forward: {

@@ -6,11 +6,11 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DEV_ONLY_PREFIXES, Track } from "../../agents/contract";
-import { PLATFORM_RULE_SLOT } from "../routes";
+import { EdgeAgent, PLATFORM_RULE_SLOT } from "../routes";
 import { PUBLIC_ROUTE_LABEL } from "../../../policy/labels";
 import { autoNameBudget, fitName } from "../../naming/names";
 import { AccessLogBucket } from "./accessLogBucket";
-import type { AlbAgent, AlbCanaryArgs } from "./albCanaryArgs";
+import type { AlbCanaryArgs } from "./albCanaryArgs";
 import { authenticated, notFound, weightedForward } from "./albActions";
 import { albSecurityGroup, HTTP, HTTPS } from "./albSecurityGroup";
 import { targetGroupBindings } from "./targetGroupBindings";
@@ -131,7 +131,7 @@ export class AlbCanary extends pulumi.ComponentResource {
         return new ValidatedCertificate(`${name}-cert`, { domains: certificateNames(args), hostedZoneId }, { parent: this }).arn;
     }
 
-    private targetGroupsFor(name: string, args: AlbCanaryArgs, agent: AlbAgent): Partial<Record<Track, aws.lb.TargetGroup>> {
+    private targetGroupsFor(name: string, args: AlbCanaryArgs, agent: EdgeAgent): Partial<Record<Track, aws.lb.TargetGroup>> {
         const sticky = args.loadBalancer.stickinessSeconds > 0;
         return Object.fromEntries(agent.tracks.map((track) => [track, new aws.lb.TargetGroup(targetGroupName(name, agent.agent, track), {
             vpcId: args.loadBalancer.aws.vpcId,
@@ -171,7 +171,7 @@ export class AlbCanary extends pulumi.ComponentResource {
     }
 
     /** The agent's own route when several agents share the listener, and its header route. */
-    private rulesFor(name: string, args: AlbCanaryArgs, agent: AlbAgent): aws.lb.ListenerRule[] {
+    private rulesFor(name: string, args: AlbCanaryArgs, agent: EdgeAgent): aws.lb.ListenerRule[] {
         const shared = args.agents.length > 1;
         const select = agent.pathPrefix !== undefined
             ? [{ pathPattern: { values: [agent.pathPrefix, `${agent.pathPrefix}/*`] } }]

@@ -1,12 +1,8 @@
 // What the stack's Application Load Balancer is built from: the served routes and the stack's
 // loadBalancer section as config resolved it.
-import type * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
 import type { EdgeAuth } from "../auth";
 import type { LoadBalancerConfig } from "../config";
-import type { ServedRoute } from "../routes";
-
-export type AlbAgent = ServedRoute<k8s.core.v1.Service>;
+import type { EdgeArgs } from "../routes";
 
 /**
  * The loadBalancer section as the ALB takes it: with its AWS block, which the config checks require
@@ -18,15 +14,7 @@ export type AlbSettings = Omit<LoadBalancerConfig, "aws" | "auth"> & {
     auth?: Extract<EdgeAuth, { kind: "oidc" | "cognito" }>;
 };
 
-export interface AlbCanaryArgs {
-    agents: AlbAgent[];
-    /** Namespace of the agents' Services; the TargetGroupBindings live beside them. */
-    namespace: pulumi.Input<string>;
-    kubernetesProvider: k8s.Provider;
-    loadBalancer: AlbSettings;
+export interface AlbCanaryArgs extends EdgeArgs<AlbSettings> {
     /** Days the access logs are kept: the environment's audit retention. */
     accessLogRetentionDays: number;
-    /** `protect` the load balancer and its log bucket. */
-    protect: boolean;
-    labels?: Record<string, string>;
 }

@@ -2,13 +2,14 @@
 // out only to the agents' ports in the pods' ranges (and, with authentication, to the IdP).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AlbAgent, AlbSettings } from "./albCanaryArgs";
+import type { AlbSettings } from "./albCanaryArgs";
+import type { EdgeAgent } from "../routes";
 
 export const HTTPS = 443;
 export const HTTP = 80;
 
 /** 80 and 443 from the allowed CIDRs; out only to the agents' ports inside the VPC. */
-export function albSecurityGroup(component: pulumi.Resource, name: string, lb: AlbSettings, agents: AlbAgent[]): aws.ec2.SecurityGroup {
+export function albSecurityGroup(component: pulumi.Resource, name: string, lb: AlbSettings, agents: EdgeAgent[]): aws.ec2.SecurityGroup {
     const parent = { parent: component };
     const group = new aws.ec2.SecurityGroup(`${name}-sg`, {
         vpcId: lb.aws.vpcId,

@@ -5,13 +5,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { agentSelector, SERVICE_PORT, Track } from "../../agents/contract";
 import { MANAGED_BY } from "../../kubernetes/labels";
-import type { AlbAgent, AlbCanaryArgs } from "./albCanaryArgs";
+import type { AlbCanaryArgs } from "./albCanaryArgs";
+import type { EdgeAgent } from "../routes";
 
 /** Fields of a TargetGroupBinding that the AWS Load Balancer Controller's webhook keeps immutable. */
 export const TARGET_GROUP_BINDING_IMMUTABLE = ["spec.targetGroupARN", "spec.targetType", "spec.ipAddressType", "spec.vpcID"] as const;
 
 /** One TargetGroupBinding per Service; the controller also opens the pods' security group to the ALB. */
-export function targetGroupBindings(component: pulumi.Resource, name: string, args: AlbCanaryArgs, agent: AlbAgent, targetGroups: Partial<Record<Track, aws.lb.TargetGroup>>, securityGroup: aws.ec2.SecurityGroup): k8s.apiextensions.CustomResource[] {
+export function targetGroupBindings(component: pulumi.Resource, name: string, args: AlbCanaryArgs, agent: EdgeAgent, targetGroups: Partial<Record<Track, aws.lb.TargetGroup>>, securityGroup: aws.ec2.SecurityGroup): k8s.apiextensions.CustomResource[] {
     return agent.tracks.map((track) => {
         const service = agent.services[track];
         if (service === undefined) throw new pulumi.ResourceError(`agent ${agent.agent} has no ${track} Service to bind`, component);

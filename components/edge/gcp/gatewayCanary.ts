@@ -9,14 +9,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { EdgeAuth } from "../auth";
 import { allowedCidrs, LoadBalancerConfig } from "../config";
-import type { ServedRoute } from "../routes";
+import type { EdgeAgent, EdgeArgs } from "../routes";
 import { MANAGED_BY, PART_OF } from "../../kubernetes/labels";
 import { PUBLIC_ROUTE_LABEL } from "../../../policy/labels";
 import { agentSelector, DEV_ONLY_PREFIXES, SERVICE_PORT, Track } from "../../agents/contract";
 import { autoNameBudget, fitName } from "../../naming/names";
 import { CloudArmorPolicy } from "./cloudArmorPolicy";
-
-export type GatewayAgent = ServedRoute<k8s.core.v1.Service>;
 
 /** A record the domain's DNS zone must hold. */
 export interface DnsRecord {
@@ -31,16 +29,9 @@ export type GatewaySettings = Omit<LoadBalancerConfig, "aws" | "auth"> & { auth?
 /** Identity-Aware Proxy in front of every non-public agent, who may pass it, and the project it grants in. */
 type Iap = { project: string } & Extract<EdgeAuth, { kind: "iap" }>["config"];
 
-export interface GatewayCanaryArgs {
-    agents: GatewayAgent[];
-    namespace: pulumi.Input<string>;
-    kubernetesProvider: k8s.Provider;
-    loadBalancer: GatewaySettings;
+export interface GatewayCanaryArgs extends EdgeArgs<GatewaySettings> {
     /** The project IAP's access grants are made in. */
     project: string;
-    /** `protect` the static address (which DNS points at) and the Gateway. */
-    protect: boolean;
-    labels?: Record<string, string>;
 }
 
 /** The IAM role IAP checks for every request to a web backend (IAP docs, "Managing access to IAP-secured resources"). */
@@ -204,7 +195,7 @@ export class GatewayCanary extends pulumi.ComponentResource {
         }, { parent: this, provider: args.kubernetesProvider });
     }
 
-    private routeFor(name: string, args: GatewayCanaryArgs, agent: GatewayAgent, gatewayRef: Record<string, string>, labels: Record<string, string>) {
+    private routeFor(name: string, args: GatewayCanaryArgs, agent: EdgeAgent, gatewayRef: Record<string, string>, labels: Record<string, string>) {
         const backend = (track: Track, weight?: number) => ({ name: serviceOf(agent, track, this).metadata.name, port: SERVICE_PORT, weight });
         const path = agent.pathPrefix === undefined ? undefined : { type: "PathPrefix", value: agent.pathPrefix };
         // The agents serve from "/", so the prefix that selected the agent is cut off.
@@ -242,7 +233,7 @@ export class GatewayCanary extends pulumi.ComponentResource {
     }
 
     /** Per Service: the health check on the readiness path, and the backend service's settings. */
-    private policiesFor(name: string, args: GatewayCanaryArgs, agent: GatewayAgent, labels: Record<string, string>): void {
+    private policiesFor(name: string, args: GatewayCanaryArgs, agent: EdgeAgent, labels: Record<string, string>): void {
         const inCluster = { parent: this, provider: args.kubernetesProvider };
         for (const track of agent.tracks) {
             const service = serviceOf(agent, track, this);
@@ -286,7 +277,7 @@ export class GatewayCanary extends pulumi.ComponentResource {
     }
 }
 
-function serviceOf(agent: GatewayAgent, track: Track, parent: pulumi.Resource): k8s.core.v1.Service {
+function serviceOf(agent: EdgeAgent, track: Track, parent: pulumi.Resource): k8s.core.v1.Service {
     const service = agent.services[track];
     if (service === undefined) throw new pulumi.ResourceError(`agent ${agent.agent} has no ${track} Service to route to`, parent);
     return service;
