@@ -150,6 +150,10 @@ function render(result: PlanResult, format: Format, against?: { previous: PlanDo
 const USAGE = "usage: npm run plan -- --stack <name> [--out <dir>] [--against <previous plan.json>] [--format tree|table|markdown] [--graph]";
 
 async function main(): Promise<number> {
+    // The command prints messages, never stacks: without frames to collect, the stack the SDK
+    // captures for every promise it tracks costs nothing (@pulumi/pulumi runtime/debuggable.ts
+    // `debuggablePromise`; `Resource.sourcePosition` raises the limit itself while it reads one).
+    Error.stackTraceLimit = 0;
     const { values } = parseArgs({
         options: {
             stack: { type: "string", short: "s" }, out: { type: "string", short: "o" }, against: { type: "string" },
