@@ -4,10 +4,12 @@
 import type {
     PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,
 } from "@pulumi/policy";
-// The module that defines it, rather than the package's index, which loads the policy server and
-// with it a second @pulumi/pulumi and TypeScript into the offline plan (policy/node_modules).
-import { UnknownValueError } from "@pulumi/policy/proxy";
 import { NODE_AGENT, PROFILE_LABEL } from "./labels";
+
+// From the module that defines it (its typings are stripped), rather than the package's index,
+// which loads the policy server and with it a second @pulumi/pulumi and TypeScript into the
+// offline plan (policy/node_modules).
+const { UnknownValueError } = require("@pulumi/policy/proxy") as Pick<typeof import("@pulumi/policy"), "UnknownValueError">;
 
 export { NODE_AGENT, PROFILE_LABEL, PUBLIC_ROUTE_LABEL } from "./labels";
 
