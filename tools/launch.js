@@ -76,6 +76,23 @@ const resolvePackages = {
     },
 };
 
+/**
+ * In a bundle every file shares the bundle's `module`, so an imported file's
+ * `if (require.main === module)` (tools/plan.ts, tools/canaryGate.ts) would run its command too:
+ * outside the entry point it reads `false`.
+ */
+function mainOnlyInEntry(entry) {
+    return {
+        name: "main-only-in-entry",
+        setup(build) {
+            build.onLoad({ filter: /\.ts$/ }, (args) => {
+                const source = fs.readFileSync(args.path, "utf8");
+                return { contents: args.path === entry ? source : source.replaceAll("require.main === module", "false"), loader: "ts" };
+            });
+        },
+    };
+}
+
 async function build(entry, bundle) {
     const esbuild = require("esbuild");
     const result = await esbuild.build({
@@ -90,7 +107,7 @@ async function build(entry, bundle) {
         keepNames: true,
         metafile: true,
         logLevel: "warning",
-        plugins: [resolvePackages],
+        plugins: [resolvePackages, mainOnlyInEntry(entry)],
     });
     const inputs = {};
     for (const file of Object.keys(result.metafile.inputs)) {

@@ -46,9 +46,11 @@ export class PlanError extends Error {
     }
 }
 
-/** Evaluates a stack; throws ConfigError on bad configuration, PlanError on what the engine, a provider or the cluster would refuse. */
-export async function plan(stack: string): Promise<PlanResult> {
-    const { config, secretKeys } = readStackConfig(stack);
+/**
+ * Evaluates a stack (its stack file's configuration unless given); throws ConfigError on bad
+ * configuration, PlanError on what the engine, a provider or the cluster would refuse.
+ */
+export async function plan(stack: string, { config, secretKeys } = readStackConfig(stack)): Promise<PlanResult> {
     // As the CLI does: a preview first, then the update.
     const dryRun = await runProgram({ stack, config, secretKeys, preview: true });
     const run = await runProgram({ stack, config, secretKeys });

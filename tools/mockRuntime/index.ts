@@ -269,9 +269,19 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     // between runs; each run calls its exported function afresh.
     const program = require("../../index") as () => Promise<Record<string, unknown>>;
     const run = recorded;
-    const outputs = await resolveOutputs(await program());
-    await waitForRPCs();
-    return { stack, preview: dryRun, resources: run, outputs, namingProblems: namingProblems() };
+    // The SDK reads a full stack for every resource it registers (@pulumi/pulumi resource.ts
+    // `Resource.callsites`, stackTraceLimit raised to Infinity); under a loader with source maps
+    // (tsx in mocha) mapping each frame was most of a run's time. Nothing here reads those
+    // positions, and an error's stack is mapped when it is printed, after the run.
+    const sourceMaps = process.sourceMapsEnabled;
+    process.setSourceMapsEnabled(false);
+    try {
+        const outputs = await resolveOutputs(await program());
+        await waitForRPCs();
+        return { stack, preview: dryRun, resources: run, outputs, namingProblems: namingProblems() };
+    } finally {
+        process.setSourceMapsEnabled(sourceMaps);
+    }
 }
 
 /** Lookups over a run, so that tests read as statements about the plan. */
