@@ -1,4 +1,5 @@
 // Minimal valid stacks that tests start from and change key by key.
+import * as assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -138,10 +139,18 @@ export function temporaryStack(purpose: string, config: Record<string, unknown>)
     return { stack, remove: () => rmSync(file, { force: true }) };
 }
 
+/** The command `npm run plan` runs (package.json scripts.plan), without npm's own start-up. */
+function planCommand(): [string, string[]] {
+    const [command, ...args] = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: { plan: string } }).scripts.plan.split(" ");
+    assert.equal(command, "node", "scripts.plan runs node");
+    return [process.execPath, args];
+}
+
 /** Runs `npm run plan` the way a user does; resolves with the exit code instead of throwing. */
 export async function planCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const [command, script] = planCommand();
     try {
-        const { stdout, stderr } = await run("npm", ["run", "--silent", "plan", "--", ...args], { cwd: ROOT });
+        const { stdout, stderr } = await run(command, [...script, ...args], { cwd: ROOT });
         return { code: 0, stdout, stderr };
     } catch (err) {
         const e = err as { code: number; stdout: string; stderr: string };
