@@ -1,6 +1,7 @@
 // The agents' namespace denies all traffic, then allows exactly: the load balancer to each agent's
 // port, Prometheus to the same port (metrics share it), DNS to the cluster's resolver, the agents to the
-// OpenTelemetry collector, and HTTPS to the internet except the cloud metadata service, which
+// OpenTelemetry collector, Prometheus to the collector's metrics ports (its own, and the request
+// metrics it derives from the agents' spans), and HTTPS to the internet except the cloud metadata service, which
 // would otherwise hand out the node's credentials to any pod.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -31,8 +32,8 @@ export interface AgentNetworkPoliciesArgs {
     monitoringNamespace?: string;
     /** Labels of the OpenTelemetry collector's pods in the agents' namespace; no collector rules without it. */
     collectorSelector?: Record<string, string>;
-    /** The collector's own metrics port, which Prometheus scrapes. */
-    collectorMetricsPort?: number;
+    /** The collector's ports that Prometheus scrapes: its own metrics, and the agents' request metrics it derives from spans. */
+    collectorMetricsPorts?: number[];
     /** Extra egress of the agents (and collector): the cloud's workload identity endpoint, databases, APIs. */
     egressAllow?: EgressRule[];
     dns: ClusterDns;
@@ -107,7 +108,7 @@ export class AgentNetworkPolicies extends pulumi.ComponentResource {
                 policyTypes: ["Ingress", "Egress"],
                 ingress: [
                     { from: [{ podSelector: { matchLabels: AGENT_POD_SELECTOR } }], ports: tcp(OTLP_PORTS) },
-                    ...(args.monitoringNamespace && args.collectorMetricsPort ? [{ from: [inNamespace(args.monitoringNamespace)], ports: tcp([args.collectorMetricsPort]) }] : []),
+                    ...(args.monitoringNamespace && args.collectorMetricsPorts?.length ? [{ from: [inNamespace(args.monitoringNamespace)], ports: tcp(args.collectorMetricsPorts) }] : []),
                 ],
                 // Cloud trace services over HTTPS, or an OTLP backend (Jaeger, Tempo) in another namespace.
                 egress: [internetHttps, { to: [{ namespaceSelector: {} }], ports: tcp(OTLP_PORTS) }, ...extra],

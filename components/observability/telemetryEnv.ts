@@ -2,7 +2,7 @@
 // goes into the agent's ConfigMap (AgentWorkload's `platformEnv`); the agent's own `env` wins.
 import * as pulumi from "@pulumi/pulumi";
 import type { AgentConfig } from "../../config";
-import type { MonitoringConfig } from "./config";
+import { MESSAGE_CAPTURE_ENV, MonitoringConfig } from "./config";
 import { collectorEndpoint } from "./otelCollector";
 
 export interface TelemetryEnvArgs {
@@ -33,6 +33,10 @@ export function telemetryEnv(args: TelemetryEnvArgs): Record<string, pulumi.Inpu
             OTEL_METRICS_EXPORTER: "none",
             OTEL_LOGS_EXPORTER: "none",
             OTEL_PYTHON_LOG_CORRELATION: "true",
+            // ADK writes prompts and responses into span attributes unless told otherwise. They are
+            // user data, and spans leave the namespace for the trace backend: off unless the stack
+            // turns it on, which its data classification must allow (checkMessageCapture).
+            [MESSAGE_CAPTURE_ENV]: String(args.monitoring.tracing.captureMessageContent),
         };
     const logging = {
         LOG_FORMAT: "json",
