@@ -45,7 +45,7 @@ export function dashboardModel(args: AgentDashboardArgs): Record<string, unknown
     ];
     const panels: Panel[] = [
         { title: "Request rate by track", type: "timeseries", unit: "reqps", targets: [{ expr: sumRate(series.requests, selector(scope, series.only), "track", "5m"), legendFormat: "{{track}}" }] },
-        { title: `Error ratio (${series.failedText}) by track`, type: "timeseries", unit: "percentunit", targets: [{ expr: errorRatio(series, scope, "track", "5m"), legendFormat: "{{track}}" }] },
+        { title: `Error ratio (${series.words.failures}) by track`, type: "timeseries", unit: "percentunit", targets: [{ expr: errorRatio(series, scope, "track", "5m"), legendFormat: "{{track}}" }] },
         { title: "p95 latency by track", type: "timeseries", unit: "s", targets: [{ expr: p95(series, scope, "track", "5m"), legendFormat: "{{track}}" }] },
         {
             title: `Canary vs stable over ${window}`, type: "table", unit: "none", width: 12,

@@ -16,8 +16,8 @@ export interface RequestSeries {
     only?: string;
     /** Matchers that keep only failed requests. */
     failed: string;
-    /** What a failure is, for alert descriptions. */
-    failedText: string;
+    /** How alerts and dashboards speak of failures of this source. */
+    words: { failures: string; failsOften: string; failed: string; succeeding: string; failing: string };
 }
 
 /**
@@ -31,7 +31,7 @@ export const APP_METRICS: RequestSeries = {
     requests: "adk_agent_requests_total",
     durationBuckets: "adk_agent_request_duration_seconds_bucket",
     failed: `status_code=~"5.."`,
-    failedText: "5xx responses",
+    words: { failures: "5xx responses", failsOften: "answers more than 5% of requests with 5xx", failed: "failed with 5xx", succeeding: "answered without 5xx", failing: "answered 5xx" },
 };
 
 /**
@@ -51,7 +51,7 @@ export const SPAN_METRICS: RequestSeries = {
     durationBuckets: "adk_spans_duration_seconds_bucket",
     only: `span_name="invocation"`,
     failed: `status_code="STATUS_CODE_ERROR"`,
-    failedText: "failed agent runs",
+    words: { failures: "failed agent runs", failsOften: "fails more than 5% of its runs", failed: "failed (span status ERROR)", succeeding: "runs without error", failing: "failed runs" },
 };
 
 export function requestSeries(source: RequestMetrics): RequestSeries {

@@ -129,7 +129,7 @@ function sloGroups(ctx: RuleContext): RuleGroup[] {
         const factor = num((w.budget * periodHours) / (durationSeconds(w.long) / 3600));
         const threshold = `(${factor} * ${num(1 - objectives[name])})`;
         const match = selector(scope, `slo="${name}"`);
-        const what = name === "availability" ? series.failedText : `requests slower than ${num(slo.latencyThresholdSeconds)}s`;
+        const what = name === "availability" ? series.words.failures : `requests slower than ${num(slo.latencyThresholdSeconds)}s`;
         const burning = `${SLI_ERROR_RATIO}${w.long}${match} > ${threshold}\nand\n${SLI_ERROR_RATIO}${w.short}${match} > ${threshold}`;
         return {
             alert: "ADKAgentErrorBudgetBurn",
@@ -156,13 +156,14 @@ function sloGroups(ctx: RuleContext): RuleGroup[] {
 function canaryGroup(ctx: RuleContext): RuleGroup {
     const criteria: CanaryCriteria = ctx.monitoring.canary;
     const by = "namespace, agent_id, track";
-    const queries = canaryQueries(requestSeries(ctx.monitoring.requestMetrics), `namespace="${ctx.namespace}"`, by, criteria.window);
+    const series = requestSeries(ctx.monitoring.requestMetrics);
+    const queries = canaryQueries(series, `namespace="${ctx.namespace}"`, by, criteria.window);
     const records = canaryRecords(criteria.window);
     const canary = selector(`namespace="${ctx.namespace}"`, `track="canary"`);
     const sample = `and on (${by})\n${records.requests}${canary} >= ${criteria.minRequests}`;
     const checks = [
-        { criterion: "success_rate", expr: `${records.successRatio}${canary} < ${num(criteria.minSuccessRatio)}`, figure: "succeeding", show: "humanizePercentage", limit: `at least ${num(criteria.minSuccessRatio * 100)}%` },
-        { criterion: "error_rate", expr: `${records.errorRatio}${canary} > ${num(criteria.maxErrorRatio)}`, figure: "failing", show: "humanizePercentage", limit: `at most ${num(criteria.maxErrorRatio * 100)}%` },
+        { criterion: "success_rate", expr: `${records.successRatio}${canary} < ${num(criteria.minSuccessRatio)}`, figure: series.words.succeeding, show: "humanizePercentage", limit: `at least ${num(criteria.minSuccessRatio * 100)}%` },
+        { criterion: "error_rate", expr: `${records.errorRatio}${canary} > ${num(criteria.maxErrorRatio)}`, figure: series.words.failing, show: "humanizePercentage", limit: `at most ${num(criteria.maxErrorRatio * 100)}%` },
         { criterion: "latency_p95", expr: `${records.p95Seconds}${canary} > ${num(criteria.maxP95Seconds)}`, figure: "p95 latency", show: "humanizeDuration", limit: `at most ${num(criteria.maxP95Seconds * 1000)} ms` },
     ];
     return {
@@ -258,8 +259,8 @@ function agentAlertGroup(ctx: RuleContext): RuleGroup {
                 for: "2m",
                 labels: { severity: "critical" },
                 annotations: annotations(url, "ADKAgentHighErrorRate",
-                    `Agent {{ $labels.agent_id }} ({{ $labels.track }}) fails more than 5% of requests (${series.failedText})`,
-                    `{{ $value | humanizePercentage }} of the requests to {{ $labels.agent_id }}, track {{ $labels.track }}, in {{ $labels.namespace }} failed (${series.failedText}) over the last 5 minutes.`),
+                    `Agent {{ $labels.agent_id }} ({{ $labels.track }}) ${series.words.failsOften}`,
+                    `{{ $value | humanizePercentage }} of the requests to {{ $labels.agent_id }}, track {{ $labels.track }}, in {{ $labels.namespace }} ${series.words.failed} over the last 5 minutes.`),
             },
             {
                 alert: "ADKAgentHighLatency",
