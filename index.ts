@@ -88,6 +88,7 @@ export = async () => {
         agents: config.agents,
         loadBalancerSourceRanges: cloud.loadBalancerSourceRanges,
         monitoringNamespace: monitoring.prometheusNamespace,
+        scrapeAgents: monitoring.requestMetrics === "app-metrics",
         collectorSelector: collector?.podLabels,
         collectorMetricsPorts: collector?.scrapePorts,
         egressAllow: [...cloud.workloadIdentityEgress, ...security.egressAllow],
