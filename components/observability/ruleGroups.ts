@@ -218,7 +218,8 @@ function toolFailures(ctx: RuleContext, scope: string): Rule {
  * Without this, metrics that Prometheus never scrapes (wrong `release` label, no ServiceMonitor
  * CRD) silence every other alert: no series, no alert. With app metrics each agent is a target of
  * its own; with spans one target holds every agent's requests: the collector's span metrics port
- * (the Prometheus Operator names the job after the Service and sets `endpoint` to the port's name).
+ * (the Prometheus Operator names the job after the Service and sets `endpoint` to the port's name:
+ * prometheus-operator pkg/prometheus/promcfg.go, the ServiceMonitor scrape config).
  */
 function notScraped(ctx: RuleContext, scope: string): Rule[] {
     const url = ctx.monitoring.runbookBaseUrl;

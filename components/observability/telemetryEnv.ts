@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AgentConfig } from "../../config";
 import { MESSAGE_CAPTURE_ENV, MonitoringConfig } from "./config";
-import { collectorEndpoint } from "./otelCollector";
+import { collectorEndpoint, TRACK_ATTRIBUTE } from "./otelCollector";
 
 export interface TelemetryEnvArgs {
     agent: Pick<AgentConfig, "name" | "env">;
@@ -50,11 +50,13 @@ export function telemetryEnv(args: TelemetryEnvArgs): Record<string, pulumi.Inpu
 
 /**
  * The resource attributes that tell the tracks of one agent apart, so that traces of the canary
- * and the stable version can be compared. Both tracks share the ConfigMap, so these go on the
- * container and extend its attributes through Kubernetes' `$(NAME)` expansion (AgentWorkload's
- * `trackEnv`, which defines AGENT_TRACK and AGENT_VERSION first).
+ * and the stable version can be compared, and so that the request metrics the collector derives
+ * from spans carry the track and version (its spanmetrics dimensions, renamed to the `track` and
+ * `version` labels the rules read). Both tracks share the ConfigMap, so these go on the container
+ * and extend its attributes through Kubernetes' `$(NAME)` expansion (AgentWorkload's `trackEnv`,
+ * which defines AGENT_TRACK and AGENT_VERSION first).
  */
 export function trackTelemetryEnv(args: Pick<TelemetryEnvArgs, "agent" | "monitoring">): Record<string, string> {
     if (!args.monitoring.tracing.enabled || "OTEL_RESOURCE_ATTRIBUTES" in args.agent.env) return {};
-    return { OTEL_RESOURCE_ATTRIBUTES: "$(OTEL_RESOURCE_ATTRIBUTES),service.version=$(AGENT_VERSION),adk.track=$(AGENT_TRACK)" };
+    return { OTEL_RESOURCE_ATTRIBUTES: `$(OTEL_RESOURCE_ATTRIBUTES),service.version=$(AGENT_VERSION),${TRACK_ATTRIBUTE}=$(AGENT_TRACK)` };
 }

@@ -206,6 +206,18 @@ describe("AgentRules", () => {
             assert.equal(parent.type, "adk:monitoring:AgentRules");
         });
 
+        for (const source of REQUEST_METRICS) {
+            it(`passes promtool check rules as a plan with request metrics from ${source} ships them`, async () => {
+                const plan = await planFor(awsStack({ agents: AGENTS.map((name) => ({ name, image: `example.com/${name}:1.0.0` })), monitoring: { requestMetrics: source } }));
+                const groups = plan.ofType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").flatMap((r) => r.inputs.spec.groups);
+                assert.match(JSON.stringify(groups), source === "spans" ? /adk_spans_calls_total/ : /adk_agent_requests_total/);
+                withRules(groups, (dir) => {
+                    const check = promtool(["check", "rules", "rules.yaml"], dir);
+                    assert.equal(check.status, 0, check.output);
+                });
+            });
+        }
+
         it("passes promtool check rules as the plan writes them, for every stack file", async () => {
             const stacks = stackNames();
             assert.ok(stacks.length >= 2, stacks.join(", "));
