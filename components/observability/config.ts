@@ -70,7 +70,7 @@ export const monitoringSchema = z.strictObject({
     requestMetrics: requestMetricsSchema.optional(),
     slo: z.strictObject({
         periodDays: z.union([z.literal(28), z.literal(30)], { error: (issue) => `must be 28 or 30 (the SRE Workbook window tables), got ${JSON.stringify(issue.input)}` }).optional(),
-        /** Percentage of requests answered without a 5xx. */
+        /** Percentage of requests that do not fail (promql.ts, RequestSeries: a 5xx, or a run whose span ends in ERROR). */
         availability: numberBetween(50, 100, { exclusiveHigh: true }).optional(),
         /** Percentage of requests faster than `latencyThresholdMs`. */
         latency: numberBetween(50, 100, { exclusiveHigh: true }).optional(),
@@ -87,7 +87,7 @@ export const monitoringSchema = z.strictObject({
     }).optional(),
     canary: z.strictObject({
         window: duration.optional(),
-        /** Percentage of requests answered without a 5xx (a 4xx is the client's error), so 100 - maxErrorRate in effect. */
+        /** Percentage of requests that do not fail (as slo.availability counts them), so 100 - maxErrorRate in effect. */
         minSuccessRate: numberBetween(0, 100).optional(),
         maxErrorRate: numberBetween(0, 100).optional(),
         maxP95Ms: intBetween(1, 60000).optional(),
