@@ -147,7 +147,6 @@ export function collectorConfig(tracing: TracingConfig, requestMetrics: RequestM
 export class OtelCollector extends pulumi.ComponentResource {
     /** Labels of the collector's pods, for NetworkPolicies that let the agents reach it. */
     public readonly podLabels: Record<string, string>;
-    public readonly ports = { otlpGrpc: OTLP_GRPC_PORT, otlpHttp: OTLP_HTTP_PORT, metrics: METRICS_PORT };
     /** The ports Prometheus scrapes: the collector's own metrics, and the span metrics when it derives them. */
     public readonly scrapePorts: number[];
     public readonly service: k8s.core.v1.Service;
