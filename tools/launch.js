@@ -78,16 +78,16 @@ const resolvePackages = {
 
 /**
  * In a bundle every file shares the bundle's `module`, so an imported file's
- * `if (require.main === module)` (tools/plan.ts, tools/canaryGate.ts) would run its command too:
- * outside the entry point it reads `false`.
+ * `if (require.main === module)` (tools/plan.ts, tools/canaryGate.ts, this file) would run its
+ * command too: outside the entry point it reads `false`.
  */
 function mainOnlyInEntry(entry) {
     return {
         name: "main-only-in-entry",
         setup(build) {
-            build.onLoad({ filter: /\.ts$/ }, (args) => {
+            build.onLoad({ filter: /\.[jt]s$/ }, (args) => {
                 const source = fs.readFileSync(args.path, "utf8");
-                return { contents: args.path === entry ? source : source.replaceAll("require.main === module", "false"), loader: "ts" };
+                return { contents: args.path === entry ? source : source.replaceAll("require.main === module", "false"), loader: args.path.endsWith(".ts") ? "ts" : "js" };
             });
         },
     };
