@@ -63,6 +63,8 @@ export interface RunOptions {
     secretKeys?: string[];
     /** Run as the first `pulumi preview` of the stack would, rather than as `pulumi up`. */
     preview?: boolean;
+    /** The program's entry point as `pulumi up` loads it (package.json "main"); index.ts when unset. */
+    main?: string;
 }
 
 /** What a provider would return: the inputs plus ids, ARNs and physical names (auto-names filled in). */
@@ -267,7 +269,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     pulumi.runtime.setAllConfig(config, Object.keys(encodeConfig(Object.fromEntries((options.secretKeys ?? []).map((k) => [k, ""])))));
     // require, not import(): the program is CommonJS under both mocha and tsx, and stays cached
     // between runs; each run calls its exported function afresh.
-    const program = require("../../index") as () => Promise<Record<string, unknown>>;
+    const program = require(options.main ?? "../../index") as () => Promise<Record<string, unknown>>;
     const run = recorded;
     // The SDK reads a full stack for every resource it registers (@pulumi/pulumi resource.ts
     // `Resource.callsites`, stackTraceLimit raised to Infinity); under a loader with source maps
