@@ -269,7 +269,8 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     pulumi.runtime.setAllConfig(config, Object.keys(encodeConfig(Object.fromEntries((options.secretKeys ?? []).map((k) => [k, ""])))));
     // require, not import(): the program is CommonJS under both mocha and tsx, and stays cached
     // between runs; each run calls its exported function afresh.
-    const program = require(options.main ?? "../../index") as () => Promise<Record<string, unknown>>;
+    // A literal path for the sources, which a bundle (tools/launch.js) then contains.
+    const program = (options.main === undefined ? require("../../index") : require(options.main)) as () => Promise<Record<string, unknown>>;
     const run = recorded;
     // The SDK reads a full stack for every resource it registers (@pulumi/pulumi resource.ts
     // `Resource.callsites`, stackTraceLimit raised to Infinity); under a loader with source maps
