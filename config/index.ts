@@ -130,7 +130,7 @@ function crossCheck(raw: Partial<RawConfig>, agents: [number, RawAgent][], parti
     problems.push(...checkRuleSlots(partialAgents, context));
     if (raw.monitoring) problems.push(...checkMonitoring(raw.monitoring, context, raw.security?.aws?.oidcProviderArn));
     if (preset && raw.sessions) {
-        problems.push(...checkSessions(raw.sessions, context, agents.map(([index, agent]) => ({ index, name: agent.name, replicas: agent.replicas ?? preset.replicas, maxReplicas: agent.maxReplicas ?? preset.maxReplicas }))));
+        problems.push(...checkSessions(raw.sessions, context, agents.map(([index, agent]) => ({ index, name: agent.name, replicas: agent.replicas ?? preset.replicas, maxReplicas: agent.maxReplicas ?? preset.maxReplicas })), raw.security?.aws?.oidcProviderArn));
     }
     if (preset && preset.maxUnavailable === 0 && preset.maxSurge === 0) {
         problems.push({ path: ["maxSurge"], message: "must be at least 1 when maxUnavailable is 0, or a rollout can never progress" });

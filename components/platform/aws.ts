@@ -51,6 +51,8 @@ function rdsSessions(config: AwsConfig, provider: aws.Provider, name: string, ar
         region: config.aws.region,
         settings: { ...sessions.database, aws: required(sessions.database.aws, "sessions.database.aws") },
         oidcProviderArn: required(config.security.aws.oidcProviderArn, "security.aws.oidcProviderArn"),
+        rotationLambdaArn: required(sessions.database.aws?.rotationLambdaArn, "sessions.database.aws.rotationLambdaArn"),
+        rotationDays: config.security.secretRotationDays,
         protect: config.protect,
     }, { provider });
     return { agents: store.agents, egress: [{ cidrs: store.subnetCidrs, ports: [POSTGRES_PORT] }], bootstrapPodLabels: BOOTSTRAP_POD_LABELS, bootstrapNeedsHttps: false };

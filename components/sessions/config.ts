@@ -22,6 +22,11 @@ const awsNetworkSchema = z.strictObject({
     clientSecurityGroupIds: z.array(securityGroupId).default([]),
     /** Or the pods' CIDRs, where pods do not carry the cluster security group. */
     clientCidrs: z.array(cidr).default([]),
+    /**
+     * The Lambda that rotates each agent's database password: AWS's alternating-users PostgreSQL
+     * rotation function (SecretsManagerRDSPostgreSQLRotationMultiUser), deployed in these subnets.
+     */
+    rotationLambdaArn: pattern(/^arn:aws[\w-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(:[\w$-]+)?$/, "a Lambda function ARN").optional(),
 });
 
 const gcpNetworkSchema = z.strictObject({
@@ -119,7 +124,7 @@ export interface AgentScale {
 const AT = ["sessions"] as const;
 
 /** Checks of `sessions` against the cloud, the environment and the agents' replica counts. */
-export function checkSessions(raw: RawSessions, { cloud, environment }: CheckContext, agents: AgentScale[]): Problem[] {
+export function checkSessions(raw: RawSessions, { cloud, environment }: CheckContext, agents: AgentScale[], oidcProviderArn?: string): Problem[] {
     if (environment === undefined) return [];
     const store = raw.store ?? defaultStore(environment);
     const problems: Problem[] = [];
@@ -136,6 +141,10 @@ export function checkSessions(raw: RawSessions, { cloud, environment }: CheckCon
         if (raw.agentEngine === undefined) problems.push({ path: [...AT, "agentEngine", "id"], message: "is required when sessions.store is agentengine" });
     }
     if (store === "database" && cloud !== undefined) problems.push(...checkDatabase(raw.database, cloud));
+    // External Secrets Operator reads the agents' database credentials through IRSA.
+    if (store === "database" && cloud === "aws" && oidcProviderArn === undefined) {
+        problems.push({ path: ["security", "aws", "oidcProviderArn"], message: "is required when sessions.store is database on aws (the agents' database credentials reach the cluster through External Secrets and IRSA)" });
+    }
     return problems;
 }
 
@@ -151,6 +160,9 @@ function checkDatabase(db: RawDatabase, cloud: "aws" | "gcp"): Problem[] {
     if (db[cloud] === undefined) {
         const needs = cloud === "aws" ? "vpcId, subnetIds (private, two AZs) and clientSecurityGroupIds or clientCidrs" : "network and privateServicesCidr";
         problems.push({ path: at(cloud), message: `is required when sessions.store is database on ${cloud}: ${needs}` });
+    }
+    if (cloud === "aws" && db.aws && db.aws.rotationLambdaArn === undefined) {
+        problems.push({ path: at("aws", "rotationLambdaArn"), message: "is required: each agent's database password is rotated (at most every security.secretRotationDays) by AWS's PostgreSQL alternating-users rotation function" });
     }
     if (cloud === "aws" && db.aws && db.aws.clientSecurityGroupIds.length === 0 && db.aws.clientCidrs.length === 0) {
         problems.push({ path: at("aws", "clientSecurityGroupIds"), message: "must list the cluster security group of the pods (or set clientCidrs): without a source the database admits no one" });

@@ -12,6 +12,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { randomBytes } from "node:crypto";
 import { IrsaRole } from "../../identity/aws/irsaRole";
+import { fitName, maxNameLength, nameSafe } from "../../naming/names";
 import { AgentExternalSecret } from "../../secrets/agentExternalSecret";
 import type { DatabaseSettings } from "../config";
 import { fromSecret, SessionBootstrap } from "../bootstrap";
@@ -24,6 +25,8 @@ export interface RdsSessionStoreArgs extends SessionStoreArgs {
     settings: DatabaseSettings & { aws: AwsNetwork };
     region: string;
     oidcProviderArn: string;
+    rotationLambdaArn: string;
+    rotationDays: number;
     /** `protect`, deletion protection and a final snapshot. */
     protect: boolean;
 }
@@ -47,6 +50,23 @@ REVOKE ALL ON DATABASE :"db" FROM PUBLIC;
 GRANT CONNECT, TEMPORARY ON DATABASE :"db" TO :"role";
 `;
 
+/** Rotation by the alternating-users function: the previous credentials stay valid until the next rotation, so pods started before it keep connecting. */
+function rotate(name: string, parent: pulumi.Resource, secret: aws.secretsmanager.Secret, value: aws.secretsmanager.SecretVersion, args: RdsSessionStoreArgs): void {
+    const invoke = new aws.lambda.Permission(`${name}-rotation-invoke`, {
+        function: args.rotationLambdaArn,
+        action: "lambda:InvokeFunction",
+        principal: "secretsmanager.amazonaws.com",
+        sourceArn: secret.arn,
+    }, { parent });
+    new aws.secretsmanager.SecretRotation(`${name}-rotation`, {
+        secretId: secret.id,
+        rotationLambdaArn: args.rotationLambdaArn,
+        rotationRules: { automaticallyAfterDays: args.rotationDays },
+        // The first password must reach the database (the bootstrap Job) before a rotation changes it.
+        rotateImmediately: false,
+    }, { parent, dependsOn: [value, invoke] });
+}
+
 export class RdsSessionStore extends pulumi.ComponentResource {
     public readonly instance: aws.rds.Instance;
     public readonly agents: Record<string, AgentSession> = {};
@@ -68,8 +88,10 @@ export class RdsSessionStore extends pulumi.ComponentResource {
             enableKeyRotation: true,
             rotationPeriodInDays: 365,
             deletionWindowInDays: args.protect ? 30 : 7,
-        }, parent);
-        const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds: network.subnetIds, description: `ADK sessions ${args.stack}` }, parent);
+        }, { parent: this, protect: args.protect });
+        // Named, not auto-named, so operators find it; nameSafe gives what both RDS names accept.
+        const physical = fitName(`adk-${nameSafe(args.stack).replace(/-+/g, "-")}-sessions`, maxNameLength("aws:rds/instance:Instance"));
+        const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, { name: physical, subnetIds: network.subnetIds, description: `ADK sessions ${args.stack}` }, parent);
         const group = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: network.vpcId, description: "ADK session database: PostgreSQL from the cluster's pods only" }, parent);
         network.clientSecurityGroupIds.forEach((source, i) => new aws.vpc.SecurityGroupIngressRule(`${name}-from-sg-${i}`, {
             securityGroupId: group.id, referencedSecurityGroupId: source, ipProtocol: "tcp", fromPort: POSTGRES_PORT, toPort: POSTGRES_PORT,
@@ -82,6 +104,7 @@ export class RdsSessionStore extends pulumi.ComponentResource {
         // has RDS create the master secret in Secrets Manager (rotated every 7 days by default),
         // sealed with master_user_secret_kms_key_id; it conflicts with `password`.
         this.instance = new aws.rds.Instance(`${name}-db`, {
+            identifier: physical,
             engine: "postgres",
             engineVersion: settings.engineVersion,
             instanceClass: settings.instanceClass,
@@ -102,7 +125,7 @@ export class RdsSessionStore extends pulumi.ComponentResource {
             copyTagsToSnapshot: true,
             deletionProtection: settings.deletionProtection,
             skipFinalSnapshot: !args.protect,
-            finalSnapshotIdentifier: args.protect ? `adk-${args.stack.toLowerCase().replace(/[^a-z0-9-]/g, "-")}-sessions-final` : undefined,
+            finalSnapshotIdentifier: args.protect ? `${physical}-final` : undefined,
             autoMinorVersionUpgrade: true,
             // RDS for PostgreSQL 15 and later default rds.force_ssl to 1: clients must use TLS.
             // IAM database authentication stays off: ADK's session URI carries a password, and an
@@ -123,12 +146,18 @@ export class RdsSessionStore extends pulumi.ComponentResource {
                 kmsKeyId: key.arn,
                 recoveryWindowInDays: args.protect ? 30 : 7,
             }, parent);
-            new aws.secretsmanager.SecretVersion(`${name}-${agent.name}-value`, {
+            // The structure AWS's rotation functions read and write (engine, host, username,
+            // password, dbname, port, and masterarn for alternating users: Secrets Manager docs,
+            // "JSON structure of Secrets Manager secrets"). The password is URL-safe, so it needs no
+            // escaping in the URI; generated once: later runs generate another, which the engine
+            // ignores (ignoreChanges), so the stored one, and the rotated ones after it, stay.
+            const value = new aws.secretsmanager.SecretVersion(`${name}-${agent.name}-value`, {
                 secretId: secret.id,
-                // URL-safe, so it needs no escaping in the URI. Generated once: later runs generate
-                // another, which the engine ignores (ignoreChanges), so the stored one stays.
-                secretString: pulumi.secret(JSON.stringify({ username: db, password: randomBytes(24).toString("base64url") })),
-            }, { parent: this, ignoreChanges: ["secretString"] });
+                secretString: pulumi.secret(pulumi.all([this.instance.address, masterSecretArn]).apply(([host, masterarn]) => JSON.stringify({
+                    engine: "postgres", host, port: POSTGRES_PORT, dbname: db, username: db, password: randomBytes(24).toString("base64url"), masterarn,
+                }))),
+            }, { parent: this, ignoreChanges: ["secretString", "versionStages"] });
+            rotate(`${name}-${agent.name}`, this, secret, value, args);
             const uri = pulumi.interpolate`postgresql+asyncpg://{{ .username }}:{{ .password }}@${this.instance.address}:${POSTGRES_PORT}/${db}?ssl=require`;
             const synced = this.externalSecret(`${name}-${agent.name}`, args, `${agent.name}-sessions`, secret.name, [secret.arn], key.arn,
                 { [SESSION_URI_KEY]: uri, [PASSWORD_KEY]: "{{ .password }}" });

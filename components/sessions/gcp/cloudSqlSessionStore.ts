@@ -67,7 +67,7 @@ export class CloudSqlSessionStore extends pulumi.ComponentResource {
             keyRing: ring.id,
             purpose: "ENCRYPT_DECRYPT",
             rotationPeriod: `${KEY_ROTATION_SECONDS}s`,
-        }, parent);
+        }, { parent: this, protect: args.protect });
         const serviceAgent = new gcp.projects.ServiceIdentity(`${name}-sqladmin-agent`, { service: "sqladmin.googleapis.com" }, parent);
         const keyUser = new gcp.kms.CryptoKeyIAMMember(`${name}-key-user`, {
             cryptoKeyId: key.id,
