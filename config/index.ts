@@ -10,7 +10,7 @@ import { checkRuleSlots } from "../components/edge/routes";
 import { checkMonitoring, MonitoringConfig, resolveMonitoring } from "../components/observability/config";
 import { effectivePreset, Environment, Preset, PRESETS } from "./presets";
 import { checkSecurity, resolveSecurity, SecurityConfig } from "../components/namespace/config";
-import { checkSessions, resolveSessions, SessionsConfig } from "../components/sessions/config";
+import { checkSessions, resolveSessions, sessionDemands, SessionsConfig } from "../components/sessions/config";
 import { ENV_NAME } from "./primitives";
 import { RawConfig, rawConfigSchema } from "./schema";
 
@@ -124,7 +124,8 @@ function crossCheck(raw: Partial<RawConfig>, agents: [number, RawAgent][], parti
         }
     }
     if (preset && raw.environment && raw.security) {
-        problems.push(...checkSecurity(raw.security, { ...context, environment: raw.environment }, agents.map(([i, agent]) => agentDemand(agent, i, preset))));
+        const demands = agents.map(([i, agent]) => agentDemand(agent, i, preset));
+        problems.push(...checkSecurity(raw.security, { ...context, environment: raw.environment }, [...demands, ...(raw.sessions ? sessionDemands(raw.sessions, context, demands) : [])]));
     }
     problems.push(...checkLoadBalancer(raw.loadBalancer, context, agents.map(([index, agent]) => ({ ...agent, index }))));
     problems.push(...checkRuleSlots(partialAgents, context));

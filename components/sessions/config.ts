@@ -6,6 +6,8 @@ import { z } from "zod";
 import type { CheckContext, ConfigContext, Environment } from "../../config/presets";
 import { cidr, flag, intBetween, pinnedImage } from "../../config/primitives";
 import type { Problem } from "../../config/errors";
+import type { AgentDemand } from "../namespace/config";
+import { BOOTSTRAP_RESOURCES, PROXY_RESOURCES } from "./store";
 
 export const SESSION_STORES = ["memory", "database", "agentengine"] as const;
 export type SessionStoreKind = (typeof SESSION_STORES)[number];
@@ -80,7 +82,7 @@ const DATABASE_PRESETS: Record<Environment, Required<Pick<RawDatabase, "instance
 
 /** Images pinned by tag: the official PostgreSQL image (mirrored on ECR Public) and Google's Cloud SQL Auth Proxy v2. */
 export const DEFAULT_BOOTSTRAP_IMAGE = "public.ecr.aws/docker/library/postgres:16.6-alpine";
-export const DEFAULT_PROXY_IMAGE = "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.3";
+export const DEFAULT_PROXY_IMAGE = "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.25.3";
 
 export type DatabaseSettings = Required<Omit<RawDatabase, "aws" | "gcp">> & Pick<RawDatabase, "aws" | "gcp">;
 
@@ -168,4 +170,19 @@ function checkDatabase(db: RawDatabase, cloud: "aws" | "gcp"): Problem[] {
         problems.push({ path: at("aws", "clientSecurityGroupIds"), message: "must list the cluster security group of the pods (or set clientCidrs): without a source the database admits no one" });
     }
     return problems;
+}
+
+/**
+ * What the session store adds to the namespace's quota: on GCP an Auth Proxy in every agent pod
+ * (as many pods as the agent's own demand) and one in each bootstrap pod; everywhere one bootstrap
+ * pod per agent (a Job retries one pod at a time).
+ */
+export function sessionDemands(raw: RawSessions, { cloud, environment }: CheckContext, agents: AgentDemand[]): AgentDemand[] {
+    if (environment === undefined || (raw.store ?? defaultStore(environment)) !== "database") return [];
+    const proxies = cloud === "gcp" ? agents.map((agent) => ({ ...agent, ...PROXY_RESOURCES, sidecar: true })) : [];
+    const bootstrap = agents.flatMap((agent) => [
+        { index: agent.index, pods: 1, ...BOOTSTRAP_RESOURCES },
+        ...(cloud === "gcp" ? [{ index: agent.index, pods: 1, ...PROXY_RESOURCES, sidecar: true }] : []),
+    ]);
+    return [...proxies, ...bootstrap];
 }

@@ -8,6 +8,10 @@ import { SESSION_URI_ENV } from "../agents/contract";
 /** PostgreSQL's port, where the agents (or the Cloud SQL Auth Proxy beside them) connect. */
 export const POSTGRES_PORT = 5432;
 
+/** The Cloud SQL Auth Proxy beside each agent container, and the psql container of each bootstrap Job. */
+export const PROXY_RESOURCES = { cpuRequest: "50m", cpuLimit: "500m", memoryRequest: "64Mi", memoryLimit: "256Mi" };
+export const BOOTSTRAP_RESOURCES = { cpuRequest: "50m", cpuLimit: "200m", memoryRequest: "64Mi", memoryLimit: "128Mi" };
+
 /** The key of the agent's session Secret that holds the URI (`SESSION_SERVICE_URI` in the container). */
 export const SESSION_URI_KEY = SESSION_URI_ENV;
 

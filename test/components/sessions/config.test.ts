@@ -70,4 +70,14 @@ describe("sessions config", () => {
     it("accepts the gcp network with private services access", async () => {
         await planFor(gcpStack({ environment: "prod", sessions: GCP_SESSIONS }));
     });
+
+    it("counts the Auth Proxy beside every agent pod and the bootstrap pods in the namespace quota", async () => {
+        // Prod on GCP: one agent at 10 replicas + 1 surge = 11 pods of 500m requested CPU (5.5), plus 11 proxies
+        // of 50m (0.55) and a bootstrap pod of psql and proxy (0.1): 6.15 CPU in 12 pods.
+        const quota = { requestsCpu: "6", pods: 12 };
+        const problems = await configProblems(gcpStack({ environment: "prod", security: { quota } }));
+        assert.ok(problems.some((p) => p.startsWith("adk-platform:security.quota.requestsCpu: must cover") && p.includes("needs 6.15")), problems.join("\n"));
+        assert.ok(!problems.some((p) => p.startsWith("adk-platform:security.quota.pods")), problems.join("\n"));
+        await planFor(gcpStack({ environment: "prod", security: { quota: { ...quota, requestsCpu: "6.15" } } }));
+    });
 });
