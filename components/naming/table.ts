@@ -176,29 +176,20 @@ const rows: NamingRow[] = [
         type: "aws:acm/certificate:Certificate", property: "domainName",
         rule: { min: 1, max: 64, pattern: DNS_NAME, text: DNS_NAME_TEXT, source: "https://docs.aws.amazon.com/acm/latest/APIReference/API_RequestCertificate.html (DomainName: at most 64 octets)" },
     },
+    // The program names both (components/sessions/aws/rdsSessionStore.ts); RDS keeps them in lowercase.
     {
-        // The program names it (components/sessions/aws/rdsSessionStore.ts); RDS keeps identifiers in lowercase.
         type: "aws:rds/instance:Instance", property: "identifier",
-        rule: {
-            min: 1, max: 63, pattern: /^[a-z](?!.*--)(?:[a-z0-9-]*[a-z0-9])?$/,
-            text: "a letter, then letters, digits and hyphens; no two hyphens in a row, not ending with one", source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html (DBInstanceIdentifier)",
-        },
+        rule: { min: 1, max: 63, pattern: /^[a-z](?!.*--)(?:[a-z0-9-]*[a-z0-9])?$/, text: "a letter, then letters, digits and hyphens; no two hyphens in a row, not ending with one", source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html (DBInstanceIdentifier)" },
     },
     {
         type: "aws:rds/subnetGroup:SubnetGroup", property: "name",
-        rule: {
-            min: 1, max: 255, pattern: /^(?!default$)[a-z0-9 ._-]+$/,
-            text: "lowercase letters, digits, spaces, periods, underscores and hyphens, not \"default\"", source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html (DBSubnetGroupName)",
-        },
+        rule: { min: 1, max: 255, pattern: /^(?!default$)[a-z0-9 ._-]+$/, text: "lowercase letters, digits, spaces, periods, underscores and hyphens, not \"default\"", source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html (DBSubnetGroupName)" },
     },
     // Google Cloud
     {
         // Auto-named on purpose (components/sessions/gcp/cloudSqlSessionStore.ts): a deleted instance's name is held for up to a week.
         type: "gcp:sql/databaseInstance:DatabaseInstance", property: "name", autoName: GCP_DEFAULT,
-        rule: {
-            min: 1, max: 98, pattern: /^[a-z](?:[-a-z0-9]*[a-z0-9])?$/,
-            text: "a lowercase letter, then lowercase letters, digits and hyphens, not ending with a hyphen", source: "https://cloud.google.com/sql/docs/postgres/create-instance (instance ID: project ID plus instance ID at most 98 characters)",
-        },
+        rule: { min: 1, max: 98, pattern: /^[a-z](?:[-a-z0-9]*[a-z0-9])?$/, text: "a lowercase letter, then lowercase letters, digits and hyphens", source: "https://cloud.google.com/sql/docs/postgres/instance-settings (Instance ID: at most 98 characters)" },
     },
     {
         // A PostgreSQL identifier: NAMEDATALEN 64 leaves 63 bytes (PostgreSQL docs, "Identifiers and Key Words").
