@@ -11,6 +11,7 @@ import { checkMonitoring, MonitoringConfig, resolveMonitoring } from "../compone
 import { effectivePreset, Environment, Preset, PRESETS } from "./presets";
 import { checkSecurity, resolveSecurity, SecurityConfig } from "../components/namespace/config";
 import { checkSessions, resolveSessions, sessionDemands, SessionsConfig } from "../components/sessions/config";
+import { SESSION_URI_ENV } from "../components/agents/contract";
 import { ENV_NAME } from "./primitives";
 import { RawConfig, rawConfigSchema } from "./schema";
 
@@ -131,7 +132,7 @@ function crossCheck(raw: Partial<RawConfig>, agents: [number, RawAgent][], parti
     problems.push(...checkRuleSlots(partialAgents, context));
     if (raw.monitoring) problems.push(...checkMonitoring(raw.monitoring, context, raw.security?.aws?.oidcProviderArn));
     if (preset && raw.sessions) {
-        problems.push(...checkSessions(raw.sessions, context, agents.map(([index, agent]) => ({ index, name: agent.name, replicas: agent.replicas ?? preset.replicas, maxReplicas: agent.maxReplicas ?? preset.maxReplicas })), raw.security?.aws?.oidcProviderArn));
+        problems.push(...checkSessions(raw.sessions, context, agents.map(([index, agent]) => ({ index, name: agent.name, replicas: agent.replicas ?? preset.replicas, maxReplicas: agent.maxReplicas ?? preset.maxReplicas, setsSessionUri: SESSION_URI_ENV in agent.env })), raw.security?.aws?.oidcProviderArn));
     }
     if (preset && preset.maxUnavailable === 0 && preset.maxSurge === 0) {
         problems.push({ path: ["maxSurge"], message: "must be at least 1 when maxUnavailable is 0, or a rollout can never progress" });

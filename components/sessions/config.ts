@@ -7,6 +7,7 @@ import type { CheckContext, ConfigContext, Environment } from "../../config/pres
 import { cidr, flag, intBetween, pinnedImage } from "../../config/primitives";
 import type { Problem } from "../../config/errors";
 import type { AgentDemand } from "../namespace/config";
+import { SESSION_URI_ENV } from "../agents/contract";
 import { BOOTSTRAP_RESOURCES, PROXY_RESOURCES } from "./store";
 
 export const SESSION_STORES = ["memory", "database", "agentengine"] as const;
@@ -121,6 +122,8 @@ export interface AgentScale {
     name?: string;
     replicas: number;
     maxReplicas: number;
+    /** The agent's own `env` names SESSION_SERVICE_URI, which the store's Secret would silently override. */
+    setsSessionUri?: boolean;
 }
 
 const AT = ["sessions"] as const;
@@ -136,6 +139,11 @@ export function checkSessions(raw: RawSessions, { cloud, environment }: CheckCon
                 path: [...AT, "store"],
                 message: `must not be memory in ${environment}: agents[${agent.index}] (${agent.name ?? "unnamed"}) runs ${agent.replicas} replica(s) and its HPA may scale to ${agent.maxReplicas}, and each pod would keep its own sessions ("Session not found" on the next pod); use database${cloud === "gcp" ? " or agentengine" : ""}, or set the agent's replicas and maxReplicas to 1`,
             });
+        }
+    }
+    if (store !== "memory") {
+        for (const agent of agents.filter((a) => a.setsSessionUri)) {
+            problems.push({ path: ["agents", agent.index, "env", SESSION_URI_ENV], message: `is set by the platform from the session store's Secret (sessions.store is ${store}); remove it from the agent's env` });
         }
     }
     if (store === "agentengine") {

@@ -1,7 +1,7 @@
 // adk-platform:sessions: the store per environment, the refusal of in-memory sessions where
 // several replicas would each keep their own, and the database settings per cloud.
 import * as assert from "node:assert/strict";
-import { AWS_SESSIONS, awsStack, configProblems, GCP_SESSIONS, gcpStack, planFor } from "../../fixtures";
+import { AWS_SESSIONS, awsStack, configProblems, GCP_SESSIONS, gcpStack, IMAGE, planFor } from "../../fixtures";
 
 const KEY = "adk-platform:sessions.store";
 
@@ -65,6 +65,11 @@ describe("sessions config", () => {
         assert.ok(problems.some((p) => p.startsWith("adk-platform:sessions.database.aws.subnetIds: must list at least two")), problems.join("\n"));
         const open = await configProblems(awsStack({ environment: "prod", sessions: { database: { aws: { ...AWS_SESSIONS.database.aws, clientSecurityGroupIds: [] } } } }));
         assert.ok(open.some((p) => p.startsWith("adk-platform:sessions.database.aws.clientSecurityGroupIds: must list")), open.join("\n"));
+    });
+
+    it("refuses an agent env that sets the session URI the store provides", async () => {
+        const problems = await configProblems(awsStack({ environment: "prod", agents: [{ name: "research-agent", image: IMAGE, env: { SESSION_SERVICE_URI: "sqlite:///x" } }] }));
+        assert.ok(problems.some((p) => p.startsWith("adk-platform:agents[0].env.SESSION_SERVICE_URI: is set by the platform")), problems.join("\n"));
     });
 
     it("accepts the gcp network with private services access", async () => {
