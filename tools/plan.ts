@@ -83,7 +83,9 @@ export function planDocument(result: Pick<PlanResult, "run">): PlanDocument {
     return {
         project: PROJECT,
         stack: result.run.stack,
-        resources: result.run.resources.map(({ urn, type, name, parent, custom, inputs }) => ({ urn, type, name, parent, custom, inputs })),
+        // `aliases` only where the program sets them, after the documented fields.
+        resources: result.run.resources.map(({ urn, type, name, parent, custom, inputs, aliases }) =>
+            ({ urn, type, name, parent, custom, inputs, ...(aliases.length > 0 ? { aliases } : {}) })),
         outputs: result.run.outputs,
     };
 }
