@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import { AlbCanary } from "../edge/aws/albCanary";
 import { CloudWatchLogs } from "../observability/logs/aws/cloudWatchLogs";
-import { IrsaRole } from "../identity/aws/irsaRole";
-import { AgentSecret } from "../secrets/aws/agentSecret";
-import { SecretsKey } from "../secrets/aws/secretsKey";
+import { irsaRole } from "../identity/aws/irsaRole";
+import { agentSecret } from "../secrets/aws/agentSecret";
+import { secretsKey } from "../secrets/aws/secretsKey";
 import { KUBE_DNS } from "../namespace/networkPolicies";
 import type { AwsConfig } from "../../config";
 import { fitName, maxNameLength, nameSafe } from "../naming/names";
@@ -41,9 +41,9 @@ function secretsManager(config: AwsConfig, provider: aws.Provider, name: string,
     const security = config.security;
     const opts = { provider, protect: config.protect };
     // Stack names may hold '.', which an alias may not.
-    const key = new SecretsKey(name, { alias: `adk-${nameSafe(config.stack)}-agent-secrets`, deletionWindowInDays: config.protect ? 30 : 7 }, opts);
+    const key = secretsKey(name, { alias: `adk-${nameSafe(config.stack)}-agent-secrets`, deletionWindowInDays: config.protect ? 30 : 7 }, opts);
     return Object.fromEntries(args.agents.map((agent) => {
-        const secret = new AgentSecret(`${name}-${agent.name}`, {
+        const secret = agentSecret(`${name}-${agent.name}`, {
             secretName: `adk/${config.stack}/${agent.name}`,
             values: agent.secrets,
             kmsKeyArn: key.arn,
@@ -57,7 +57,7 @@ function secretsManager(config: AwsConfig, provider: aws.Provider, name: string,
             region: config.aws.region,
         }, opts);
         const storeProvider = { aws: { service: "SecretsManager", region: config.aws.region, auth: { jwt: { serviceAccountRef: { name: agent.name } } } } };
-        return [agent.name, { serviceAccountAnnotations: secret.role.serviceAccountAnnotations, storeProvider, remoteKey: secret.secret.name }];
+        return [agent.name, { serviceAccountAnnotations: secret.serviceAccountAnnotations, storeProvider, remoteKey: secret.secret.name }];
     }));
 }
 
@@ -79,7 +79,7 @@ function cloudWatchLogs(config: AwsConfig, provider: aws.Provider, name: string,
 }
 
 function xrayTracing(config: AwsConfig, provider: aws.Provider, name: string, args: CloudTracingArgs): CloudTracing {
-    const role = new IrsaRole(name, {
+    const role = irsaRole(name, {
         oidcProviderArn: required(config.security.aws.oidcProviderArn, "security.aws.oidcProviderArn"),
         namespace: args.namespace,
         serviceAccountName: args.serviceAccountName,

@@ -2,9 +2,9 @@ import * as gcp from "@pulumi/gcp";
 import { CloudLoggingBucket } from "../observability/logs/gcp/cloudLoggingBucket";
 import { GatewayCanary } from "../edge/gcp/gatewayCanary";
 import { ProjectApis } from "./projectApis";
-import { WorkloadIdentity } from "../identity/gcp/workloadIdentity";
-import { AgentSecret } from "../secrets/gcp/agentSecret";
-import { SecretsKey } from "../secrets/gcp/secretsKey";
+import { workloadIdentity } from "../identity/gcp/workloadIdentity";
+import { agentSecret } from "../secrets/gcp/agentSecret";
+import { secretsKey } from "../secrets/gcp/secretsKey";
 import { KUBE_DNS } from "../namespace/networkPolicies";
 import type { GcpConfig } from "../../config";
 import type { EgressRule } from "../namespace/config";
@@ -89,7 +89,7 @@ export function gcpPlatform(config: GcpConfig): CloudPlatform {
             return { destination: logs.bucketPath };
         },
         cloudTracing: (name, args) => {
-            const writer = new WorkloadIdentity(name, {
+            const writer = workloadIdentity(name, {
                 project: config.gcp.project,
                 accountName: `adk-traces-${stack}`,
                 namespace: args.namespace,
@@ -109,11 +109,11 @@ function secretManager(config: GcpConfig, provider: gcp.Provider, name: string, 
     const { project, region } = config.gcp;
     const opts = { provider, protect: config.protect };
     // Secret Manager checks at creation that its service agent may use the key and the topic, so
-    // every secret waits for the whole SecretsKey component, IAM grants included.
+    // every secret waits for the key, the topic and the grants on both.
     const stack = nameSafe(config.stack);
-    const key = new SecretsKey(name, { prefix: `adk-${stack}`, location: region, rotationDays: KEY_ROTATION_DAYS }, opts);
+    const key = secretsKey(name, { prefix: `adk-${stack}`, location: region, rotationDays: KEY_ROTATION_DAYS }, opts);
     return Object.fromEntries(args.agents.map((agent) => {
-        const secret = new AgentSecret(`${name}-${agent.name}`, {
+        const secret = agentSecret(`${name}-${agent.name}`, {
             secretId: `adk-${stack}-${agent.name}`,
             values: agent.secrets,
             location: region,
@@ -123,9 +123,9 @@ function secretManager(config: GcpConfig, provider: gcp.Provider, name: string, 
             project,
             namespace: args.namespace,
             serviceAccountName: agent.name,
-        }, { ...opts, dependsOn: [key] });
+        }, { ...opts, dependsOn: key.ready });
         const storeProvider = { gcpsm: { projectID: project, auth: { workloadIdentity: { serviceAccountRef: { name: agent.name } } } } };
-        return [agent.name, { serviceAccountAnnotations: { "iam.gke.io/gcp-service-account": secret.serviceAccountEmail }, storeProvider, remoteKey: secret.secret.secretId }];
+        return [agent.name, { serviceAccountAnnotations: secret.serviceAccountAnnotations, storeProvider, remoteKey: secret.secret.secretId }];
     }));
 }
 
