@@ -3,10 +3,10 @@
 // read it. External Secrets Operator reads through that same role.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { irsaRole } from "../../identity/aws/irsaRole";
+import { irsaRole, type IrsaRole, type IrsaRoleArgs } from "../../identity/aws/irsaRole";
 import { underFormerComponent } from "../../naming/formerComponent";
 
-export interface AgentSecretArgs {
+export interface AgentSecretArgs extends Pick<IrsaRoleArgs, "oidcProviderArn" | "namespace" | "serviceAccountName"> {
     /** Secret name, e.g. `adk/prod/research-agent`. */
     secretName: string;
     /** The agent's variables; a secret Output, stored as one JSON document. */
@@ -16,17 +16,12 @@ export interface AgentSecretArgs {
     rotationDays: number;
     /** Days a deleted secret stays recoverable (0 deletes at once). */
     recoveryWindowInDays: number;
-    /** IAM OIDC provider of the EKS cluster. */
-    oidcProviderArn: string;
-    namespace: string;
-    serviceAccountName: string;
     region: string;
 }
 
-export interface AgentSecret {
+/** The secret, and the annotation that lets the agent's ServiceAccount assume the role that reads it. */
+export interface AgentSecret extends Pick<IrsaRole, "serviceAccountAnnotations"> {
     secret: aws.secretsmanager.Secret;
-    /** The annotation that lets the agent's ServiceAccount assume the role that reads the secret. */
-    serviceAccountAnnotations: Record<string, pulumi.Output<string>>;
 }
 
 /** The secret `${name}-secret`, its value, rotation and reader role, under `opts.parent`. */

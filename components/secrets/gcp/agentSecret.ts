@@ -3,19 +3,16 @@
 // Kubernetes ServiceAccount impersonates (GKE Workload Identity), allowed to read that secret only.
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { workloadIdentity } from "../../identity/gcp/workloadIdentity";
+import { workloadIdentity, type WorkloadIdentity, type WorkloadIdentityArgs } from "../../identity/gcp/workloadIdentity";
 import { underFormerComponent } from "../../naming/formerComponent";
 
-export interface AgentSecretArgs {
+export interface AgentSecretArgs extends Pick<WorkloadIdentityArgs, "project" | "namespace" | "serviceAccountName"> {
     secretId: string;
     values: pulumi.Input<Record<string, string>>;
     location: string;
     kmsKeyName: pulumi.Input<string>;
     rotationTopic: pulumi.Input<string>;
     rotationDays: number;
-    project: string;
-    namespace: string;
-    serviceAccountName: string;
 }
 
 /**
@@ -29,10 +26,9 @@ export function firstRotationTime(now: number, periodSeconds: number): string {
     return new Date((endOfDay + periodSeconds) * 1000).toISOString();
 }
 
-export interface AgentSecret {
+/** The secret, and the annotation that lets the agent's ServiceAccount act as the account that reads it. */
+export interface AgentSecret extends Pick<WorkloadIdentity, "serviceAccountAnnotations"> {
     secret: gcp.secretmanager.Secret;
-    /** The Google service account the agent's ServiceAccount acts as to read the secret. */
-    serviceAccountAnnotations: Record<string, pulumi.Output<string>>;
 }
 
 /** The secret `${name}-secret`, its value and its reader identity, under `opts.parent`. */
