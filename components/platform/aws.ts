@@ -47,7 +47,7 @@ function secretsManager(config: AwsConfig, provider: aws.Provider, name: string,
             secretName: `adk/${config.stack}/${agent.name}`,
             values: agent.secrets,
             kmsKeyArn: key.arn,
-            // components/namespace/config.ts checkSecurity: both are required for external-secrets on AWS.
+            // components/secrets/config.ts checkSecrets: both are required for external-secrets on AWS.
             rotationLambdaArn: required(security.aws.rotationLambdaArn, "security.aws.rotationLambdaArn"),
             oidcProviderArn: required(security.aws.oidcProviderArn, "security.aws.oidcProviderArn"),
             rotationDays: security.secretRotationDays,
