@@ -156,11 +156,10 @@ describe("AgentNetworkPolicies", () => {
     });
 
     describe("GKE", () => {
-        it("admits Google's front ends; under Dataplane V2 and Cloud DNS (the defaults) reaches the GKE metadata server and resolves through it", async () => {
-            const gcp = await planFor(gcpStack());
-            const research = agentPod(gcp, "research-agent", "10.8.0.5");
-            const frontEnd = internet(GOOGLE_FRONT_END_RANGES[0].replace(/\.0\.0\/16$/, ".3.4"));
-            check(cluster(gcp), [
+        const frontEnd = internet(GOOGLE_FRONT_END_RANGES[0].replace(/\.0\.0\/16$/, ".3.4"));
+        /** Per dataplane and DNS provider (stack overrides), the flows of the agent pod `research`. */
+        const DATAPLANES: [string, Record<string, unknown>, (research: Endpoint) => Case[]][] = [
+            ["admits Google's front ends; under Dataplane V2 and Cloud DNS (the defaults) reaches the GKE metadata server and resolves through it", {}, (research) => [
                 ["Google front end -> research", frontEnd, research, 8000, "TCP", "allow"],
                 ["internet -> research", client, research, 8000, "TCP", "deny"],
                 ["research -> GKE metadata server (Workload Identity)", research, metadata, 80, "TCP", "allow"],
@@ -169,19 +168,20 @@ describe("AgentNetworkPolicies", () => {
                 ["research -> Cloud DNS over TCP", research, metadata, 53, "TCP", "allow"],
                 ["research -> kube-dns pods (not the resolver here)", research, dns, 53, "UDP", "deny"],
                 ["research -> legacy metadata server port", research, legacyMetadataServer, 988, "TCP", "deny"],
-            ]);
-        });
-
-        it("on the legacy dataplane with kube-dns, allows exactly those flows instead", async () => {
-            const legacy = await planFor(gcpStack({ security: { gcp: { dataplaneV2: false, dns: "kube-dns" } } }));
-            const research = agentPod(legacy, "research-agent", "10.8.0.5");
-            check(cluster(legacy), [
+            ]],
+            ["on the legacy dataplane with kube-dns, allows exactly those flows instead", { security: { gcp: { dataplaneV2: false, dns: "kube-dns" } } }, (research) => [
                 ["research -> GKE metadata server", research, legacyMetadataServer, 988, "TCP", "allow"],
                 ["research -> metadata address", research, metadata, 80, "TCP", "deny"],
                 ["research -> kube-dns", research, dns, 53, "UDP", "allow"],
                 ["research -> metadata address DNS", research, metadata, 53, "UDP", "deny"],
-            ]);
-        });
+            ]],
+        ];
+        for (const [label, overrides, flows] of DATAPLANES) {
+            it(label, async () => {
+                const gcp = await planFor(gcpStack(overrides));
+                check(cluster(gcp), flows(agentPod(gcp, "research-agent", "10.8.0.5")));
+            });
+        }
 
         it("refuses an unknown DNS provider, naming the key", async () => {
             const lines = await configProblems(gcpStack({ security: { gcp: { dns: "coredns" } } }));
