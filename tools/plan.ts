@@ -83,10 +83,10 @@ export function planDocument(result: Pick<PlanResult, "run">): PlanDocument {
     return {
         project: PROJECT,
         stack: result.run.stack,
-        // `aliases` only where the program sets them, after the documented fields.
-        resources: result.run.resources.map(({ urn, type, name, parent, custom, inputs, aliases }) =>
-            ({ urn, type, name, parent, custom, inputs, ...(aliases.length > 0 ? { aliases } : {}) })),
+        resources: result.run.resources.map(({ urn, type, name, parent, custom, inputs }) => ({ urn, type, name, parent, custom, inputs })),
         outputs: result.run.outputs,
+        // Beside the resources, whose fields stay as documented: the URNs each one may be found under.
+        aliases: Object.fromEntries(result.run.resources.filter((r) => r.aliases.length > 0).map((r) => [r.urn, r.aliases])),
     };
 }
 

@@ -8,7 +8,9 @@ import { secretsKey } from "../secrets/gcp/secretsKey";
 import { KUBE_DNS } from "../namespace/networkPolicies";
 import type { GcpConfig } from "../../config";
 import type { EgressRule } from "../namespace/config";
+import { formerlyAtTop } from "../naming/formerComponent";
 import { fitName, maxNameLength, nameSafe } from "../naming/names";
+import { CLOUD_SECRETS, CLOUD_TRACING_IDENTITY, Capability } from "./capability";
 import { servedAgents, type AgentCloudSecret, type AgentSecretsArgs, type CanaryLoadBalancerArgs, type CloudPlatform } from "./cloud";
 
 /**
@@ -95,7 +97,7 @@ export function gcpPlatform(config: GcpConfig): CloudPlatform {
                 namespace: args.namespace,
                 serviceAccountName: args.serviceAccountName,
                 projectRoles: ["roles/cloudtrace.agent"],
-            }, { provider });
+            }, formerlyAtTop(new Capability(CLOUD_TRACING_IDENTITY, name, { provider }), { provider }));
             return { cloudExporter: { name: "googlecloud", config: { project: config.gcp.project } }, serviceAccountAnnotations: writer.serviceAccountAnnotations };
         },
         agentSecrets: (name, args) => secretManager(config, provider, name, args),
@@ -107,7 +109,7 @@ const KEY_ROTATION_DAYS = 90;
 
 function secretManager(config: GcpConfig, provider: gcp.Provider, name: string, args: AgentSecretsArgs): Record<string, AgentCloudSecret> {
     const { project, region } = config.gcp;
-    const opts = { provider, protect: config.protect };
+    const opts = formerlyAtTop(new Capability(CLOUD_SECRETS, name, { provider, protect: config.protect }), { provider, protect: config.protect });
     // Secret Manager checks at creation that its service agent may use the key and the topic, so
     // every secret waits for the key, the topic and the grants on both.
     const stack = nameSafe(config.stack);

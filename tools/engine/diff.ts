@@ -12,8 +12,10 @@ import { RULE } from "../resourceTypes";
 export interface PlanDocument {
     project: string;
     stack: string;
-    resources: (Pick<RecordedResource, "urn" | "type" | "name" | "parent" | "custom" | "inputs"> & Partial<Pick<RecordedResource, "aliases">>)[];
+    resources: Pick<RecordedResource, "urn" | "type" | "name" | "parent" | "custom" | "inputs">[];
     outputs: Record<string, unknown>;
+    /** Per URN, the other URNs the engine would look the resource up by (its aliases); absent in older plans. */
+    aliases?: Record<string, string[]>;
 }
 
 export type Operation = "create" | "update" | "replace" | "delete";

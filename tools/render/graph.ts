@@ -2,7 +2,7 @@
 // load balancer (AWS) or the Gateway's address (GCP) through listeners and listener rules or
 // HTTPRoutes, each edge to a track labelled with its share of the traffic, to the Services and the
 // Deployments behind them, boxed by the component that owns them (the edge, one box per agent).
-// The components around them (security, monitoring and logging) are boxes of
+// The components around them (security, secrets and identity, monitoring and logging) are boxes of
 // their own, one node per component type, with a dashed edge where one of their resources refers
 // to a resource of the path (a WAF association to the load balancer, a backend policy's Cloud
 // Armor policy). Edges come from the references the program makes: the inputs' dependencies
@@ -17,6 +17,7 @@ type Resource = Pick<RecordedResource, "urn" | "type" | "name" | "parent" | "cus
 /** Where a component that is not on the traffic path is drawn. */
 const AROUND: [string, RegExp][] = [
     ["security", /^adk:security:|:(WebAcl|CloudArmorPolicy|ValidatedCertificate)$/],
+    ["secrets and identity", /^adk:secrets:/],
     ["monitoring and logging", /^adk:monitoring:|:(CloudWatchLogs|CloudLoggingBucket)$/],
 ];
 const OTHER = "platform";

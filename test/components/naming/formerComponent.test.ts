@@ -27,6 +27,8 @@ const FORMER: { chain: string; types: string; names: RegExp }[] = [
 ];
 
 const FORMER_TYPES = new Set(FORMER.flatMap((f) => f.chain.split("$")));
+/** Components that came with the functions, around resources that used to sit at the top of the stack. */
+const NEW_GROUPS = new Set(["adk:secrets:CloudSecrets", "adk:monitoring:CloudTracingIdentity"]);
 
 /** A former component's name: its child's name without the suffix the component gave it. */
 const SUFFIX = /-(key|alias|secret|value|rotation-invoke|rotation|role|policy|ring|secretmanager-agent|key-user|rotation-publisher|reader|gsa|workload-identity|cloudtrace-agent|ownership|public-access|encryption|retention|quota|limits|binding)$/;
@@ -40,13 +42,15 @@ const prefixOf = (stack: string, parent: string | null) =>
  */
 function deployedBefore(run: ProgramRun): { previous: PlanDocument; moved: number } {
     const previous: PlanDocument = JSON.parse(JSON.stringify(planDocument({ run })));
+    const groups = new Set(previous.resources.filter((r) => NEW_GROUPS.has(r.type)).map((r) => r.urn));
+    previous.resources = previous.resources.filter((r) => !groups.has(r.urn));
     const components = new Map<string, PlanDocument["resources"][number]>();
     let moved = 0;
     for (const resource of previous.resources) {
         const former = FORMER.find((f) => resource.type.startsWith(f.types) && f.names.test(resource.name));
         if (former === undefined) continue;
         moved++;
-        let parent = resource.parent;
+        let parent = resource.parent !== null && groups.has(resource.parent) ? null : resource.parent;
         for (const type of former.chain.split("$")) {
             const name = resource.name === "edge-logs" ? resource.name : resource.name.replace(SUFFIX, "");
             const urn = `${prefixOf(run.stack, parent)}${type}::${name}`;
@@ -55,8 +59,8 @@ function deployedBefore(run: ProgramRun): { previous: PlanDocument; moved: numbe
         }
         resource.urn = `${prefixOf(run.stack, parent)}${resource.type}::${resource.name}`;
         resource.parent = parent;
-        delete resource.aliases;
     }
+    delete previous.aliases;
     previous.resources.push(...components.values());
     return { previous, moved };
 }
@@ -77,11 +81,11 @@ describe("components turned into functions keep their deployed resources (aliase
                 run = (await planFor(stack(EVERYTHING), { secretKeys: ["agentSecrets"] })).run;
             });
 
-            it("updates, replaces and creates nothing; deletes only the former components", () => {
+            it("updates and replaces nothing, creates only the new groups, deletes only the former components", () => {
                 const { previous, moved } = deployedBefore(run);
                 assert.ok(moved >= least, `only ${moved} resources moved`);
                 const diff = diffPlans(previous, run);
-                assert.deepEqual(diff.steps.filter((s) => s.op !== "delete").map((s) => `${s.op} ${s.name}`), []);
+                assert.deepEqual(diff.steps.filter((s) => s.op !== "delete" && !(s.op === "create" && NEW_GROUPS.has(s.type))).map((s) => `${s.op} ${s.name}`), []);
                 const deleted = diff.steps.filter((s) => s.op === "delete");
                 assert.ok(deleted.length > 0);
                 assert.deepEqual(deleted.filter((s) => !FORMER_TYPES.has(s.type)).map((s) => s.urn), []);
@@ -92,17 +96,17 @@ describe("components turned into functions keep their deployed resources (aliase
                 const { previous, moved } = deployedBefore(run);
                 const bare = { ...run, resources: run.resources.map((r) => ({ ...r, aliases: r.aliases.filter((a) => !previous.resources.some((p) => p.urn === a)) })) };
                 const diff = diffPlans(previous, bare);
-                assert.equal(diff.counts.create, moved);
+                assert.equal(diff.steps.filter((s) => s.op === "create" && !NEW_GROUPS.has(s.type)).length, moved);
                 assert.equal(diff.steps.filter((s) => s.op === "delete" && !FORMER_TYPES.has(s.type)).length, moved);
             });
 
-            it("records the aliases in plan.json after the documented fields, only where a resource has any", () => {
+            it("records the aliases in plan.json beside the resources, only for those that have any", () => {
                 const document = planDocument({ run });
                 const key = document.resources.find((r) => r.name === "secrets-key")!;
-                assert.deepEqual(Object.keys(key), ["urn", "type", "name", "parent", "custom", "inputs", "aliases"]);
-                assert.ok(key.aliases!.some((a) => a.includes(`::adk:${cloud}:SecretsKey$`)), String(key.aliases));
+                assert.deepEqual(Object.keys(key), ["urn", "type", "name", "parent", "custom", "inputs"]);
+                assert.ok(document.aliases![key.urn].some((a) => a.endsWith(`::adk:${cloud}:SecretsKey$${key.type}::secrets-key`)), String(document.aliases![key.urn]));
                 const namespace = document.resources.find((r) => r.type === "kubernetes:core/v1:Namespace")!;
-                assert.deepEqual(Object.keys(namespace), ["urn", "type", "name", "parent", "custom", "inputs"]);
+                assert.equal(document.aliases![namespace.urn], undefined);
             });
         });
     }
