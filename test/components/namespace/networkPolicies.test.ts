@@ -95,9 +95,9 @@ describe("AgentNetworkPolicies", () => {
             ["load balancer -> support on its own port", lb, support, 9000, "TCP", "allow"],
             ["load balancer -> research, other port", lb, research, 9090, "TCP", "deny"],
             ["internet -> research", client, research, 8000, "TCP", "deny"],
-            ["prometheus -> research metrics", prometheus, research, 8000, "TCP", "allow"],
-            ["prometheus -> support metrics", prometheus, support, 9000, "TCP", "allow"],
-            ["prometheus -> research, other port", prometheus, research, 9100, "TCP", "deny"],
+            // Request metrics come from spans by default: Prometheus scrapes the collector, not the agents.
+            ["prometheus -> research", prometheus, research, 8000, "TCP", "deny"],
+            ["prometheus -> support", prometheus, support, 9000, "TCP", "deny"],
             ["pod in default -> research", stranger, research, 8000, "TCP", "deny"],
             ["research -> support (east-west)", research, support, 9000, "TCP", "deny"],
             ["research -> kube-dns", research, dns, 53, "UDP", "allow"],
@@ -108,6 +108,9 @@ describe("AgentNetworkPolicies", () => {
             ["research -> collector HTTP", research, collector, 4318, "TCP", "allow"],
             ["research -> collector metrics", research, collector, 8888, "TCP", "deny"],
             ["prometheus -> collector metrics", prometheus, collector, 8888, "TCP", "allow"],
+            ["prometheus -> collector span metrics", prometheus, collector, 8889, "TCP", "allow"],
+            ["research -> collector span metrics", research, collector, 8889, "TCP", "deny"],
+            ["pod in default -> collector span metrics", stranger, collector, 8889, "TCP", "deny"],
             ["prometheus -> collector OTLP", prometheus, collector, 4317, "TCP", "deny"],
             ["research -> internet HTTPS", research, googleApi, 443, "TCP", "allow"],
             ["research -> internet HTTPS over IPv6", research, googleApiV6, 443, "TCP", "allow"],
@@ -145,13 +148,27 @@ describe("AgentNetworkPolicies", () => {
         ]);
     });
 
+    it("lets Prometheus scrape the agents, and no span metrics port, when they expose the application metrics", async () => {
+        const app = await planFor(awsStack({ agents: AGENTS, monitoring: { requestMetrics: "app-metrics" } }));
+        const research = agentPod(app, "research-agent", "172.20.4.1");
+        const support = agentPod(app, "support-agent", "172.20.4.2");
+        check(cluster(app), [
+            ["prometheus -> research metrics", prometheus, research, 8000, "TCP", "allow"],
+            ["prometheus -> support metrics", prometheus, support, 9000, "TCP", "allow"],
+            ["prometheus -> research, other port", prometheus, research, 9100, "TCP", "deny"],
+            ["prometheus -> collector metrics", prometheus, collectorPod(app), 8888, "TCP", "allow"],
+            ["prometheus -> collector, span metrics port", prometheus, collectorPod(app), 8889, "TCP", "deny"],
+        ]);
+    });
+
     it("opens no path to a collector when tracing is off", async () => {
-        const quiet = await planFor(awsStack({ agents: AGENTS, monitoring: { tracing: { enabled: false } } }));
+        const quiet = await planFor(awsStack({ agents: AGENTS, monitoring: { requestMetrics: "app-metrics", tracing: { enabled: false } } }));
         assert.equal(quiet.ofType("adk:monitoring:OtelCollector").length, 0);
         const research = agentPod(quiet, "research-agent", "172.20.4.1");
         check(cluster(quiet), [
             ["research -> former collector address", research, collector, 4317, "TCP", "deny"],
             ["prometheus -> former collector metrics", prometheus, collector, 8888, "TCP", "deny"],
+            ["prometheus -> research metrics", prometheus, research, 8000, "TCP", "allow"],
         ]);
     });
 
