@@ -4,7 +4,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { underFormerComponent } from "../../naming/formerComponent";
-import { fitName, maxNameLength } from "../../naming/names";
+import { serviceKey } from "./serviceKey";
 
 export interface SecretsKeyArgs {
     /** Key ring and key name stem, e.g. `adk-prod`. */
@@ -26,19 +26,12 @@ export interface SecretsKey {
 export function secretsKey(name: string, args: SecretsKeyArgs, opts: pulumi.CustomResourceOptions): SecretsKey {
     // Formerly a component of this type: its children keep their URNs.
     const children = underFormerComponent("adk:gcp:SecretsKey", name, opts);
-    const ring = new gcp.kms.KeyRing(`${name}-ring`, { name: fitName(`${args.prefix}-secrets`, maxNameLength("gcp:kms/keyRing:KeyRing")), location: args.location }, children);
-    const cryptoKey = new gcp.kms.CryptoKey(`${name}-key`, {
-        name: fitName(`${args.prefix}-agent-secrets`, maxNameLength("gcp:kms/cryptoKey:CryptoKey")),
-        keyRing: ring.id,
-        purpose: "ENCRYPT_DECRYPT",
-        rotationPeriod: `${args.rotationDays * 86400}s`,
-    }, children);
-
-    const agent = new gcp.projects.ServiceIdentity(`${name}-secretmanager-agent`, { service: "secretmanager.googleapis.com" }, children);
-    const encrypter = new gcp.kms.CryptoKeyIAMMember(`${name}-key-user`, {
-        cryptoKeyId: cryptoKey.id,
-        role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
-        member: pulumi.interpolate`serviceAccount:${agent.email}`,
+    const { cryptoKey, agent, keyUser: encrypter, ring } = serviceKey(name, {
+        ringName: `${args.prefix}-secrets`,
+        keyName: `${args.prefix}-agent-secrets`,
+        location: args.location,
+        rotationSeconds: args.rotationDays * 86400,
+        service: "secretmanager.googleapis.com",
     }, children);
     const rotationTopic = new gcp.pubsub.Topic(`${name}-rotation`, { name: `${args.prefix}-secret-rotation` }, children);
     const publisher = new gcp.pubsub.TopicIAMMember(`${name}-rotation-publisher`, {
