@@ -121,6 +121,16 @@ export async function configProblems(config: Record<string, unknown>): Promise<s
     throw new Error("expected the configuration to be rejected");
 }
 
+/** One test per case: the configuration is refused, with a line that starts with the expected one. */
+export function itRejects(cases: [label: string, config: Record<string, unknown>, expected: string][]): void {
+    for (const [label, config, expected] of cases) {
+        it(`rejects ${label}`, async () => {
+            const found = await configProblems(config);
+            if (!found.some((p) => p.startsWith(expected))) throw new Error(`expected a line starting with\n  ${expected}\ngot\n  ${found.join("\n  ")}`);
+        });
+    }
+}
+
 /**
  * The same evaluation once per process: many tests read the same stack. The mock runtime reads
  * nothing but its options (config as JSON, stack, preview, secret keys), so they are the key. Each
