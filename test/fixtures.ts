@@ -173,7 +173,7 @@ export function temporaryStack(purpose: string, config: Record<string, unknown>)
 }
 
 /** The command `npm run plan` runs (package.json scripts.plan), without npm's own start-up. */
-function planCommand(): [string, string[]] {
+export function planCommand(): [string, string[]] {
     const [command, ...args] = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: { plan: string } }).scripts.plan.split(" ");
     assert.equal(command, "node", "scripts.plan runs node");
     return [process.execPath, args];
