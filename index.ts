@@ -47,6 +47,15 @@ export = async () => {
         labels,
     }, inNamespace)]));
 
+    // What each agent reaches with its one cloud identity: Vertex AI without keys, its artifact bucket.
+    const access = cloud.agentAccess({
+        namespace: baseline.namespaceName,
+        agents: config.agents,
+        identities: Object.fromEntries(Object.entries(cloudSecrets).map(([agent, secret]) => [agent, secret.identity])),
+        kubernetesProvider: cluster.provider,
+        labels,
+    });
+
     // The agents: a hardened Deployment, Service, HPA and PDB per track (stable, canary).
     const workloads = config.agents.map((agent) => new AgentWorkload(agent.name, {
         agent,
@@ -55,9 +64,10 @@ export = async () => {
         maxSurge: config.maxSurge,
         topologySpread: config.topologySpread,
         labels,
-        platformEnv: telemetryEnv({ agent, environment: config.environment, namespace, monitoring }),
+        platformEnv: { ...telemetryEnv({ agent, environment: config.environment, namespace, monitoring }), ...access[agent.name]?.env },
         trackEnv: trackTelemetryEnv({ agent, monitoring }),
-        serviceAccountAnnotations: cloudSecrets[agent.name]?.serviceAccountAnnotations,
+        serviceAccountAnnotations: cloudSecrets[agent.name]?.serviceAccountAnnotations ?? access[agent.name]?.serviceAccountAnnotations,
+        volumes: access[agent.name]?.volumes,
         externalSecretName: externalSecrets[agent.name]?.secretName,
     }, inNamespace));
 
@@ -106,5 +116,7 @@ export = async () => {
         backends: edge.backends,
         agents: Object.fromEntries(workloads.map((w) => [w.agentName, { tracks: w.tracks, services: w.serviceNames }])),
         logDestination: logs?.destination,
+        // Who each agent is to Vertex AI and to its artifact bucket: the principals to grant on the Google side (AWS).
+        agentPrincipals: Object.fromEntries(Object.entries(access).map(([agent, a]) => [agent, a.principals])),
     };
 };

@@ -12,6 +12,8 @@ import { effectivePreset, Environment, Preset, PRESETS } from "./presets";
 import { checkSecurity, resolveSecurity, SecurityConfig } from "../components/namespace/config";
 import { ENV_NAME } from "./primitives";
 import { RawConfig, rawConfigSchema } from "./schema";
+import { checkModel, ModelConfig } from "../components/model/config";
+import { checkArtifacts } from "../components/artifacts/config";
 
 export { ConfigError } from "./errors";
 export type { Environment } from "./presets";
@@ -35,6 +37,7 @@ interface CommonConfig extends Preset {
     loadBalancer: LoadBalancerConfig;
     monitoring: MonitoringConfig;
     security: SecurityConfig;
+    model: ModelConfig;
 }
 
 /** The provider settings of the stack's cloud: a stack has the block of its cloud and no other. */
@@ -127,6 +130,8 @@ function crossCheck(raw: Partial<RawConfig>, agents: [number, RawAgent][], parti
     problems.push(...checkLoadBalancer(raw.loadBalancer, context, agents.map(([index, agent]) => ({ ...agent, index }))));
     problems.push(...checkRuleSlots(partialAgents, context));
     if (raw.monitoring) problems.push(...checkMonitoring(raw.monitoring, context, raw.security?.aws?.oidcProviderArn));
+    if (raw.model) problems.push(...checkModel(raw.model, agents, raw.agentSecrets ?? {}, context));
+    problems.push(...checkArtifacts(agents, context, raw.security?.aws?.oidcProviderArn));
     if (preset && preset.maxUnavailable === 0 && preset.maxSurge === 0) {
         problems.push({ path: ["maxSurge"], message: "must be at least 1 when maxUnavailable is 0, or a rollout can never progress" });
     }
@@ -177,10 +182,11 @@ export function loadConfig(): PlatformConfig {
             kubeconfig: raw.kubeconfig === undefined ? undefined : pulumi.secret(raw.kubeconfig),
             context: raw.kubeContext,
         },
-        agents: raw.agents.map((agent) => resolveAgent(agent, context, { loadBalancer: raw.loadBalancer, secrets: raw.agentSecrets[agent.name] })),
+        agents: raw.agents.map((agent) => resolveAgent(agent, context, { loadBalancer: raw.loadBalancer, secrets: raw.agentSecrets[agent.name], model: raw.model })),
         loadBalancer: resolveLoadBalancer(raw.loadBalancer, context),
         monitoring: resolveMonitoring(raw.monitoring, context),
         security: resolveSecurity(raw.security, context),
+        model: { federation: raw.model.federation },
     };
 }
 

@@ -69,6 +69,9 @@ export function awsStack(overrides: Record<string, unknown> = {}): Record<string
         agents: [{ name: "research-agent", image: IMAGE }],
         loadBalancer: AWS_LOAD_BALANCER,
         security: AWS_SECURITY,
+        // AWS's default, api-key, wants a GOOGLE_API_KEY per agent in agentSecrets; tests that are
+        // not about model access start from agents that bring their own (test/components/model/).
+        model: { access: "none" },
         ...overrides,
     }, AWS_AUTH);
 }

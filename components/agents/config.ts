@@ -10,6 +10,7 @@ import { parseCpu, parseMemory } from "../../config/quantity";
 import { isPublic, type RawAuth } from "../edge/auth";
 import { ALB_RULE_SLOTS } from "../edge/routes";
 import type { AgentDemand } from "../namespace/config";
+import { agentModelSchema, resolveAgentModel, type AgentModel, type RawModel } from "../model/config";
 import { CONTRACT_ENV, DEFAULT_PORT, DEFAULT_PROBE_PATH, defaultKeepAlive, gracefulShutdownSeconds } from "./contract";
 
 const httpPath = z.string().regex(/^\/[\w\-./~%]*$/, {
@@ -82,6 +83,10 @@ export const agentSchema = z.strictObject({
     public: flag.optional(),
     /** AWS: the agent's place among the listener rules; by default derived from its name. */
     priority: intBetween(1, ALB_RULE_SLOTS).optional(),
+    /** How the agent reaches Gemini (components/model/config.ts); the stack's `model` by default. */
+    model: agentModelSchema.optional(),
+    /** A bucket of the agent's own for ADK's artifact service (gs:// on GCP, s3:// on AWS). */
+    artifacts: flag.default(false),
 });
 
 export type RawAgent = z.infer<typeof agentSchema>;
@@ -134,6 +139,9 @@ export interface AgentConfig {
     };
     /** Secret environment of the agent, from `agentSecrets`; always a secret Output. */
     secrets?: pulumi.Output<Record<string, string>>;
+    model: AgentModel;
+    /** Whether the agent has an artifact bucket of its own. */
+    artifacts: boolean;
 }
 
 /** Checks of one agent's entry that the schema cannot express; without a valid environment, the preset's are skipped. */
@@ -188,6 +196,8 @@ function checkRouting(canary: RawAgent["canary"], strategy: Strategy, at: (...pa
 export interface AgentInputs {
     loadBalancer: { idleTimeoutSeconds: number; public?: boolean; auth?: RawAuth };
     secrets?: Record<string, string>;
+    /** The stack's `model` section, the default of each agent's. */
+    model: RawModel;
 }
 
 export function resolveAgent(agent: RawAgent, context: ConfigContext, inputs: AgentInputs): AgentConfig {
@@ -208,6 +218,7 @@ export function resolveAgent(agent: RawAgent, context: ConfigContext, inputs: Ag
             image: canaryImage, ...imageFacts(canaryImage), weight: agent.canary?.weight ?? 10, header: agent.canary?.header, active: agent.canary?.active,
         },
         secrets: inputs.secrets === undefined ? undefined : pulumi.secret(inputs.secrets),
+        model: resolveAgentModel(agent.model, inputs.model, context),
     };
 }
 

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import { AlbCanary } from "../edge/aws/albCanary";
 import { CloudWatchLogs } from "../observability/logs/aws/cloudWatchLogs";
 import { IrsaRole } from "../identity/aws/irsaRole";
+import { agentAccessOnAws } from "../identity/aws/agentAccess";
 import { AgentSecret } from "../secrets/aws/agentSecret";
 import { SecretsKey } from "../secrets/aws/secretsKey";
 import { KUBE_DNS } from "../namespace/networkPolicies";
@@ -34,6 +35,7 @@ export function awsPlatform(config: AwsConfig): CloudPlatform {
         containerLogs: (name, args) => cloudWatchLogs(config, provider, name, args),
         cloudTracing: (name, args) => xrayTracing(config, provider, name, args),
         agentSecrets: (name, args) => secretsManager(config, provider, name, args),
+        agentAccess: (args) => agentAccessOnAws(config, provider, args),
     };
 }
 
@@ -57,7 +59,8 @@ function secretsManager(config: AwsConfig, provider: aws.Provider, name: string,
             region: config.aws.region,
         }, opts);
         const storeProvider = { aws: { service: "SecretsManager", region: config.aws.region, auth: { jwt: { serviceAccountRef: { name: agent.name } } } } };
-        return [agent.name, { serviceAccountAnnotations: secret.role.serviceAccountAnnotations, storeProvider, remoteKey: secret.secret.name }];
+        const identity = { kind: "iam-role" as const, roleName: secret.role.role.name, roleArn: secret.roleArn };
+        return [agent.name, { serviceAccountAnnotations: secret.role.serviceAccountAnnotations, storeProvider, remoteKey: secret.secret.name, identity }];
     }));
 }
 

@@ -5,6 +5,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AgentConfig, PlatformConfig } from "../../config";
 import type { Track } from "../agents/contract";
+import type { AgentVolume } from "../agents/agentWorkload";
 import type { EgressRule } from "../namespace/config";
 import type { DnsRecord } from "../edge/gcp/gatewayCanary";
 import { servedRoutes } from "../edge/routes";
@@ -38,6 +39,40 @@ export interface CloudPlatform {
      * agent's workload identity (IRSA role, GKE Workload Identity). Keyed by agent name.
      */
     agentSecrets(name: string, args: AgentSecretsArgs): Record<string, AgentCloudSecret>;
+    /**
+     * What each agent reaches with its one cloud identity (the one its secrets gave it, if any):
+     * Vertex AI for `model.access: vertex-ai`, and its artifact bucket. Keyed by agent name, for
+     * the agents that need either.
+     */
+    agentAccess(args: AgentAccessArgs): Record<string, AgentAccess>;
+}
+
+/**
+ * The cloud identity an agent's pods act as once its ServiceAccount is annotated: the IAM role it
+ * assumes (AWS), or the Google service account it impersonates (GKE). Every other grant to the
+ * agent goes to it, so that an agent has one identity, not one per feature.
+ */
+export type AgentIdentity =
+    | { kind: "iam-role"; roleName: pulumi.Output<string>; roleArn: pulumi.Output<string> }
+    | { kind: "google-service-account"; email: pulumi.Output<string> };
+
+export interface AgentAccessArgs {
+    /** The agents' namespace (the namespace baseline's output, so that objects wait for it). */
+    namespace: pulumi.Input<string>;
+    agents: AgentConfig[];
+    /** Identities the agents have already (agentSecrets), by agent name. */
+    identities: Record<string, AgentIdentity>;
+    kubernetesProvider: k8s.Provider;
+    labels?: Record<string, string>;
+}
+
+export interface AgentAccess {
+    /** Non-secret environment (model and artifact settings), for the agent's ConfigMap. */
+    env: Record<string, pulumi.Input<string>>;
+    serviceAccountAnnotations: Record<string, pulumi.Input<string>>;
+    volumes: AgentVolume[];
+    /** Who Vertex AI and the artifact bucket see the agent as (IAM member, role ARN), for the stack's outputs. */
+    principals: { model?: pulumi.Input<string>; artifacts?: pulumi.Input<string> };
 }
 
 export type AgentWithSecrets = AgentConfig & Required<Pick<AgentConfig, "secrets">>;
@@ -55,6 +90,7 @@ export interface AgentCloudSecret {
     storeProvider: Record<string, unknown>;
     /** The secret's name in the cloud store. */
     remoteKey: pulumi.Input<string>;
+    identity: AgentIdentity;
 }
 
 export interface ContainerLogsArgs {

@@ -1,8 +1,10 @@
 import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
 import { CloudLoggingBucket } from "../observability/logs/gcp/cloudLoggingBucket";
 import { GatewayCanary } from "../edge/gcp/gatewayCanary";
 import { ProjectApis } from "./projectApis";
 import { WorkloadIdentity } from "../identity/gcp/workloadIdentity";
+import { agentAccessOnGcp } from "../identity/gcp/agentAccess";
 import { AgentSecret } from "../secrets/gcp/agentSecret";
 import { SecretsKey } from "../secrets/gcp/secretsKey";
 import { KUBE_DNS } from "../namespace/networkPolicies";
@@ -51,6 +53,9 @@ export function requiredApis(config: GcpConfig): string[] {
         ...(secrets || cloudTracing ? ["iam.googleapis.com"] : []),
         ...(cloudTracing ? ["cloudtrace.googleapis.com"] : []),
         ...(config.monitoring.logging.ship ? ["logging.googleapis.com"] : []),
+        // Gemini through Vertex AI, and the agents' artifact buckets.
+        ...(config.agents.some((a) => a.model.access === "vertex-ai") ? ["aiplatform.googleapis.com"] : []),
+        ...(config.agents.some((a) => a.artifacts) ? ["storage.googleapis.com"] : []),
         // The GCPBackendPolicies' Identity-Aware Proxy and its IAM grants.
         ...(config.loadBalancer.auth?.kind === "iap" ? ["iap.googleapis.com"] : []),
     ];
@@ -99,6 +104,7 @@ export function gcpPlatform(config: GcpConfig): CloudPlatform {
             return { cloudExporter: { name: "googlecloud", config: { project: config.gcp.project } }, serviceAccountAnnotations: writer.serviceAccountAnnotations };
         },
         agentSecrets: (name, args) => secretManager(config, provider, name, args),
+        agentAccess: (args) => agentAccessOnGcp(config, provider, args),
     };
 }
 
@@ -125,7 +131,10 @@ function secretManager(config: GcpConfig, provider: gcp.Provider, name: string, 
             serviceAccountName: agent.name,
         }, { ...opts, dependsOn: [key] });
         const storeProvider = { gcpsm: { projectID: project, auth: { workloadIdentity: { serviceAccountRef: { name: agent.name } } } } };
-        return [agent.name, { serviceAccountAnnotations: { "iam.gke.io/gcp-service-account": secret.serviceAccountEmail }, storeProvider, remoteKey: secret.secret.secretId }];
+        // Spelt from the account's id, an input, so that grants naming it are known in a first
+        // preview (the policy pack reads them), and still wait for the account.
+        const identity = { kind: "google-service-account" as const, email: pulumi.interpolate`${secret.identity.account.accountId}@${project}.iam.gserviceaccount.com` };
+        return [agent.name, { serviceAccountAnnotations: { "iam.gke.io/gcp-service-account": secret.serviceAccountEmail }, storeProvider, remoteKey: secret.secret.secretId, identity }];
     }));
 }
 

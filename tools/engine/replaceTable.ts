@@ -103,6 +103,9 @@ export const REPLACE_TABLE: readonly ReplaceRule[] = [
     { type: "gcp:projects/service:Service", forceNew: ["service", "project"], source: `${TF_GOOGLE}/resourcemanager/resource_google_project_service.go` },
     { type: "gcp:projects/serviceIdentity:ServiceIdentity", forceNew: ["service", "project"], source: `${TF_GOOGLE}/resourcemanager/resource_project_service_identity.go` },
     { type: "gcp:pubsub/topic:Topic", forceNew: ["name", "tags", "project"], uniqueName: "name", source: `${TF_GOOGLE}/pubsub/resource_pubsub_topic.go` },
+    // Bucket names are global and a deleted bucket's name is free again at once: a renamed bucket is a new, empty one.
+    { type: "gcp:storage/bucket:Bucket", forceNew: ["name", "location", "project"], uniqueName: "name", source: `${TF_GOOGLE}/storage/resource_storage_bucket.go` },
+    { type: "gcp:storage/bucketIAMMember:BucketIAMMember", forceNew: ["bucket", ...IAM_MEMBER], source: `${TF_GOOGLE}/storage/iam_storage_bucket.go` },
     { type: "gcp:pubsub/topicIAMMember:TopicIAMMember", forceNew: ["topic", "project", ...IAM_MEMBER], source: `${TF_GOOGLE}/pubsub/iam_pubsub_topic.go` },
 ];
 
