@@ -69,7 +69,8 @@ export interface AgentAccessArgs {
 export interface AgentAccess {
     /** Non-secret environment (model and artifact settings), for the agent's ConfigMap. */
     env: Record<string, pulumi.Input<string>>;
-    serviceAccountAnnotations: Record<string, pulumi.Input<string>>;
+    /** Only for an identity created for the agent here (an IRSA role for its artifacts). */
+    serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
     volumes: AgentVolume[];
     /** Who Vertex AI and the artifact bucket see the agent as (IAM member, role ARN), for the stack's outputs. */
     principals: { model?: pulumi.Input<string>; artifacts?: pulumi.Input<string> };

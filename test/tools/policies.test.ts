@@ -51,6 +51,7 @@ describe("CrossGuard policy pack", () => {
                 loadBalancer: { ...AWS_LOAD_BALANCER, auth: AWS_COGNITO_AUTH, deletionProtection: false },
                 security: AWS_SECURITY,
                 agents: [{ name: "research-agent", image: "ghcr.io/acme/research:1.4.2" }],
+                model: { access: "none" },
             }));
         });
         after(() => remove());

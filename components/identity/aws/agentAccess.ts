@@ -31,8 +31,8 @@ export interface AgentAccessArgs {
 export class AgentAccess extends pulumi.ComponentResource {
     public readonly env: Record<string, pulumi.Input<string>>;
     public readonly volumes: AgentVolume[];
-    /** The annotation of a role created here; empty when the agent's ServiceAccount has its role already. */
-    public readonly serviceAccountAnnotations: Record<string, pulumi.Input<string>>;
+    /** The annotation of a role created here; none when the agent's ServiceAccount has its role already. */
+    public serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
     /** The role that reads and writes the artifact bucket, when the agent has one. */
     public readonly roleArn?: pulumi.Input<string>;
 
@@ -41,7 +41,6 @@ export class AgentAccess extends pulumi.ComponentResource {
         const { agent } = args;
         this.env = {};
         this.volumes = [];
-        this.serviceAccountAnnotations = {};
         if (agent.model.access === "vertex-ai" && args.federation) {
             Object.assign(this.env, vertexEnv(args.federation.projectId, agent.model.location), args.federation.credentials.env);
             this.volumes.push(...args.federation.credentials.volumes);
@@ -76,7 +75,7 @@ export class AgentAccess extends pulumi.ComponentResource {
             description: `ADK agent ${args.namespace}/${args.agent.name}: its own artifacts only`,
             statements,
         }, { parent: this });
-        Object.assign(this.serviceAccountAnnotations, role.serviceAccountAnnotations);
+        this.serviceAccountAnnotations = role.serviceAccountAnnotations;
         return role.roleArn;
     }
 }

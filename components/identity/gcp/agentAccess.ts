@@ -80,7 +80,7 @@ export function agentAccessOnGcp(config: GcpConfig, provider: gcp.Provider, args
             bucketName: fitName(`${project}-${stack}-${agent.name}-artifacts`, maxNameLength("gcp:storage/bucket:Bucket")),
             protect: config.protect,
         }, { provider });
-        return [agent.name, { env: access.env, volumes: [], serviceAccountAnnotations: {}, principals: {
+        return [agent.name, { env: access.env, volumes: [], principals: {
             ...(agent.model.access === "vertex-ai" ? { model: member } : {}),
             ...(agent.artifacts ? { artifacts: member } : {}),
         } }];
