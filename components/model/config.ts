@@ -12,7 +12,7 @@ const access = z.enum(MODEL_ACCESS, { error: (issue) => `must be one of ${MODEL_
 /**
  * A Vertex AI location: `global` (Google's recommended endpoint for Gemini, the widest model
  * choice), a multi-region (`us`, `eu`) or a region such as `europe-west1` for in-region
- * processing (Vertex AI docs, "Deployments and endpoints").
+ * processing (https://cloud.google.com/vertex-ai/generative-ai/docs/learn/locations).
  */
 const location = z.string().regex(/^(global|us|eu|[a-z]+-[a-z]+\d+)$/, {
     error: (issue) => `must be global, us, eu or a region such as europe-west1, got ${JSON.stringify(issue.input)}`,

@@ -32,7 +32,7 @@ export class AgentAccess extends pulumi.ComponentResource {
     public readonly env: Record<string, pulumi.Input<string>>;
     public readonly volumes: AgentVolume[];
     /** The annotation of a role created here; none when the agent's ServiceAccount has its role already. */
-    public serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
+    public readonly serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
     /** The role that reads and writes the artifact bucket, when the agent has one. */
     public readonly roleArn?: pulumi.Input<string>;
 
@@ -48,24 +48,25 @@ export class AgentAccess extends pulumi.ComponentResource {
         if (agent.artifacts) {
             const bucket = new ArtifactBucket(`${name}-artifacts`, { deletionWindowInDays: args.deletionWindowInDays, protect: args.protect }, { parent: this });
             const statements = bucket.accessStatements(args.region);
-            const roleArn = args.role ? this.extend(name, args.role, statements) : this.newRole(name, args, statements);
-            restrictToRole(bucket, roleArn);
-            this.roleArn = roleArn;
+            const role = args.role ? this.extend(name, args.role, statements) : this.newRole(name, args, statements);
+            restrictToRole(bucket, role.arn);
+            this.roleArn = role.arn;
+            this.serviceAccountAnnotations = role.annotations;
             this.env[ARTIFACT_ENV] = bucket.uri;
         }
         this.registerOutputs({ env: this.env });
     }
 
     /** The agent's existing role gets the bucket's statements as one more inline policy. */
-    private extend(name: string, role: NonNullable<AgentAccessArgs["role"]>, statements: pulumi.Output<aws.iam.PolicyStatement[]>): pulumi.Input<string> {
+    private extend(name: string, role: NonNullable<AgentAccessArgs["role"]>, statements: pulumi.Output<aws.iam.PolicyStatement[]>): AgentRole {
         new aws.iam.RolePolicy(`${name}-artifacts`, {
             role: role.name,
             policy: statements.apply((s) => JSON.stringify({ Version: "2012-10-17", Statement: s })),
         }, { parent: this });
-        return role.arn;
+        return { arn: role.arn };
     }
 
-    private newRole(name: string, args: AgentAccessArgs, statements: pulumi.Output<aws.iam.PolicyStatement[]>): pulumi.Output<string> {
+    private newRole(name: string, args: AgentAccessArgs, statements: pulumi.Output<aws.iam.PolicyStatement[]>): AgentRole {
         // components/artifacts/config.ts checkArtifacts: required on aws for an agent with artifacts.
         if (args.oidcProviderArn === undefined) throw new Error("security.aws.oidcProviderArn is unset, although the config checks require it here");
         const role = new IrsaRole(name, {
@@ -75,9 +76,14 @@ export class AgentAccess extends pulumi.ComponentResource {
             description: `ADK agent ${args.namespace}/${args.agent.name}: its own artifacts only`,
             statements,
         }, { parent: this });
-        this.serviceAccountAnnotations = role.serviceAccountAnnotations;
-        return role.roleArn;
+        return { arn: role.roleArn, annotations: role.serviceAccountAnnotations };
     }
+}
+
+/** The role that reaches the bucket, and the ServiceAccount annotation when it is new. */
+interface AgentRole {
+    arn: pulumi.Input<string>;
+    annotations?: Record<string, pulumi.Input<string>>;
 }
 
 /**
