@@ -11,6 +11,7 @@ import { NamespaceBaseline } from "./components/namespace/namespaceBaseline";
 import { AgentNetworkPolicies } from "./components/namespace/networkPolicies";
 import { platformFor } from "./components/platform";
 import type { AgentWithSecrets } from "./components/platform/cloud";
+import { sessionEnv } from "./components/sessions/store";
 
 export = async () => {
     // Every key is validated before the first resource is registered.
@@ -47,11 +48,24 @@ export = async () => {
         labels,
     }, inNamespace)]));
 
-    // What each agent reaches with its one cloud identity: Vertex AI without keys, its artifact bucket.
+    // Sessions: one database per stack (a database and a role per agent), or Agent Engine; none for memory.
+    const sessions = cloud.sessionStore("sessions", {
+        namespace,
+        agents: config.agents,
+        serviceAccountAnnotations: Object.fromEntries(Object.entries(cloudSecrets).map(([agent, secret]) => [agent, secret.serviceAccountAnnotations])),
+        kubernetesProvider: cluster.provider,
+        dependsOn: [baseline],
+        refreshInterval: security.secretRefreshInterval,
+        labels,
+    });
+    // Each agent's ServiceAccount maps to one cloud identity: its secrets', or the one its sessions gave it.
+    const identities = Object.fromEntries(config.agents.map((a) => [a.name, { ...cloudSecrets[a.name]?.serviceAccountAnnotations, ...sessions?.agents[a.name].serviceAccountAnnotations }]));
+
+    // What each agent reaches with that identity: Vertex AI without keys, its artifact bucket.
     const access = cloud.agentAccess({
         namespace: baseline.namespaceName,
         agents: config.agents,
-        identities: Object.fromEntries(Object.entries(cloudSecrets).map(([agent, secret]) => [agent, secret.identity])),
+        serviceAccountAnnotations: identities,
         kubernetesProvider: cluster.provider,
         labels,
     });
@@ -66,9 +80,11 @@ export = async () => {
         labels,
         platformEnv: { ...telemetryEnv({ agent, environment: config.environment, namespace, monitoring }), ...access[agent.name]?.env },
         trackEnv: trackTelemetryEnv({ agent, monitoring }),
-        serviceAccountAnnotations: cloudSecrets[agent.name]?.serviceAccountAnnotations ?? access[agent.name]?.serviceAccountAnnotations,
+        serviceAccountAnnotations: { ...identities[agent.name], ...access[agent.name]?.serviceAccountAnnotations },
         volumes: access[agent.name]?.volumes,
         externalSecretName: externalSecrets[agent.name]?.secretName,
+        secretEnv: sessionEnv(sessions?.agents[agent.name]),
+        sidecars: sessions?.agents[agent.name].sidecars,
     }, inNamespace));
 
     // In front: one TLS load balancer, weighted stable/canary routing per agent.
@@ -103,6 +119,7 @@ export = async () => {
         collectorMetricsPorts: collector?.scrapePorts,
         egressAllow: [...cloud.workloadIdentityEgress, ...security.egressAllow],
         dns: cloud.clusterDns,
+        sessionStore: sessions,
     }, inNamespace);
 
     return {

@@ -10,6 +10,8 @@ import { checkRuleSlots } from "../components/edge/routes";
 import { checkMessageCapture, checkMonitoring, MonitoringConfig, resolveMonitoring } from "../components/observability/config";
 import { effectivePreset, Environment, Preset, PRESETS } from "./presets";
 import { checkSecurity, resolveSecurity, SecurityConfig } from "../components/namespace/config";
+import { checkSessions, resolveSessions, sessionDemands, SessionsConfig } from "../components/sessions/config";
+import { SESSION_URI_ENV } from "../components/agents/contract";
 import { ENV_NAME } from "./primitives";
 import { RawConfig, rawConfigSchema } from "./schema";
 import { checkModel, ModelConfig } from "../components/model/config";
@@ -38,6 +40,7 @@ interface CommonConfig extends Preset {
     monitoring: MonitoringConfig;
     security: SecurityConfig;
     model: ModelConfig;
+    sessions: SessionsConfig;
 }
 
 /** The provider settings of the stack's cloud: a stack has the block of its cloud and no other. */
@@ -125,7 +128,8 @@ function crossCheck(raw: Partial<RawConfig>, agents: [number, RawAgent][], parti
         }
     }
     if (preset && raw.environment && raw.security) {
-        problems.push(...checkSecurity(raw.security, { ...context, environment: raw.environment }, agents.map(([i, agent]) => agentDemand(agent, i, preset))));
+        const demands = agents.map(([i, agent]) => agentDemand(agent, i, preset));
+        problems.push(...checkSecurity(raw.security, { ...context, environment: raw.environment }, [...demands, ...(raw.sessions ? sessionDemands(raw.sessions, context, demands) : [])]));
     }
     problems.push(...checkLoadBalancer(raw.loadBalancer, context, agents.map(([index, agent]) => ({ ...agent, index }))));
     problems.push(...checkRuleSlots(partialAgents, context));
@@ -133,6 +137,9 @@ function crossCheck(raw: Partial<RawConfig>, agents: [number, RawAgent][], parti
     if (raw.monitoring) problems.push(...checkMessageCapture(raw.monitoring, raw.security?.dataClassification, agents));
     if (raw.model) problems.push(...checkModel(raw.model, agents, raw.agentSecrets ?? {}, context));
     problems.push(...checkArtifacts(agents, context, raw.security?.aws?.oidcProviderArn));
+    if (preset && raw.sessions) {
+        problems.push(...checkSessions(raw.sessions, context, agents.map(([index, agent]) => ({ index, name: agent.name, replicas: agent.replicas ?? preset.replicas, maxReplicas: agent.maxReplicas ?? preset.maxReplicas, setsSessionUri: SESSION_URI_ENV in agent.env })), raw.security?.aws?.oidcProviderArn));
+    }
     if (preset && preset.maxUnavailable === 0 && preset.maxSurge === 0) {
         problems.push({ path: ["maxSurge"], message: "must be at least 1 when maxUnavailable is 0, or a rollout can never progress" });
     }
@@ -188,6 +195,7 @@ export function loadConfig(): PlatformConfig {
         monitoring: resolveMonitoring(raw.monitoring, context),
         security: resolveSecurity(raw.security, context),
         model: { federation: raw.model.federation },
+        sessions: resolveSessions(raw.sessions, context),
     };
 }
 

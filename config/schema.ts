@@ -8,6 +8,7 @@ import { CLOUDS, ENVIRONMENTS } from "./presets";
 import { dnsLabel, flag, intBetween } from "./primitives";
 import { securitySchema } from "../components/namespace/config";
 import { modelSchema } from "../components/model/config";
+import { sessionsSchema } from "../components/sessions/config";
 
 export const rawConfigSchema = z.strictObject({
     cloud: z.enum(CLOUDS, { error: (issue) => issue.input === undefined ? "is required (aws or gcp)" : `must be one of ${CLOUDS.join(", ")}, got ${JSON.stringify(issue.input)}` }),
@@ -31,6 +32,7 @@ export const rawConfigSchema = z.strictObject({
     monitoring: monitoringSchema,
     security: securitySchema,
     model: modelSchema,
+    sessions: sessionsSchema,
 });
 
 export type RawConfig = z.infer<typeof rawConfigSchema>;

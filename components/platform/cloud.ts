@@ -11,6 +11,7 @@ import type { DnsRecord } from "../edge/gcp/gatewayCanary";
 import { servedRoutes } from "../edge/routes";
 import type { TraceExporter } from "../observability/otelCollector";
 import type { ClusterDns } from "../namespace/networkPolicies";
+import type { SessionStore, SessionStoreArgs } from "../sessions/store";
 
 export interface CloudPlatform {
     readonly cloud: PlatformConfig["cloud"];
@@ -40,28 +41,29 @@ export interface CloudPlatform {
      */
     agentSecrets(name: string, args: AgentSecretsArgs): Record<string, AgentCloudSecret>;
     /**
-     * What each agent reaches with its one cloud identity (the one its secrets gave it, if any):
-     * Vertex AI for `model.access: vertex-ai`, and its artifact bucket. Keyed by agent name, for
-     * the agents that need either.
+     * The agents' shared session store for `sessions.store` database (RDS for PostgreSQL, Cloud SQL
+     * for PostgreSQL) or agentengine (GCP): each agent's session URI in a Secret, and what its pods
+     * need to reach the store. Nothing for memory.
+     */
+    sessionStore(name: string, args: SessionStoreArgs): SessionStore | undefined;
+    /**
+     * What each agent reaches with its one cloud identity: Vertex AI for `model.access:
+     * vertex-ai`, and its artifact bucket. Keyed by agent name, for the agents that need either.
      */
     agentAccess(args: AgentAccessArgs): Record<string, AgentAccess>;
 }
-
-/**
- * The cloud identity an agent's pods act as once its ServiceAccount is annotated: the IAM role it
- * assumes (AWS), or the Google service account it impersonates (GKE). Every other grant to the
- * agent goes to it, so that an agent has one identity, not one per feature.
- */
-export type AgentIdentity =
-    | { kind: "iam-role"; roleName: pulumi.Output<string>; roleArn: pulumi.Output<string> }
-    | { kind: "google-service-account"; email: pulumi.Output<string> };
 
 export interface AgentAccessArgs {
     /** The agents' namespace (the namespace baseline's output, so that objects wait for it). */
     namespace: pulumi.Input<string>;
     agents: AgentConfig[];
-    /** Identities the agents have already (agentSecrets), by agent name. */
-    identities: Record<string, AgentIdentity>;
+    /**
+     * The annotations each agent's ServiceAccount carries already (its secrets', its sessions'),
+     * by agent: the IAM role or Google service account they name is the identity the agent's pods
+     * act as, and every grant to the agent goes to it, so that an agent has one identity, not one
+     * per feature.
+     */
+    serviceAccountAnnotations: Record<string, Record<string, pulumi.Input<string>>>;
     kubernetesProvider: k8s.Provider;
     labels?: Record<string, string>;
 }
@@ -91,7 +93,6 @@ export interface AgentCloudSecret {
     storeProvider: Record<string, unknown>;
     /** The secret's name in the cloud store. */
     remoteKey: pulumi.Input<string>;
-    identity: AgentIdentity;
 }
 
 export interface ContainerLogsArgs {

@@ -86,6 +86,9 @@ interface AgentRole {
     annotations?: Record<string, pulumi.Input<string>>;
 }
 
+/** The annotation through which EKS's pod identity webhook hands a pod its IRSA role (components/identity/aws/irsaRole.ts). */
+const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
+
 /**
  * Every agent's access on AWS, for the platform (components/platform/aws.ts): the namespace's
  * federation to Vertex AI once, then one AgentAccess per agent that uses Vertex AI or artifacts.
@@ -97,8 +100,9 @@ export function agentAccessOnAws(config: AwsConfig, provider: aws.Provider, args
         ? new FederatedCredentials("vertex-ai-federation", { federation, namespace: args.namespace, labels: args.labels }, { provider: args.kubernetesProvider })
         : undefined;
     return Object.fromEntries(agents.map((agent) => {
-        const identity = args.identities[agent.name];
-        const role = identity?.kind === "iam-role" ? { name: identity.roleName, arn: identity.roleArn } : undefined;
+        const roleArn = args.serviceAccountAnnotations[agent.name]?.[IRSA_ANNOTATION];
+        // IRSA roles here have the default path "/": the name is what follows "role/".
+        const role = roleArn === undefined ? undefined : { arn: roleArn, name: pulumi.output(roleArn).apply((arn) => arn.slice(arn.lastIndexOf("/") + 1)) };
         const access = new AgentAccess(agent.name, {
             agent,
             namespace: config.namespace,

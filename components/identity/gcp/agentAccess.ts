@@ -16,6 +16,9 @@ import type { AgentAccess as PlatformAgentAccess, AgentAccessArgs as AgentAccess
  * in between (GKE docs, "Authenticate to Google Cloud APIs from GKE workloads"; adk-docs
  * docs/deploy/gke.md grants roles/aiplatform.user to it).
  */
+/** The annotation that makes a Kubernetes ServiceAccount act as a Google service account (GKE docs, "Workload Identity Federation for GKE"). */
+const GKE_SERVICE_ACCOUNT_ANNOTATION = "iam.gke.io/gcp-service-account";
+
 export function gkePrincipal(projectNumber: pulumi.Input<string>, project: string, namespace: string, serviceAccount: string): pulumi.Output<string> {
     return pulumi.interpolate`principal://iam.googleapis.com/projects/${projectNumber}/locations/global/workloadIdentityPools/${project}.svc.id.goog/subject/ns/${namespace}/sa/${serviceAccount}`;
 }
@@ -55,9 +58,9 @@ export class AgentAccess extends pulumi.ComponentResource {
 
 /**
  * Every agent's access on GCP, for the platform (components/platform/gcp.ts). An agent whose
- * ServiceAccount impersonates a Google service account (for its secrets) is that account to every
- * API, since GKE's metadata server then hands out that account's tokens: its grants go there.
- * Otherwise they go to the ServiceAccount itself, which needs the project's number.
+ * ServiceAccount impersonates a Google service account (for its secrets or its sessions) is that
+ * account to every API, since GKE's metadata server then hands out that account's tokens: its
+ * grants go there. Otherwise they go to the ServiceAccount itself, which needs the project's number.
  */
 export function agentAccessOnGcp(config: GcpConfig, provider: gcp.Provider, args: AgentAccessArgsOfPlatform): Record<string, PlatformAgentAccess> {
     const { project, region } = config.gcp;
@@ -67,9 +70,9 @@ export function agentAccessOnGcp(config: GcpConfig, provider: gcp.Provider, args
     const number = () => projectNumber ??= gcp.organizations.getProjectOutput({ projectId: project }, { provider }).number;
     const stack = nameSafe(config.stack);
     return Object.fromEntries(agents.map((agent) => {
-        const identity = args.identities[agent.name];
-        const member = identity?.kind === "google-service-account"
-            ? pulumi.interpolate`serviceAccount:${identity.email}`
+        const account = args.serviceAccountAnnotations[agent.name]?.[GKE_SERVICE_ACCOUNT_ANNOTATION];
+        const member = account !== undefined
+            ? pulumi.interpolate`serviceAccount:${account}`
             : gkePrincipal(number(), project, config.namespace, agent.name);
         const access = new AgentAccess(agent.name, {
             agent,

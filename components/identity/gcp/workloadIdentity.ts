@@ -28,7 +28,10 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
             accountId: fitName(args.accountName, maxNameLength("gcp:serviceaccount/account:Account")),
             displayName: `Workload identity of ${args.namespace}/${args.serviceAccountName}`,
         }, { parent: this });
-        this.email = this.account.email;
+        // Spelt from the account's id and project, both inputs, so that it is known in a first
+        // preview, where the policy pack judges the IAM grants that name it; through `accountId`
+        // it still waits for the account.
+        this.email = pulumi.interpolate`${this.account.accountId}@${args.project}.iam.gserviceaccount.com`;
         new gcp.serviceaccount.IAMMember(`${name}-workload-identity`, {
             serviceAccountId: this.account.name,
             role: "roles/iam.workloadIdentityUser",
@@ -41,7 +44,7 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
                 member: pulumi.interpolate`serviceAccount:${this.account.email}`,
             }, { parent: this });
         }
-        this.serviceAccountAnnotations = { "iam.gke.io/gcp-service-account": this.account.email };
+        this.serviceAccountAnnotations = { "iam.gke.io/gcp-service-account": this.email };
         this.registerOutputs({ email: this.email });
     }
 }

@@ -56,11 +56,14 @@ describe("agent access on GCP (adk:gcp:AgentAccess)", () => {
         assert.equal(dev.one(CONFIG_MAP, "support-agent-config").inputs.data.ADK_ARTIFACT_SERVICE_URI, undefined);
     });
 
-    it("grants to the Google service account an agent already impersonates for its secrets: one identity per agent", async () => {
+    it("grants to the Google service account an agent already impersonates, for its secrets or its sessions: one identity per agent", async () => {
         const prod = await planFor(gcpStack({ environment: "prod", agents, agentSecrets: { "research-agent": { SEARCH_API_KEY: "s" } } }), { secretKeys: ["agentSecrets"] });
         const account = prod.one("gcp:serviceaccount/account:Account", "secrets-research-agent-gsa");
         const member = `serviceAccount:${account.state.email}`;
-        assert.deepEqual(prod.ofType(IAM).filter((g) => g.inputs.role === "roles/aiplatform.user").map((g) => g.inputs.member).sort(), [principal("support-agent"), member]);
+        // prod's session database gives support-agent a Google service account for Cloud SQL's IAM login.
+        const sessionsAccount = prod.one("kubernetes:core/v1:ServiceAccount", "support-agent-sa").inputs.metadata.annotations["iam.gke.io/gcp-service-account"];
+        assert.match(sessionsAccount, /-support-agent-db@/);
+        assert.deepEqual(prod.ofType(IAM).filter((g) => g.inputs.role === "roles/aiplatform.user").map((g) => g.inputs.member).sort(), [member, `serviceAccount:${sessionsAccount}`]);
         assert.deepEqual(prod.ofType(BUCKET_IAM).map((g) => g.inputs.member), [member]);
         assert.ok(prod.one(BUCKET, "research-agent-artifacts-bucket").protect, "prod protects the bucket");
         assert.equal(prod.one(BUCKET, "research-agent-artifacts-bucket").inputs.forceDestroy, false);
