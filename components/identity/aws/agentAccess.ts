@@ -11,7 +11,7 @@ import { vertexEnv } from "../../model/config";
 import { FederatedCredentials, federatedPrincipal } from "../../model/aws/federatedCredentials";
 import type { AwsConfig } from "../../../config";
 import type { AgentAccess as PlatformAgentAccess, AgentAccessArgs as AgentAccessArgsOfPlatform } from "../../platform/cloud";
-import { IrsaRole } from "./irsaRole";
+import { irsaRole } from "./irsaRole";
 
 export interface AgentAccessArgs {
     agent: AgentConfig;
@@ -69,14 +69,14 @@ export class AgentAccess extends pulumi.ComponentResource {
     private newRole(name: string, args: AgentAccessArgs, statements: pulumi.Output<aws.iam.PolicyStatement[]>): AgentRole {
         // components/artifacts/config.ts checkArtifacts: required on aws for an agent with artifacts.
         if (args.oidcProviderArn === undefined) throw new Error("security.aws.oidcProviderArn is unset, although the config checks require it here");
-        const role = new IrsaRole(name, {
+        const role = irsaRole(name, {
             oidcProviderArn: args.oidcProviderArn,
             namespace: args.namespace,
             serviceAccountName: args.agent.name,
             description: `ADK agent ${args.namespace}/${args.agent.name}: its own artifacts only`,
             statements,
         }, { parent: this });
-        return { arn: role.roleArn, annotations: role.serviceAccountAnnotations };
+        return { arn: role.role.arn, annotations: role.serviceAccountAnnotations };
     }
 }
 
