@@ -22,8 +22,8 @@ const OUT = path.join(ROOT, ".build");
 require("node:module").enableCompileCache(path.join(OUT, "v8-cache"));
 
 /**
- * Everything besides the sources that decides what a bundle contains: the bundler and Node, this
- * file (the build options), the lock files (where packages resolve) and the tsconfig.
+ * Everything besides the sources that decides what a bundle contains: where the checkout is, the
+ * bundler and Node, this file (the build options), the lock files (where packages resolve) and the tsconfig.
  */
 function buildKey() {
     const stamp = (file) => {
@@ -34,7 +34,8 @@ function buildKey() {
             return "-";
         }
     };
-    return [process.version, require("esbuild/package.json").version, ...["tools/launch.js", "package-lock.json", "policy/package-lock.json", "tsconfig.json"].map(stamp)].join("|");
+    // ROOT too: packages are resolved to absolute paths at build time, so a moved checkout rebuilds.
+    return [ROOT, process.version, require("esbuild/package.json").version, ...["tools/launch.js", "package-lock.json", "policy/package-lock.json", "tsconfig.json"].map(stamp)].join("|");
 }
 
 function bundlePath(entry) {
