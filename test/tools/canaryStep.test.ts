@@ -3,16 +3,11 @@
 import assert from "node:assert/strict";
 import { resolveAnalysis } from "../../components/agents/canaryAnalysis";
 import { type Decision, GateError, type Verdict } from "../../tools/canaryGate";
-import { type Clock, runStep, stepSettings } from "../../tools/canaryStep";
+import { runStep, stepSettings } from "../../tools/canaryStep";
+import { AGENTS, dataClock, DEGRADES_AT, defaults as defaultSettings, history, STEP_START, stepOf } from "../../bench/canaryDetection.bench";
 import { awsStack, configProblems, IMAGE, temporaryStack } from "../fixtures";
+import { type PrometheusServer, startPrometheus } from "../prometheus";
 import { ROOT } from "../../tools/stackConfig";
-
-/** A clock that jumps forward on every sleep, starting at `startSeconds`. */
-function fakeClock(startSeconds: number): Clock & { slept: number[] } {
-    let now = startSeconds * 1000;
-    const slept: number[] = [];
-    return { slept, now: () => now, sleep: async (ms) => { slept.push(ms); now += ms; } };
-}
 
 /** An evaluation that answers `verdicts` in turn ("error" throws as an unreachable Prometheus does), recording when it was asked. */
 function scripted(verdicts: (Verdict | "error")[]) {
@@ -35,14 +30,14 @@ describe("canary step runner", () => {
 
     it("checks once per interval, at the gate's time, and promotes a step of passing checks", async () => {
         const { asked, evaluate } = scripted(["promote"]);
-        const result = await runStep(defaults, evaluate, fakeClock(1000));
+        const result = await runStep(defaults, evaluate, dataClock(1000));
         assert.equal(result.outcome, "promote");
         assert.deepEqual(asked, Array.from({ length: 10 }, (_, i) => 1000 + 60 * (i + 1)));
     });
 
     it("stops at the threshold-th failed check, without waiting out the step", async () => {
         const { asked, evaluate } = scripted(["promote", "rollback", "promote", "rollback", "rollback", "rollback", "rollback"]);
-        const result = await runStep(defaults, evaluate, fakeClock(0));
+        const result = await runStep(defaults, evaluate, dataClock(0));
         assert.equal(result.outcome, "rollback");
         assert.equal(asked.length, 7);
         assert.equal(asked.at(-1), 7 * 60);
@@ -50,31 +45,68 @@ describe("canary step runner", () => {
     });
 
     it("never counts a check below the minimum sample as a pass: a quiet step holds (exit 2)", async () => {
-        assert.equal((await runStep(defaults, scripted(["wait"]).evaluate, fakeClock(0))).outcome, "wait");
+        assert.equal((await runStep(defaults, scripted(["wait"]).evaluate, dataClock(0))).outcome, "wait");
         // Four passes of the five a promotion needs, the rest too thin to judge.
-        const thin = await runStep(defaults, scripted(["wait", "wait", "wait", "wait", "wait", "wait", "promote"]).evaluate, fakeClock(0));
+        const thin = await runStep(defaults, scripted(["wait", "wait", "wait", "wait", "wait", "wait", "promote"]).evaluate, dataClock(0));
         assert.equal(thin.outcome, "wait");
         assert.match(thin.reason, /4 passed, 0 failed, 6 below the minimum sample/);
     });
 
     it("does not promote a step whose last check failed, below the threshold", async () => {
-        const result = await runStep(defaults, scripted(["promote", "promote", "promote", "promote", "promote", "promote", "promote", "promote", "promote", "rollback"]).evaluate, fakeClock(0));
+        const result = await runStep(defaults, scripted(["promote", "promote", "promote", "promote", "promote", "promote", "promote", "promote", "promote", "rollback"]).evaluate, dataClock(0));
         assert.equal(result.outcome, "wait");
     });
 
     it("ends undecided (exit 3) after threshold errors in a row, and an answer resets the count", async () => {
-        const down = await runStep(defaults, scripted(["error"]).evaluate, fakeClock(0));
+        const down = await runStep(defaults, scripted(["error"]).evaluate, dataClock(0));
         assert.deepEqual([down.outcome, down.checks.length], ["error", 5]);
-        const flaky = await runStep(defaults, scripted(["error", "error", "error", "error", "promote", "error", "promote"]).evaluate, fakeClock(0));
+        const flaky = await runStep(defaults, scripted(["error", "error", "error", "error", "promote", "error", "promote"]).evaluate, dataClock(0));
         assert.notEqual(flaky.outcome, "error");
     });
 
     it("keeps its schedule when an evaluation is slow", async () => {
-        const clock = fakeClock(0);
+        const clock = dataClock(0);
         const asked: number[] = [];
         const slow = async (at: number): Promise<Decision> => { asked.push(at); await clock.sleep(25_000); return { verdict: "promote", checks: [] }; };
         await runStep({ ...defaults, stepSeconds: 180 }, slow, clock);
         assert.deepEqual(asked, [60, 120, 180]);
+    });
+
+    describe("against a real Prometheus, on the data's clock", () => {
+        let server: PrometheusServer;
+        before(async () => {
+            server = await startPrometheus(history());
+        });
+        after(async () => server?.stop());
+
+        it("aborts a canary that degrades mid-step within the bound: window dilution + one scrape + interval × threshold", async () => {
+            const { result, detectionSeconds, boundSeconds } = await stepOf(server, AGENTS.degrading);
+            assert.equal(result.outcome, "rollback", result.reason);
+            // 10% failures cross 0.5% of a 30-minute window after 90 s; + 15 s scrape + 60 s × 5.
+            assert.equal(boundSeconds, 405);
+            assert.ok(detectionSeconds > 0 && detectionSeconds <= boundSeconds, `${detectionSeconds} s`);
+            assert.deepEqual(result.checks.filter((c) => c.at <= DEGRADES_AT).map((c) => c.outcome), ["promote", "promote", "promote"]);
+        });
+
+        it("aborts sooner with a shorter interval and a lower threshold, still within its bound", async () => {
+            const settings = defaultSettings();
+            const quick = await stepOf(server, AGENTS.degrading, { ...settings, analysis: { ...settings.analysis, intervalSeconds: 20, failureThreshold: 3 } });
+            assert.equal(quick.result.outcome, "rollback");
+            assert.equal(quick.boundSeconds, 90 + 15 + 60);
+            assert.ok(quick.detectionSeconds <= quick.boundSeconds, `${quick.detectionSeconds} s`);
+        });
+
+        it("promotes the steady canary after the whole step, every check passing", async () => {
+            const { result } = await stepOf(server, AGENTS.steady);
+            assert.equal(result.outcome, "promote", result.reason);
+            assert.deepEqual([result.checks.length, result.checks.at(-1)?.at], [10, STEP_START + 600]);
+        });
+
+        it("holds a canary the stack's minimum sample finds too thin, whatever its figures", async () => {
+            const settings = defaultSettings();
+            const { result } = await stepOf(server, AGENTS.degrading, { ...settings, criteria: { ...settings.criteria, minRequests: 1_000_000 } });
+            assert.equal(result.outcome, "wait");
+        });
     });
 
     describe("settings", () => {
