@@ -73,6 +73,7 @@ export = async () => {
     const collector = monitoring.tracing.enabled ? new OtelCollector("traces", {
         namespace,
         tracing: monitoring.tracing,
+        requestMetrics: monitoring.requestMetrics,
         scrape: { release: monitoring.release, interval: monitoring.scrapeInterval },
         labels,
         ...(monitoring.tracing.backend === "cloud" ? cloud.cloudTracing("traces", { namespace, serviceAccountName: OTEL_COLLECTOR_NAME }) : {}),
@@ -87,8 +88,9 @@ export = async () => {
         agents: config.agents,
         loadBalancerSourceRanges: cloud.loadBalancerSourceRanges,
         monitoringNamespace: monitoring.prometheusNamespace,
+        scrapeAgents: monitoring.requestMetrics === "app-metrics",
         collectorSelector: collector?.podLabels,
-        collectorMetricsPort: collector?.ports.metrics,
+        collectorMetricsPorts: collector?.scrapePorts,
         egressAllow: [...cloud.workloadIdentityEgress, ...security.egressAllow],
         dns: cloud.clusterDns,
     }, inNamespace);

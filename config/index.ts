@@ -7,7 +7,7 @@ import { agentDemand, AgentConfig, agentSchema, checkAgent, RawAgent, resolveAge
 import { AUTH_SECRET_KEYS } from "../components/edge/auth";
 import { checkLoadBalancer, LoadBalancerConfig, resolveLoadBalancer } from "../components/edge/config";
 import { checkRuleSlots } from "../components/edge/routes";
-import { checkMonitoring, MonitoringConfig, resolveMonitoring } from "../components/observability/config";
+import { checkMessageCapture, checkMonitoring, MonitoringConfig, resolveMonitoring } from "../components/observability/config";
 import { effectivePreset, Environment, Preset, PRESETS } from "./presets";
 import { checkSecurity, resolveSecurity, SecurityConfig } from "../components/namespace/config";
 import { ENV_NAME } from "./primitives";
@@ -127,6 +127,7 @@ function crossCheck(raw: Partial<RawConfig>, agents: [number, RawAgent][], parti
     problems.push(...checkLoadBalancer(raw.loadBalancer, context, agents.map(([index, agent]) => ({ ...agent, index }))));
     problems.push(...checkRuleSlots(partialAgents, context));
     if (raw.monitoring) problems.push(...checkMonitoring(raw.monitoring, context, raw.security?.aws?.oidcProviderArn));
+    if (raw.monitoring) problems.push(...checkMessageCapture(raw.monitoring, raw.security?.dataClassification, agents));
     if (preset && preset.maxUnavailable === 0 && preset.maxSurge === 0) {
         problems.push({ path: ["maxSurge"], message: "must be at least 1 when maxUnavailable is 0, or a rollout can never progress" });
     }

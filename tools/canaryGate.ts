@@ -6,10 +6,10 @@
 import { appendFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { canaryQueries } from "../components/observability/promql";
+import { canaryQueries, requestSeries } from "../components/observability/promql";
 import { PROJECT } from "../config";
 import { formatIssues } from "../config/errors";
-import { CanaryCriteria, monitoringSchema, resolveMonitoring } from "../components/observability/config";
+import { CanaryCriteria, monitoringSchema, RequestMetrics, resolveMonitoring } from "../components/observability/config";
 import { ENVIRONMENTS } from "../config/presets";
 import { readStackConfig, ROOT } from "./stackConfig";
 
@@ -75,9 +75,12 @@ async function instantQuery(prometheus: string, query: string, time: string | un
     return new Map(answer.data.result.map((sample) => [sample.metric.track ?? "", Number(sample.value[1])]));
 }
 
-/** The four figures for each track of one agent, at `time` (default: now). */
-export async function measure(prometheus: string, scope: string, window: string, time?: string, token?: string): Promise<Map<string, TrackFigures>> {
-    const queries = canaryQueries(scope, "track", window);
+/**
+ * The four figures for each track of one agent, at `time` (default: now), from the stack's request
+ * metrics (`monitoring.requestMetrics`; spans unless the stack chose otherwise).
+ */
+export async function measure(prometheus: string, scope: string, window: string, time?: string, token?: string, source: RequestMetrics = "spans"): Promise<Map<string, TrackFigures>> {
+    const queries = canaryQueries(requestSeries(source), scope, "track", window);
     const keys = Object.keys(queries) as (keyof TrackFigures)[];
     const answers = await Promise.all(keys.map((key) => instantQuery(prometheus, queries[key], time, token)));
     const tracks = new Map<string, TrackFigures>();
@@ -90,9 +93,10 @@ export async function measure(prometheus: string, scope: string, window: string,
 export interface GateSettings {
     namespace: string;
     criteria: CanaryCriteria;
+    requestMetrics: RequestMetrics;
 }
 
-/** The stack's namespace and canary criteria, through the same schema `pulumi up` validates with. */
+/** The stack's namespace, canary criteria and request metrics, through the same schema `pulumi up` validates with. */
 export function gateSettings(stack: string, agent: string, root = ROOT): GateSettings {
     const { config } = readStackConfig(stack, root);
     const key = (name: string) => `${PROJECT}:${name}`;
@@ -106,9 +110,11 @@ export function gateSettings(stack: string, agent: string, root = ROOT): GateSet
     if (entry === undefined) problems.push(`${key("agents")}: stack ${stack} has no agent named "${agent}" (agents: ${agents.map((a) => a?.name).join(", ")})`);
     else if (entry.canary === undefined) problems.push(`${key("agents")}: agent "${agent}" of stack ${stack} runs no canary`);
     if (problems.length > 0) throw new GateError(problems.join("\n"));
+    const resolved = resolveMonitoring(monitoring.data!, { environment: environment as (typeof ENVIRONMENTS)[number] });
     return {
         namespace: typeof config[key("namespace")] === "string" ? config[key("namespace")] as string : "adk-agents",
-        criteria: resolveMonitoring(monitoring.data!, { environment: environment as (typeof ENVIRONMENTS)[number] }).canary,
+        criteria: resolved.canary,
+        requestMetrics: resolved.requestMetrics,
     };
 }
 
@@ -144,9 +150,9 @@ async function main(argv: string[]): Promise<number> {
         console.error("usage: npm run canary:gate -- --stack <name> --agent <agent> --prometheus <url> [--time <rfc3339|unix>] [--project-dir <dir>]");
         return EXIT.error;
     }
-    const { namespace, criteria } = gateSettings(values.stack, values.agent, values["project-dir"] ? path.resolve(values["project-dir"]) : ROOT);
+    const { namespace, criteria, requestMetrics } = gateSettings(values.stack, values.agent, values["project-dir"] ? path.resolve(values["project-dir"]) : ROOT);
     const scope = `namespace="${namespace}", agent_id="${values.agent}"`;
-    const tracks = await measure(values.prometheus, scope, criteria.window, values.time, process.env.PROMETHEUS_BEARER_TOKEN);
+    const tracks = await measure(values.prometheus, scope, criteria.window, values.time, process.env.PROMETHEUS_BEARER_TOKEN, requestMetrics);
     const decision = decide(tracks.get("canary"), criteria);
     const lines = [
         `Canary gate for ${values.agent} (stack ${values.stack}, namespace ${namespace}), window ${criteria.window}${values.time ? ` ending ${values.time}` : ""}:`,

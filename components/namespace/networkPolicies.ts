@@ -1,6 +1,7 @@
 // The agents' namespace denies all traffic, then allows exactly: the load balancer to each agent's
-// port, Prometheus to the same port (metrics share it), DNS to the cluster's resolver, the agents to the
-// OpenTelemetry collector, and HTTPS to the internet except the cloud metadata service, which
+// port, Prometheus to the same port when it scrapes the agents' application metrics, DNS to the cluster's resolver, the agents to the
+// OpenTelemetry collector, Prometheus to the collector's metrics ports (its own, and the request
+// metrics it derives from the agents' spans), and HTTPS to the internet except the cloud metadata service, which
 // would otherwise hand out the node's credentials to any pod.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -27,12 +28,14 @@ export interface AgentNetworkPoliciesArgs {
     agents: { name: string; port: number }[];
     /** CIDRs the load balancer's traffic comes from (ALB subnets, Google front ends and health checks). */
     loadBalancerSourceRanges: pulumi.Input<string>[];
-    /** Namespace of the Prometheus that scrapes the agents; no metrics ingress without it. */
+    /** Namespace of the Prometheus that scrapes the agents and the collector; no metrics ingress without it. */
     monitoringNamespace?: string;
+    /** Prometheus scrapes the agents themselves (application metrics); with request metrics from spans it scrapes only the collector. */
+    scrapeAgents: boolean;
     /** Labels of the OpenTelemetry collector's pods in the agents' namespace; no collector rules without it. */
     collectorSelector?: Record<string, string>;
-    /** The collector's own metrics port, which Prometheus scrapes. */
-    collectorMetricsPort?: number;
+    /** The collector's ports that Prometheus scrapes: its own metrics, and the agents' request metrics it derives from spans. */
+    collectorMetricsPorts?: number[];
     /** Extra egress of the agents (and collector): the cloud's workload identity endpoint, databases, APIs. */
     egressAllow?: EgressRule[];
     dns: ClusterDns;
@@ -85,7 +88,7 @@ export class AgentNetworkPolicies extends pulumi.ComponentResource {
             const ingress = pulumi.output(args.loadBalancerSourceRanges).apply((ranges) => [
                 // An empty `from` would admit every source, so no ranges means no load balancer rule.
                 ...(ranges.length > 0 ? [{ from: ranges.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp([agent.port]) }] : []),
-                ...(args.monitoringNamespace ? [{ from: [inNamespace(args.monitoringNamespace)], ports: tcp([agent.port]) }] : []),
+                ...(args.monitoringNamespace && args.scrapeAgents ? [{ from: [inNamespace(args.monitoringNamespace)], ports: tcp([agent.port]) }] : []),
             ]);
             policy(`${agent.name}-ingress`, `${agent.name}-ingress`, {
                 podSelector: { matchLabels: { app: agent.name } },
@@ -107,7 +110,7 @@ export class AgentNetworkPolicies extends pulumi.ComponentResource {
                 policyTypes: ["Ingress", "Egress"],
                 ingress: [
                     { from: [{ podSelector: { matchLabels: AGENT_POD_SELECTOR } }], ports: tcp(OTLP_PORTS) },
-                    ...(args.monitoringNamespace && args.collectorMetricsPort ? [{ from: [inNamespace(args.monitoringNamespace)], ports: tcp([args.collectorMetricsPort]) }] : []),
+                    ...(args.monitoringNamespace && args.collectorMetricsPorts?.length ? [{ from: [inNamespace(args.monitoringNamespace)], ports: tcp(args.collectorMetricsPorts) }] : []),
                 ],
                 // Cloud trace services over HTTPS, or an OTLP backend (Jaeger, Tempo) in another namespace.
                 egress: [internetHttps, { to: [{ namespaceSelector: {} }], ports: tcp(OTLP_PORTS) }, ...extra],

@@ -1,11 +1,11 @@
 // One Grafana dashboard per agent, shipped as a ConfigMap that Grafana's dashboard sidecar
 // (kube-prometheus-stack's default) loads: traffic, errors and latency by track, the canary beside
-// stable, the error budget, MCP calls and active conversations.
+// stable, the error budget, and MCP calls and active conversations (app metrics) or tool calls (spans).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { MonitoringConfig } from "./config";
 import { fitName } from "../naming/names";
-import { ACTIVE_CONVERSATIONS, canaryRecords, ERROR_BUDGET_REMAINING, errorRatio, MCP_CALLS, p95, REQUESTS, selector, SLI_ERROR_RATIO, sumRate } from "./promql";
+import { ACTIVE_CONVERSATIONS, canaryRecords, ERROR_BUDGET_REMAINING, errorRatio, MCP_CALLS, p95, requestSeries, selector, SLI_ERROR_RATIO, sumRate, TOOL_SPANS } from "./promql";
 
 /** https://grafana.com/docs/grafana/latest/dashboards/build-dashboards/view-dashboard-json-model/ ("uid ... maximum length of 40"). */
 const GRAFANA_UID_LENGTH = 40;
@@ -33,10 +33,20 @@ export function dashboardModel(args: AgentDashboardArgs): Record<string, unknown
     const { window } = args.monitoring.canary;
     const canary = canaryRecords(window);
     const period = `${args.monitoring.slo.periodDays}d`;
+    const series = requestSeries(args.monitoring.requestMetrics);
+    // The application metrics count MCP calls and conversations; spans count every tool call and
+    // know nothing of conversations in flight.
+    const appOnly: Panel[] = [
+        { title: "MCP calls by server and status", type: "timeseries", unit: "reqps", targets: [{ expr: sumRate(MCP_CALLS, matchers, "mcp_server, status", "5m"), legendFormat: "{{mcp_server}} {{status}}" }] },
+        { title: "Active conversations", type: "timeseries", unit: "short", targets: [{ expr: `sum by (track) (${ACTIVE_CONVERSATIONS}${matchers})`, legendFormat: "{{track}}" }] },
+    ];
+    const spansOnly: Panel[] = [
+        { title: "Tool calls by tool and status", type: "timeseries", unit: "reqps", width: 16, targets: [{ expr: sumRate(series.requests, selector(scope, TOOL_SPANS), "span_name, status_code", "5m"), legendFormat: "{{span_name}} {{status_code}}" }] },
+    ];
     const panels: Panel[] = [
-        { title: "Request rate by track", type: "timeseries", unit: "reqps", targets: [{ expr: sumRate(REQUESTS, matchers, "track", "5m"), legendFormat: "{{track}}" }] },
-        { title: "5xx ratio by track", type: "timeseries", unit: "percentunit", targets: [{ expr: errorRatio(scope, "track", "5m"), legendFormat: "{{track}}" }] },
-        { title: "p95 latency by track", type: "timeseries", unit: "s", targets: [{ expr: p95(scope, "track", "5m"), legendFormat: "{{track}}" }] },
+        { title: "Request rate by track", type: "timeseries", unit: "reqps", targets: [{ expr: sumRate(series.requests, selector(scope, series.only), "track", "5m"), legendFormat: "{{track}}" }] },
+        { title: `Error ratio (${series.words.failures}) by track`, type: "timeseries", unit: "percentunit", targets: [{ expr: errorRatio(series, scope, "track", "5m"), legendFormat: "{{track}}" }] },
+        { title: "p95 latency by track", type: "timeseries", unit: "s", targets: [{ expr: p95(series, scope, "track", "5m"), legendFormat: "{{track}}" }] },
         {
             title: `Canary vs stable over ${window}`, type: "table", unit: "none", width: 12,
             targets: [
@@ -48,8 +58,7 @@ export function dashboardModel(args: AgentDashboardArgs): Record<string, unknown
         },
         { title: `Error budget remaining (${period})`, type: "stat", unit: "percentunit", targets: [{ expr: `${ERROR_BUDGET_REMAINING}${matchers}`, legendFormat: "{{slo}}" }] },
         { title: "SLI error ratio, 1h", type: "timeseries", unit: "percentunit", targets: [{ expr: `${SLI_ERROR_RATIO}1h${matchers}`, legendFormat: "{{slo}}" }] },
-        { title: "MCP calls by server and status", type: "timeseries", unit: "reqps", targets: [{ expr: sumRate(MCP_CALLS, matchers, "mcp_server, status", "5m"), legendFormat: "{{mcp_server}} {{status}}" }] },
-        { title: "Active conversations", type: "timeseries", unit: "short", targets: [{ expr: `sum by (track) (${ACTIVE_CONVERSATIONS}${matchers})`, legendFormat: "{{track}}" }] },
+        ...(args.monitoring.requestMetrics === "spans" ? spansOnly : appOnly),
     ];
     let x = 0;
     let y = 0;

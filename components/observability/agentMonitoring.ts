@@ -1,5 +1,7 @@
 // What the monitoring stack adds for a stack's agents: one PrometheusRule with the alert, SLO and
-// canary rules, and per agent a ServiceMonitor and a Grafana dashboard.
+// canary rules, and per agent a Grafana dashboard and, for agents that expose the application
+// metrics, a ServiceMonitor (with spans, the collector's ServiceMonitor brings the request metrics,
+// and ADK serves no /metrics to scrape).
 import * as pulumi from "@pulumi/pulumi";
 import type { MonitoringConfig } from "./config";
 import { agentServiceSelector, PORT_NAME } from "../agents/contract";
@@ -27,7 +29,7 @@ export class AgentMonitoring extends pulumi.ComponentResource {
         this.serviceMonitors = {};
         this.dashboards = {};
         for (const agent of args.agentNames) {
-            this.serviceMonitors[agent] = new AgentServiceMonitor(`${name}-${agent}`, {
+            if (monitoring.requestMetrics === "app-metrics") this.serviceMonitors[agent] = new AgentServiceMonitor(`${name}-${agent}`, {
                 agentName: agent,
                 namespace: args.namespace,
                 serviceSelector: agentServiceSelector(agent),

@@ -4,11 +4,34 @@ import type { CheckContext, ConfigContext, Environment } from "../../config/pres
 
 import { dnsLabel as dnsLabelOf, flag, intBetween, numberBetween, pinnedImage } from "../../config/primitives";
 import type { Problem } from "../../config/errors";
+import type { Classification } from "../namespace/config";
 
 const dnsLabel = dnsLabelOf(63);
 
 /** The agents' request-duration histogram buckets (README, "What is scraped"), in seconds. */
 export const LATENCY_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
+
+/**
+ * Buckets of the duration histogram the collector derives from the agents' spans, in seconds:
+ * every bound of LATENCY_BUCKETS, so that any latency SLO threshold is a bound of both sources, plus
+ * 2 s (ADKAgentHighLatency's limit) and the minutes an agent run with tools can take.
+ */
+export const SPAN_DURATION_BUCKETS = [0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10, 30, 60, 120, 300] as const;
+
+/**
+ * Where request rate, errors and duration come from: `spans`, the series the collector derives from
+ * ADK's own spans (ADK exposes no Prometheus metrics), or `app-metrics`, the `adk_agent_*` series of
+ * agents instrumented to expose them on `/metrics`.
+ */
+export const REQUEST_METRICS = ["spans", "app-metrics"] as const;
+const requestMetricsSchema = z.enum(REQUEST_METRICS, { error: (issue) => `must be one of ${REQUEST_METRICS.join(", ")}, got ${JSON.stringify(issue.input)}` });
+export type RequestMetrics = z.output<typeof requestMetricsSchema>;
+
+/**
+ * Prompts and responses are user data, and spans leave the namespace for a trace backend with its
+ * own readers and retention: only stacks whose data may be read there may put them into spans.
+ */
+const MESSAGE_CAPTURE_CLASSIFICATIONS: readonly Classification[] = ["public", "internal"];
 
 export const TRACE_BACKENDS = ["jaeger", "tempo", "cloud"] as const;
 export type TraceBackend = (typeof TRACE_BACKENDS)[number];
@@ -44,16 +67,17 @@ export const monitoringSchema = z.strictObject({
     release: dnsLabel.optional(),
     scrapeInterval: z.string().regex(/^[1-9]\d*s$/, { error: (issue) => `must be a whole number of seconds such as 30s, got ${JSON.stringify(issue.input)}` }).optional(),
     runbookBaseUrl: httpUrl.optional(),
+    requestMetrics: requestMetricsSchema.optional(),
     slo: z.strictObject({
         periodDays: z.union([z.literal(28), z.literal(30)], { error: (issue) => `must be 28 or 30 (the SRE Workbook window tables), got ${JSON.stringify(issue.input)}` }).optional(),
-        /** Percentage of requests answered without a 5xx. */
+        /** Percentage of requests that do not fail (promql.ts, RequestSeries: a 5xx, or a run whose span ends in ERROR). */
         availability: numberBetween(50, 100, { exclusiveHigh: true }).optional(),
         /** Percentage of requests faster than `latencyThresholdMs`. */
         latency: numberBetween(50, 100, { exclusiveHigh: true }).optional(),
         latencyThresholdMs: z.preprocess(
             (value) => (typeof value === "string" && value.trim() !== "" ? Number(value) : value),
             z.number().refine((ms) => LATENCY_BUCKETS.includes((ms / 1000) as never), {
-                error: (issue) => `must be a bucket bound of adk_agent_request_duration_seconds (${LATENCY_BUCKETS.map((b) => b * 1000).join(", ")} ms), got ${String(issue.input)}`,
+                error: (issue) => `must be a bucket bound of the request duration histograms (${LATENCY_BUCKETS.map((b) => b * 1000).join(", ")} ms), got ${String(issue.input)}`,
             }),
         ).optional(),
     }).optional(),
@@ -63,7 +87,7 @@ export const monitoringSchema = z.strictObject({
     }).optional(),
     canary: z.strictObject({
         window: duration.optional(),
-        /** Percentage of requests answered without a 5xx (a 4xx is the client's error), so 100 - maxErrorRate in effect. */
+        /** Percentage of requests that do not fail (as slo.availability counts them), so 100 - maxErrorRate in effect. */
         minSuccessRate: numberBetween(0, 100).optional(),
         maxErrorRate: numberBetween(0, 100).optional(),
         maxP95Ms: intBetween(1, 60000).optional(),
@@ -87,6 +111,8 @@ export const monitoringSchema = z.strictObject({
         endpoint: hostPort.optional(),
         insecure: flag.optional(),
         collectorImage: pinnedImage.optional(),
+        /** Prompts and responses in span attributes (ADK_CAPTURE_MESSAGE_CONTENT_IN_SPANS). */
+        captureMessageContent: flag.optional(),
     }).optional(),
     logging: z.strictObject({
         level: z.enum(LOG_LEVELS, { error: (issue) => `must be one of ${LOG_LEVELS.join(", ")}, got ${JSON.stringify(issue.input)}` }).optional(),
@@ -133,6 +159,7 @@ export interface TracingConfig {
     endpoint?: string;
     insecure: boolean;
     collectorImage: string;
+    captureMessageContent: boolean;
 }
 
 export interface MonitoringConfig {
@@ -140,6 +167,7 @@ export interface MonitoringConfig {
     release: string;
     scrapeInterval: string;
     runbookBaseUrl: string;
+    requestMetrics: RequestMetrics;
     slo: SloObjectives;
     alerts: AlertSettings;
     canary: CanaryCriteria;
@@ -167,6 +195,8 @@ export function resolveMonitoring(raw: RawMonitoring, { environment }: Pick<Conf
         release: raw.release ?? "kube-prometheus-stack",
         scrapeInterval: raw.scrapeInterval ?? "30s",
         runbookBaseUrl: raw.runbookBaseUrl ?? "https://github.com/adk-platform/adk-platform/blob/main/README.md",
+        // ADK as it ships emits spans and no Prometheus metrics: spans work for every agent.
+        requestMetrics: raw.requestMetrics ?? "spans",
         slo: {
             periodDays: raw.slo?.periodDays ?? 30,
             availability: percent(raw.slo?.availability ?? 99.9),
@@ -203,6 +233,7 @@ export function resolveMonitoring(raw: RawMonitoring, { environment }: Pick<Conf
             endpoint: backend === "cloud" ? undefined : raw.tracing?.endpoint ?? BACKEND_ENDPOINTS[backend],
             insecure: raw.tracing?.insecure ?? true,
             collectorImage: raw.tracing?.collectorImage ?? COLLECTOR_IMAGE,
+            captureMessageContent: raw.tracing?.captureMessageContent ?? false,
         },
         logging: {
             level: raw.logging?.level ?? (environment === "dev" ? "DEBUG" : "INFO"),
@@ -221,6 +252,12 @@ function shipsByDefault(environment: Environment): boolean {
 export function checkMonitoring(raw: RawMonitoring, { environment, cloud }: CheckContext, oidcProviderArn: string | undefined): Problem[] {
     const problems: Problem[] = [];
     const tracing = raw.tracing ?? {};
+    // Turning tracing off sets OTEL_SDK_DISABLED in the agents: no span, so no request metric, and
+    // every alert, SLO and the canary gate would read nothing without a word. Keeping the SDK on for
+    // metrics alone would contradict the key, so the stack has to choose.
+    if (tracing.enabled === false && (raw.requestMetrics ?? "spans") === "spans") {
+        problems.push({ path: ["monitoring", "tracing", "enabled"], message: `false turns off the agents' spans, which the request metrics come from${raw.requestMetrics === undefined ? " (adk-platform:monitoring.requestMetrics: spans, the default)" : ""}: alerts, SLOs and the canary gate would have no data. Keep tracing on, or set adk-platform:monitoring.requestMetrics to app-metrics for agents that expose /metrics` });
+    }
     if (tracing.backend === "cloud" && tracing.endpoint !== undefined) {
         problems.push({ path: ["monitoring", "tracing", "endpoint"], message: `applies to the jaeger and tempo backends only; backend "cloud" exports to the cloud's trace service, got ${JSON.stringify(tracing.endpoint)}` });
     }
@@ -231,4 +268,23 @@ export function checkMonitoring(raw: RawMonitoring, { environment, cloud }: Chec
         if ((tracing.enabled ?? true) && tracing.backend === "cloud") problems.push({ path: ["monitoring", "tracing", "backend"], message: `"cloud" sends traces to X-Ray with an IRSA role: ${irsa}, or use jaeger or tempo` });
     }
     return problems;
+}
+
+/** ADK captures message content unless this variable reads false or 0 (google/adk-python telemetry/tracing.py). */
+export const MESSAGE_CAPTURE_ENV = "ADK_CAPTURE_MESSAGE_CONTENT_IN_SPANS";
+const captures = (value: string) => !["false", "0"].includes(value.trim().toLowerCase());
+
+/**
+ * Prompts and responses in spans, through `monitoring.tracing.captureMessageContent` or an agent's
+ * own `env`, only where the stack's data classification allows them (MESSAGE_CAPTURE_CLASSIFICATIONS).
+ */
+export function checkMessageCapture(raw: RawMonitoring, classification: Classification | undefined, agents: [number, { env: Record<string, string> }][]): Problem[] {
+    if (classification === undefined || MESSAGE_CAPTURE_CLASSIFICATIONS.includes(classification)) return [];
+    const why = `puts prompts and responses into spans, which leave the namespace for the trace backend; refused for ${classification} data `
+        + `(adk-platform:security.dataClassification${classification === "confidential" ? ", confidential by default" : ""}), allowed for ${MESSAGE_CAPTURE_CLASSIFICATIONS.join(" and ")} data only`;
+    return [
+        ...(raw.tracing?.captureMessageContent === true ? [{ path: ["monitoring", "tracing", "captureMessageContent"], message: why }] : []),
+        ...agents.filter(([, agent]) => MESSAGE_CAPTURE_ENV in agent.env && captures(agent.env[MESSAGE_CAPTURE_ENV]))
+            .map(([i, agent]) => ({ path: ["agents", i, "env", MESSAGE_CAPTURE_ENV], message: `${JSON.stringify(agent.env[MESSAGE_CAPTURE_ENV])} ${why}` })),
+    ];
 }

@@ -5,7 +5,8 @@
 import type { CanaryCriteria, MonitoringConfig } from "./config";
 import { durationSeconds } from "./config";
 import { CONTAINER_NAME } from "../agents/contract";
-import { canaryQueries, canaryRecords, DURATION_BUCKETS, ERROR_BUDGET_REMAINING, errorRatio, FIVE_XX, leMatcher, MCP_CALLS, num, p95, REQUESTS, selector, SLI_ERROR_RATIO, sumIncrease, sumRate } from "./promql";
+import { canaryQueries, canaryRecords, ERROR_BUDGET_REMAINING, errorRatio, leMatcher, MCP_CALLS, num, p95, RequestSeries, requestSeries, selector, SLI_ERROR_RATIO, sumIncrease, sumRate, TOOL_SPANS } from "./promql";
+import { OTEL_COLLECTOR_NAME, SPAN_METRICS_PORT_NAME } from "./otelCollector";
 
 export interface Rule {
     record?: string;
@@ -65,22 +66,25 @@ function annotations(runbookBaseUrl: string, alert: string, summary: string, des
 const SLO_BY = "namespace, agent_id";
 
 /** The counter of the events an SLO counts: requests, or the latency histogram's count of them. */
-function sloEvents(slo: SloName, scope: string): { metric: string; matchers: string } {
-    return slo === "availability" ? { metric: REQUESTS, matchers: selector(scope) } : { metric: DURATION_BUCKETS, matchers: selector(scope, `le="+Inf"`) };
+function sloEvents(series: RequestSeries, slo: SloName, scope: string): { metric: string; matchers: string } {
+    return slo === "availability"
+        ? { metric: series.requests, matchers: selector(scope, series.only) }
+        : { metric: series.durationBuckets, matchers: selector(scope, series.only, `le="+Inf"`) };
 }
 
 /** Errors and total events of one SLO over a window, as rates summed by agent. */
-function sloRates(slo: SloName, scope: string, window: string, thresholdSeconds: number) {
-    const events = sloEvents(slo, scope);
+function sloRates(series: RequestSeries, slo: SloName, scope: string, window: string, thresholdSeconds: number) {
+    const events = sloEvents(series, slo, scope);
     const total = sumRate(events.metric, events.matchers, SLO_BY, window);
-    if (slo === "availability") return { errors: `${sumRate(REQUESTS, selector(scope, FIVE_XX), SLO_BY, window)} or ${total} * 0`, total };
+    if (slo === "availability") return { errors: `${sumRate(series.requests, selector(scope, series.only, series.failed), SLO_BY, window)} or ${total} * 0`, total };
     // Bucket counts are cumulative: the slow requests are all of them minus those within the threshold.
-    const fast = sumRate(DURATION_BUCKETS, selector(scope, leMatcher(thresholdSeconds)), SLO_BY, window);
+    const fast = sumRate(series.durationBuckets, selector(scope, series.only, leMatcher(thresholdSeconds)), SLO_BY, window);
     return { errors: `${total}\n-\n${fast}`, total };
 }
 
 function sloGroups(ctx: RuleContext): RuleGroup[] {
     const { slo, runbookBaseUrl, alerts: { minRequests } } = ctx.monitoring;
+    const series = requestSeries(ctx.monitoring.requestMetrics);
     const scope = `namespace="${ctx.namespace}"`;
     const period = `${slo.periodDays}d`;
     const objectives: Record<SloName, number> = { availability: slo.availability, latency: slo.latency };
@@ -88,13 +92,13 @@ function sloGroups(ctx: RuleContext): RuleGroup[] {
 
     const sli: Rule[] = slos.flatMap((name) => {
         const labels = { slo: name };
-        const base = sloRates(name, scope, "5m", slo.latencyThresholdSeconds);
+        const base = sloRates(series, name, scope, "5m", slo.latencyThresholdSeconds);
         return [
             // Recorded rates let the period ratio sum 5-minute samples instead of scanning 30 days of raw series.
             { record: "adk_slo:errors:rate5m", expr: base.errors, labels },
             { record: "adk_slo:requests:rate5m", expr: base.total, labels },
             ...SLI_WINDOWS.map((window) => {
-                const rates = sloRates(name, scope, window, slo.latencyThresholdSeconds);
+                const rates = sloRates(series, name, scope, window, slo.latencyThresholdSeconds);
                 return { record: `${SLI_ERROR_RATIO}${window}`, expr: `(${rates.errors})\n/\n(${rates.total})`, labels };
             }),
         ];
@@ -125,14 +129,14 @@ function sloGroups(ctx: RuleContext): RuleGroup[] {
         const factor = num((w.budget * periodHours) / (durationSeconds(w.long) / 3600));
         const threshold = `(${factor} * ${num(1 - objectives[name])})`;
         const match = selector(scope, `slo="${name}"`);
-        const what = name === "availability" ? "5xx responses" : `requests slower than ${num(slo.latencyThresholdSeconds)}s`;
+        const what = name === "availability" ? series.words.failures : `requests slower than ${num(slo.latencyThresholdSeconds)}s`;
         const burning = `${SLI_ERROR_RATIO}${w.long}${match} > ${threshold}\nand\n${SLI_ERROR_RATIO}${w.short}${match} > ${threshold}`;
         return {
             alert: "ADKAgentErrorBudgetBurn",
             // Pages need traffic over the long window (one failed request in a quiet hour is a 100%
             // burn; Sloth and Pyrra page on it). Tickets stay unguarded: a quiet agent that keeps
             // failing still spends its budget, and a ticket wakes nobody.
-            expr: w.severity === "critical" ? withTraffic(burning, sloEvents(name, scope), SLO_BY, w.long, minRequests) : burning,
+            expr: w.severity === "critical" ? withTraffic(burning, sloEvents(series, name, scope), SLO_BY, w.long, minRequests) : burning,
             for: w.for,
             labels: { severity: w.severity, slo: name, long_window: w.long, short_window: w.short, burn_rate: factor },
             annotations: annotations(runbookBaseUrl, "ADKAgentErrorBudgetBurn",
@@ -152,13 +156,14 @@ function sloGroups(ctx: RuleContext): RuleGroup[] {
 function canaryGroup(ctx: RuleContext): RuleGroup {
     const criteria: CanaryCriteria = ctx.monitoring.canary;
     const by = "namespace, agent_id, track";
-    const queries = canaryQueries(`namespace="${ctx.namespace}"`, by, criteria.window);
+    const series = requestSeries(ctx.monitoring.requestMetrics);
+    const queries = canaryQueries(series, `namespace="${ctx.namespace}"`, by, criteria.window);
     const records = canaryRecords(criteria.window);
     const canary = selector(`namespace="${ctx.namespace}"`, `track="canary"`);
     const sample = `and on (${by})\n${records.requests}${canary} >= ${criteria.minRequests}`;
     const checks = [
-        { criterion: "success_rate", expr: `${records.successRatio}${canary} < ${num(criteria.minSuccessRatio)}`, figure: "answered without 5xx", show: "humanizePercentage", limit: `at least ${num(criteria.minSuccessRatio * 100)}%` },
-        { criterion: "error_rate", expr: `${records.errorRatio}${canary} > ${num(criteria.maxErrorRatio)}`, figure: "answered 5xx", show: "humanizePercentage", limit: `at most ${num(criteria.maxErrorRatio * 100)}%` },
+        { criterion: "success_rate", expr: `${records.successRatio}${canary} < ${num(criteria.minSuccessRatio)}`, figure: series.words.succeeding, show: "humanizePercentage", limit: `at least ${num(criteria.minSuccessRatio * 100)}%` },
+        { criterion: "error_rate", expr: `${records.errorRatio}${canary} > ${num(criteria.maxErrorRatio)}`, figure: series.words.failing, show: "humanizePercentage", limit: `at most ${num(criteria.maxErrorRatio * 100)}%` },
         { criterion: "latency_p95", expr: `${records.p95Seconds}${canary} > ${num(criteria.maxP95Seconds)}`, figure: "p95 latency", show: "humanizeDuration", limit: `at most ${num(criteria.maxP95Seconds * 1000)} ms` },
     ];
     return {
@@ -178,9 +183,72 @@ function canaryGroup(ctx: RuleContext): RuleGroup {
     };
 }
 
+/**
+ * Tool and MCP failures. The application metrics count MCP calls by server. ADK's spans do not say
+ * which tools are MCP tools, but every tool call, MCP tools included (McpTool is an ADK tool), runs
+ * in an `execute_tool <tool>` span, so from spans the alert watches every tool, by tool name.
+ */
+function toolFailures(ctx: RuleContext, scope: string): Rule {
+    const url = ctx.monitoring.runbookBaseUrl;
+    if (ctx.monitoring.requestMetrics === "app-metrics") {
+        return {
+            alert: "ADKAgentMCPCallFailures",
+            expr: `sum by (namespace, agent_id, mcp_server) (rate(${MCP_CALLS}${selector(scope, `status="error"`)}[5m])) > 0.1`,
+            for: "3m",
+            labels: { severity: "warning" },
+            annotations: annotations(url, "ADKAgentMCPCallFailures",
+                "Agent {{ $labels.agent_id }} fails MCP calls to {{ $labels.mcp_server }}",
+                "Calls from {{ $labels.agent_id }} to MCP server {{ $labels.mcp_server }} fail at {{ $value | printf \"%.2f\" }} per second (limit 0.1/s)."),
+        };
+    }
+    const series = requestSeries("spans");
+    const failed = `rate(${series.requests}${selector(scope, TOOL_SPANS, series.failed)}[5m])`;
+    return {
+        alert: "ADKAgentMCPCallFailures",
+        expr: `sum by (namespace, agent_id, tool) (label_replace(${failed}, "tool", "$1", "span_name", "execute_tool (.+)")) > 0.1`,
+        for: "3m",
+        labels: { severity: "warning" },
+        annotations: annotations(url, "ADKAgentMCPCallFailures",
+            "Agent {{ $labels.agent_id }} fails calls to tool {{ $labels.tool }}",
+            "Calls from {{ $labels.agent_id }} to tool {{ $labels.tool }} (an MCP server's tool or its own) fail at {{ $value | printf \"%.2f\" }} per second (limit 0.1/s)."),
+    };
+}
+
+/**
+ * Without this, metrics that Prometheus never scrapes (wrong `release` label, no ServiceMonitor
+ * CRD) silence every other alert: no series, no alert. With app metrics each agent is a target of
+ * its own; with spans one target holds every agent's requests: the collector's span metrics port
+ * (the Prometheus Operator names the job after the Service and sets `endpoint` to the port's name:
+ * prometheus-operator pkg/prometheus/promcfg.go, the ServiceMonitor scrape config).
+ */
+function notScraped(ctx: RuleContext, scope: string): Rule[] {
+    const url = ctx.monitoring.runbookBaseUrl;
+    if (ctx.monitoring.requestMetrics === "spans") {
+        return [{
+            alert: "ADKAgentNotScraped",
+            expr: `absent(up${selector(scope, `job="${OTEL_COLLECTOR_NAME}"`, `endpoint="${SPAN_METRICS_PORT_NAME}"`)})`,
+            for: "15m",
+            labels: { severity: "warning" },
+            annotations: annotations(url, "ADKAgentNotScraped",
+                "Prometheus has no scrape target for the agents' span metrics",
+                `No \`up\` series for the ${SPAN_METRICS_PORT_NAME} port of ${OTEL_COLLECTOR_NAME} in ${ctx.namespace} for 15 minutes: its ServiceMonitor is not selected (release label), or the collector is down. Every agent's alerts, SLOs and canary gate are blind.`),
+        }];
+    }
+    return ctx.agents.map((agent) => ({
+        alert: "ADKAgentNotScraped",
+        expr: `absent(up${selector(scope, `job="${agent}"`)})`,
+        for: "15m",
+        labels: { severity: "warning", agent_id: agent },
+        annotations: annotations(url, "ADKAgentNotScraped",
+            `Prometheus has no scrape target for agent ${agent}`,
+            `No \`up\` series for job ${agent} in ${ctx.namespace} for 15 minutes: its ServiceMonitor is not selected (release label), or the agent's Service has no endpoints. Its alerts and SLOs are blind.`),
+    }));
+}
+
 function agentAlertGroup(ctx: RuleContext): RuleGroup {
     const scope = `namespace="${ctx.namespace}"`;
     const url = ctx.monitoring.runbookBaseUrl;
+    const series = requestSeries(ctx.monitoring.requestMetrics);
     const byTrack = "namespace, agent_id, track";
     const container = "namespace, pod, container";
     return {
@@ -188,42 +256,24 @@ function agentAlertGroup(ctx: RuleContext): RuleGroup {
         rules: [
             {
                 alert: "ADKAgentHighErrorRate",
-                expr: withTraffic(`(\n${errorRatio(scope, byTrack, "5m")}\n) > 0.05`, { metric: REQUESTS, matchers: selector(scope) }, byTrack, "5m", ctx.monitoring.alerts.minRequests),
+                expr: withTraffic(`(\n${errorRatio(series, scope, byTrack, "5m")}\n) > 0.05`, { metric: series.requests, matchers: selector(scope, series.only) }, byTrack, "5m", ctx.monitoring.alerts.minRequests),
                 for: "2m",
                 labels: { severity: "critical" },
                 annotations: annotations(url, "ADKAgentHighErrorRate",
-                    "Agent {{ $labels.agent_id }} ({{ $labels.track }}) answers more than 5% of requests with 5xx",
-                    "{{ $value | humanizePercentage }} of the requests to {{ $labels.agent_id }}, track {{ $labels.track }}, in {{ $labels.namespace }} failed with 5xx over the last 5 minutes."),
+                    `Agent {{ $labels.agent_id }} ({{ $labels.track }}) ${series.words.failsOften}`,
+                    `{{ $value | humanizePercentage }} of the requests to {{ $labels.agent_id }}, track {{ $labels.track }}, in {{ $labels.namespace }} ${series.words.failed} over the last 5 minutes.`),
             },
             {
                 alert: "ADKAgentHighLatency",
-                expr: `${p95(scope, byTrack, "5m")} > 2`,
+                expr: `${p95(series, scope, byTrack, "5m")} > 2`,
                 for: "5m",
                 labels: { severity: "warning" },
                 annotations: annotations(url, "ADKAgentHighLatency",
                     "Agent {{ $labels.agent_id }} ({{ $labels.track }}) p95 latency is above 2s",
                     "95% of the requests to {{ $labels.agent_id }}, track {{ $labels.track }}, finish within {{ $value | humanizeDuration }}; the limit is 2s."),
             },
-            {
-                alert: "ADKAgentMCPCallFailures",
-                expr: `sum by (namespace, agent_id, mcp_server) (rate(${MCP_CALLS}${selector(scope, `status="error"`)}[5m])) > 0.1`,
-                for: "3m",
-                labels: { severity: "warning" },
-                annotations: annotations(url, "ADKAgentMCPCallFailures",
-                    "Agent {{ $labels.agent_id }} fails MCP calls to {{ $labels.mcp_server }}",
-                    "Calls from {{ $labels.agent_id }} to MCP server {{ $labels.mcp_server }} fail at {{ $value | printf \"%.2f\" }} per second (limit 0.1/s)."),
-            },
-            // Without this, an agent that Prometheus never scrapes (wrong `release` label, no
-            // ServiceMonitor CRD) is silent on every other alert: no series, no alert.
-            ...ctx.agents.map((agent) => ({
-                alert: "ADKAgentNotScraped",
-                expr: `absent(up${selector(scope, `job="${agent}"`)})`,
-                for: "15m",
-                labels: { severity: "warning", agent_id: agent },
-                annotations: annotations(url, "ADKAgentNotScraped",
-                    `Prometheus has no scrape target for agent ${agent}`,
-                    `No \`up\` series for job ${agent} in ${ctx.namespace} for 15 minutes: its ServiceMonitor is not selected (release label), or the agent's Service has no endpoints. Its alerts and SLOs are blind.`),
-            })),
+            toolFailures(ctx, scope),
+            ...notScraped(ctx, scope),
             {
                 // delta, not increase: the working set is a gauge.
                 alert: "ADKAgentMemoryLeak",

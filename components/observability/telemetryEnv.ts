@@ -2,8 +2,8 @@
 // goes into the agent's ConfigMap (AgentWorkload's `platformEnv`); the agent's own `env` wins.
 import * as pulumi from "@pulumi/pulumi";
 import type { AgentConfig } from "../../config";
-import type { MonitoringConfig } from "./config";
-import { collectorEndpoint } from "./otelCollector";
+import { MESSAGE_CAPTURE_ENV, MonitoringConfig } from "./config";
+import { collectorEndpoint, TRACK_ATTRIBUTE } from "./otelCollector";
 
 export interface TelemetryEnvArgs {
     agent: Pick<AgentConfig, "name" | "env">;
@@ -33,6 +33,10 @@ export function telemetryEnv(args: TelemetryEnvArgs): Record<string, pulumi.Inpu
             OTEL_METRICS_EXPORTER: "none",
             OTEL_LOGS_EXPORTER: "none",
             OTEL_PYTHON_LOG_CORRELATION: "true",
+            // ADK writes prompts and responses into span attributes unless told otherwise. They are
+            // user data, and spans leave the namespace for the trace backend: off unless the stack
+            // turns it on, which its data classification must allow (checkMessageCapture).
+            [MESSAGE_CAPTURE_ENV]: String(args.monitoring.tracing.captureMessageContent),
         };
     const logging = {
         LOG_FORMAT: "json",
@@ -46,11 +50,13 @@ export function telemetryEnv(args: TelemetryEnvArgs): Record<string, pulumi.Inpu
 
 /**
  * The resource attributes that tell the tracks of one agent apart, so that traces of the canary
- * and the stable version can be compared. Both tracks share the ConfigMap, so these go on the
- * container and extend its attributes through Kubernetes' `$(NAME)` expansion (AgentWorkload's
- * `trackEnv`, which defines AGENT_TRACK and AGENT_VERSION first).
+ * and the stable version can be compared, and so that the request metrics the collector derives
+ * from spans carry the track and version (its spanmetrics dimensions, renamed to the `track` and
+ * `version` labels the rules read). Both tracks share the ConfigMap, so these go on the container
+ * and extend its attributes through Kubernetes' `$(NAME)` expansion (AgentWorkload's `trackEnv`,
+ * which defines AGENT_TRACK and AGENT_VERSION first).
  */
 export function trackTelemetryEnv(args: Pick<TelemetryEnvArgs, "agent" | "monitoring">): Record<string, string> {
     if (!args.monitoring.tracing.enabled || "OTEL_RESOURCE_ATTRIBUTES" in args.agent.env) return {};
-    return { OTEL_RESOURCE_ATTRIBUTES: "$(OTEL_RESOURCE_ATTRIBUTES),service.version=$(AGENT_VERSION),adk.track=$(AGENT_TRACK)" };
+    return { OTEL_RESOURCE_ATTRIBUTES: `$(OTEL_RESOURCE_ATTRIBUTES),service.version=$(AGENT_VERSION),${TRACK_ATTRIBUTE}=$(AGENT_TRACK)` };
 }

@@ -84,9 +84,9 @@ describe("AgentNetworkPolicies", () => {
             ["load balancer -> support on its own port", lb, support, 9000, "TCP", true],
             ["load balancer -> research, other port", lb, research, 9090, "TCP", false],
             ["internet -> research", internet("203.0.113.7"), research, 8000, "TCP", false],
-            ["prometheus -> research metrics", prometheus, research, 8000, "TCP", true],
-            ["prometheus -> support metrics", prometheus, support, 9000, "TCP", true],
-            ["prometheus -> research, other port", prometheus, research, 9100, "TCP", false],
+            // Request metrics come from spans by default: Prometheus scrapes the collector, not the agents.
+            ["prometheus -> research", prometheus, research, 8000, "TCP", false],
+            ["prometheus -> support", prometheus, support, 9000, "TCP", false],
             ["pod in default -> research", stranger, research, 8000, "TCP", false],
             ["research -> support (east-west)", research, support, 9000, "TCP", false],
             ["research -> kube-dns", research, dns, 53, "UDP", true],
@@ -97,6 +97,9 @@ describe("AgentNetworkPolicies", () => {
             ["research -> collector HTTP", research, collector, 4318, "TCP", true],
             ["research -> collector metrics", research, collector, 8888, "TCP", false],
             ["prometheus -> collector metrics", prometheus, collector, 8888, "TCP", true],
+            ["prometheus -> collector span metrics", prometheus, collector, 8889, "TCP", true],
+            ["research -> collector span metrics", research, collector, 8889, "TCP", false],
+            ["pod in default -> collector span metrics", stranger, collector, 8889, "TCP", false],
             ["prometheus -> collector OTLP", prometheus, collector, 4317, "TCP", false],
             ["research -> internet HTTPS", research, internet("142.250.74.100"), 443, "TCP", true],
             ["research -> internet HTTPS over IPv6", research, internet("2607:f8b0:4004:c1b::65"), 443, "TCP", true],
@@ -134,13 +137,27 @@ describe("AgentNetworkPolicies", () => {
         ]);
     });
 
+    it("lets Prometheus scrape the agents, and no span metrics port, when they expose the application metrics", async () => {
+        const app = await planFor(awsStack({ agents: AGENTS, monitoring: { requestMetrics: "app-metrics" } }));
+        const research = agentPod(app, "research-agent", "172.20.4.1");
+        const support = agentPod(app, "support-agent", "172.20.4.2");
+        check(cluster(app), [
+            ["prometheus -> research metrics", prometheus, research, 8000, "TCP", true],
+            ["prometheus -> support metrics", prometheus, support, 9000, "TCP", true],
+            ["prometheus -> research, other port", prometheus, research, 9100, "TCP", false],
+            ["prometheus -> collector metrics", prometheus, collectorPod(app), 8888, "TCP", true],
+            ["prometheus -> collector, span metrics port", prometheus, collectorPod(app), 8889, "TCP", false],
+        ]);
+    });
+
     it("opens no path to a collector when tracing is off", async () => {
-        const quiet = await planFor(awsStack({ agents: AGENTS, monitoring: { tracing: { enabled: false } } }));
+        const quiet = await planFor(awsStack({ agents: AGENTS, monitoring: { requestMetrics: "app-metrics", tracing: { enabled: false } } }));
         assert.equal(quiet.ofType("adk:monitoring:OtelCollector").length, 0);
         const research = agentPod(quiet, "research-agent", "172.20.4.1");
         check(cluster(quiet), [
             ["research -> former collector address", research, collector, 4317, "TCP", false],
             ["prometheus -> former collector metrics", prometheus, collector, 8888, "TCP", false],
+            ["prometheus -> research metrics", prometheus, research, 8000, "TCP", true],
         ]);
     });
 

@@ -9,7 +9,7 @@ describe("AgentDashboard", () => {
     it("ships one dashboard per agent into the sidecar's namespace, with the panels an operator needs", async () => {
         const plan = await planFor(awsStack({
             agents: [{ name: "research-agent", image: IMAGE }, { name: "support-agent", image: IMAGE.replace("research", "support") }],
-            monitoring: { prometheusNamespace: "observability", dashboards: { folder: "Agents" } },
+            monitoring: { prometheusNamespace: "observability", dashboards: { folder: "Agents" }, requestMetrics: "app-metrics" },
         }));
         const maps = configMaps(plan);
         assert.deepEqual(maps.map((m) => m.inputs.metadata.name), ["adk-dashboard-adk-agents-research-agent", "adk-dashboard-adk-agents-support-agent"]);
@@ -18,7 +18,7 @@ describe("AgentDashboard", () => {
 
         const dashboard = JSON.parse(maps[0].inputs.data["adk-research-agent.json"]);
         assert.deepEqual(dashboard.panels.map((p: { title: string }) => p.title), [
-            "Request rate by track", "5xx ratio by track", "p95 latency by track", "Canary vs stable over 30m",
+            "Request rate by track", "Error ratio (5xx responses) by track", "p95 latency by track", "Canary vs stable over 30m",
             "Error budget remaining (30d)", "SLI error ratio, 1h", "MCP calls by server and status", "Active conversations",
         ]);
         const exprs: string[] = dashboard.panels.flatMap((p: { targets: { expr: string }[] }) => p.targets.map((t) => t.expr));
@@ -35,6 +35,19 @@ describe("AgentDashboard", () => {
                 cells.add(cell);
             }
         }
+    });
+
+    it("reads the span-derived series by default: invocation spans for requests, tool spans instead of MCP calls and conversations", async () => {
+        const [map] = configMaps(await planFor(awsStack()));
+        const dashboard = JSON.parse(map.inputs.data["adk-research-agent.json"]);
+        assert.deepEqual(dashboard.panels.map((p: { title: string }) => p.title), [
+            "Request rate by track", "Error ratio (failed agent runs) by track", "p95 latency by track", "Canary vs stable over 30m",
+            "Error budget remaining (30d)", "SLI error ratio, 1h", "Tool calls by tool and status",
+        ]);
+        const exprs: string[] = dashboard.panels.flatMap((p: { targets: { expr: string }[] }) => p.targets.map((t) => t.expr));
+        assert.match(exprs[0], /^sum by \(track\) \(rate\(adk_spans_calls_total\{namespace="adk-agents", agent_id="research-agent", span_name="invocation"\}\[5m\]\)\)$/);
+        assert.match(exprs[2], /adk_spans_duration_seconds_bucket\{namespace="adk-agents", agent_id="research-agent", span_name="invocation"\}/);
+        assert.ok(exprs.every((e) => !e.includes("adk_agent_")));
     });
 
     it("follows a custom sidecar label, and can be switched off", async () => {

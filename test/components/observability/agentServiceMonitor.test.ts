@@ -1,4 +1,5 @@
-// One ServiceMonitor per agent: both tracks' Services, with `track` and `version` on every series.
+// One ServiceMonitor per agent that exposes the application metrics: both tracks' Services, with
+// `track` and `version` on every series. With request metrics from spans, none.
 import assert from "node:assert/strict";
 import { awsStack, IMAGE, planFor } from "../../fixtures";
 
@@ -16,6 +17,7 @@ describe("AgentServiceMonitor", () => {
                 { name: "research-agent", image: IMAGE, maxReplicas: 2, canary: { tag: "1.5.0", weight: 10 } },
                 { name: "support-agent", image: IMAGE.replace("research", "support"), maxReplicas: 1 },
             ],
+            monitoring: { requestMetrics: "app-metrics" },
         }));
         const monitors = agentMonitors(plan);
         assert.deepEqual(monitors.map((m) => m.inputs.metadata.name), ["research-agent", "support-agent"]);
@@ -41,9 +43,15 @@ describe("AgentServiceMonitor", () => {
     });
 
     it("carries kube-prometheus-stack's release label and the configured scrape interval", async () => {
-        const plan = await planFor(awsStack({ monitoring: { release: "monitoring", scrapeInterval: "15s" } }));
+        const plan = await planFor(awsStack({ monitoring: { release: "monitoring", scrapeInterval: "15s", requestMetrics: "app-metrics" } }));
         const [monitor] = agentMonitors(plan);
         assert.equal(monitor.inputs.metadata.labels.release, "monitoring");
         assert.equal(monitor.inputs.spec.endpoints[0].interval, "15s");
+    });
+
+    it("scrapes no agent when the request metrics come from spans: ADK serves no /metrics", async () => {
+        const plan = await planFor(awsStack());
+        assert.deepEqual(agentMonitors(plan), []);
+        assert.equal(plan.ofType(SERVICE_MONITOR).length, 1, "the collector's");
     });
 });

@@ -25,6 +25,8 @@ describe("monitoring config", () => {
         assert.equal(prod.logging.level, "INFO");
         assert.equal(resolveMonitoring({}, { environment: "dev" }).tracing.samplingRatio, 1);
         assert.equal(resolveMonitoring({ prometheusNamespace: "observability" }, { environment: "dev" }).dashboards.namespace, "observability");
+        assert.equal(prod.requestMetrics, "spans");
+        assert.equal(prod.tracing.captureMessageContent, false);
     });
 
     it("reports every bad key at once, naming it and repeating the value", async () => {
@@ -34,11 +36,13 @@ describe("monitoring config", () => {
             alerts: { minRequests: 0 },
             tracing: { backend: "zipkin", samplingRatio: 2 },
             release: "Kube Prometheus",
+            requestMetrics: "prometheus",
             dashbaords: {},
         });
         for (const line of [
             "adk-platform:monitoring.slo.availability: must be between 50 and 100 (exclusive), got 100",
-            "adk-platform:monitoring.slo.latencyThresholdMs: must be a bucket bound of adk_agent_request_duration_seconds (100, 250, 500, 1000, 2500, 5000, 10000 ms), got 300",
+            "adk-platform:monitoring.slo.latencyThresholdMs: must be a bucket bound of the request duration histograms (100, 250, 500, 1000, 2500, 5000, 10000 ms), got 300",
+            `adk-platform:monitoring.requestMetrics: must be one of spans, app-metrics, got "prometheus"`,
             `adk-platform:monitoring.canary.window: must be a duration in minutes, hours or days such as 30m, 1h or 3d, got "90s"`,
             "adk-platform:monitoring.canary.maxErrorRate: must be between 0 and 100, got 120",
             "adk-platform:monitoring.alerts.minRequests: must be between 1 and 10000000, got 0",
@@ -52,5 +56,14 @@ describe("monitoring config", () => {
     it("refuses an endpoint for the cloud backend", async () => {
         const found = await problems({ tracing: { backend: "cloud", endpoint: "tempo:4317" } });
         assert.deepEqual(found, [`adk-platform:monitoring.tracing.endpoint: applies to the jaeger and tempo backends only; backend "cloud" exports to the cloud's trace service, got "tempo:4317"`]);
+    });
+
+    it("refuses tracing off while the request metrics come from spans, naming both keys", async () => {
+        assert.deepEqual(await problems({ tracing: { enabled: false } }), [
+            "adk-platform:monitoring.tracing.enabled: false turns off the agents' spans, which the request metrics come from (adk-platform:monitoring.requestMetrics: spans, the default): "
+            + "alerts, SLOs and the canary gate would have no data. Keep tracing on, or set adk-platform:monitoring.requestMetrics to app-metrics for agents that expose /metrics",
+        ]);
+        assert.equal((await problems({ requestMetrics: "spans", tracing: { enabled: false } })).length, 1);
+        assert.deepEqual(await problems({ requestMetrics: "app-metrics", tracing: { enabled: false } }), []);
     });
 });
