@@ -12,8 +12,8 @@
 //   comes (threshold − 1) intervals after the first: interval × threshold in all.
 // So the abort comes at most m × W / e + scrape + interval × threshold after T.
 import { type CanaryAnalysis, resolveAnalysis } from "../components/agents/canaryAnalysis";
-import { type CanaryCriteria, durationSeconds, resolveMonitoring } from "../components/observability/config";
-import { DURATION_BUCKETS, REQUESTS } from "../components/observability/promql";
+import { type CanaryCriteria, durationSeconds, type RequestMetrics, resolveMonitoring } from "../components/observability/config";
+import { APP_METRICS, SPAN_METRICS } from "../components/observability/promql";
 import { decide, measure } from "../tools/canaryGate";
 import { type Clock, runStep, type StepResult } from "../tools/canaryStep";
 import { type PrometheusServer, startPrometheus } from "../test/prometheus";
@@ -42,26 +42,42 @@ function counts(rate: number, t: number, degradesAfter: number | undefined): { o
     return { ok: rate * t - bad, failed: bad };
 }
 
-/** The history as OpenMetrics text, one family after the other; every request answered within 100 ms. */
+/**
+ * The history as OpenMetrics text, one family after the other, in both request sources: the
+ * agents' application metrics (a failed request is a 500) and the collector's span metrics (a
+ * failed run is an `invocation` span with status ERROR), shaped as test/promtool/spans-* shapes
+ * them. Every request is answered within 100 ms.
+ */
 export function history(): string {
     const steps = Array.from({ length: (MINUTES * 60) / SCRAPE_SECONDS + 1 }, (_, i) => i * SCRAPE_SECONDS);
-    const requests: string[] = [];
-    const buckets: string[] = [];
+    const family = { requests: [] as string[], buckets: [] as string[], calls: [] as string[], durations: [] as string[] };
     for (const agent of Object.values(AGENTS)) {
         for (const [track, rate] of Object.entries(RATES)) {
             const degradesAfter = agent === AGENTS.degrading && track === "canary" ? DEGRADES_AT - START : undefined;
-            const labels = `namespace="${NAMESPACE}",agent_id="${agent}",track="${track}",method="POST",endpoint="/run"`;
+            const app = `namespace="${NAMESPACE}",agent_id="${agent}",track="${track}",method="POST",endpoint="/run"`;
+            const spans = `namespace="${NAMESPACE}",job="otel-collector",agent_id="${agent}",track="${track}",span_name="invocation"`;
             for (const t of steps) {
                 const { ok, failed } = counts(rate, t, degradesAfter);
-                requests.push(`${REQUESTS}{${labels},status_code="200"} ${ok} ${START + t}`);
-                if (degradesAfter !== undefined) requests.push(`${REQUESTS}{${labels},status_code="500"} ${failed} ${START + t}`);
-                for (const le of ["0.1", "0.25", "+Inf"]) buckets.push(`${DURATION_BUCKETS}{${labels},le="${le}"} ${rate * t} ${START + t}`);
+                const at = START + t;
+                family.requests.push(`${APP_METRICS.requests}{${app},status_code="200"} ${ok} ${at}`);
+                family.calls.push(`${SPAN_METRICS.requests}{${spans},status_code="STATUS_CODE_UNSET"} ${ok} ${at}`);
+                if (degradesAfter !== undefined) {
+                    family.requests.push(`${APP_METRICS.requests}{${app},status_code="500"} ${failed} ${at}`);
+                    family.calls.push(`${SPAN_METRICS.requests}{${spans},status_code="STATUS_CODE_ERROR"} ${failed} ${at}`);
+                }
+                for (const le of ["0.1", "0.25", "+Inf"]) {
+                    family.buckets.push(`${APP_METRICS.durationBuckets}{${app},le="${le}"} ${rate * t} ${at}`);
+                    family.durations.push(`${SPAN_METRICS.durationBuckets}{${spans},status_code="STATUS_CODE_UNSET",le="${le}"} ${rate * t} ${at}`);
+                }
             }
         }
     }
+    const name = (series: string, suffix: RegExp) => series.replace(suffix, "");
     return [
-        `# TYPE ${REQUESTS.replace(/_total$/, "")} counter`, ...requests,
-        `# TYPE ${DURATION_BUCKETS.replace(/_bucket$/, "")} histogram`, ...buckets,
+        `# TYPE ${name(APP_METRICS.requests, /_total$/)} counter`, ...family.requests,
+        `# TYPE ${name(APP_METRICS.durationBuckets, /_bucket$/)} histogram`, ...family.buckets,
+        `# TYPE ${name(SPAN_METRICS.requests, /_total$/)} counter`, ...family.calls,
+        `# TYPE ${name(SPAN_METRICS.durationBuckets, /_bucket$/)} histogram`, ...family.durations,
         "# EOF", "",
     ].join("\n");
 }
@@ -80,16 +96,23 @@ export interface Detection {
     boundSeconds: number;
 }
 
-/** The default criteria (prod) and analysis settings. */
-export function defaults(): { criteria: CanaryCriteria; analysis: CanaryAnalysis } {
-    return { criteria: resolveMonitoring({}, { environment: "prod" }).canary, analysis: resolveAnalysis(undefined) };
+export interface Settings {
+    criteria: CanaryCriteria;
+    analysis: CanaryAnalysis;
+    requestMetrics: RequestMetrics;
+}
+
+/** The default criteria (prod), request source and analysis settings. */
+export function defaults(): Settings {
+    const monitoring = resolveMonitoring({}, { environment: "prod" });
+    return { criteria: monitoring.canary, requestMetrics: monitoring.requestMetrics, analysis: resolveAnalysis(undefined) };
 }
 
 /** One step of `agent` from STEP_START against `server`, with `settings`. */
 export async function stepOf(server: PrometheusServer, agent: string, settings = defaults()): Promise<Detection> {
     const { criteria, analysis } = settings;
     const scope = `namespace="${NAMESPACE}", agent_id="${agent}"`;
-    const evaluate = async (at: number) => decide((await measure(server.url, scope, criteria.window, String(at))).get("canary"), criteria);
+    const evaluate = async (at: number) => decide((await measure(server.url, scope, criteria.window, String(at), undefined, settings.requestMetrics)).get("canary"), criteria);
     const result = await runStep(analysis, evaluate, dataClock(STEP_START));
     const dilution = (criteria.maxErrorRatio * durationSeconds(criteria.window)) / FAILED_SHARE;
     return {

@@ -16,11 +16,10 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { type CanaryAnalysis, checkAnalysis, resolveAnalysis } from "../components/agents/canaryAnalysis";
-import type { CanaryCriteria } from "../components/observability/config";
 import { PROJECT } from "../config";
 import { formatIssues, formatKey } from "../config/errors";
 import { rawConfigSchema } from "../config/schema";
-import { type Decision, decide, EXIT, GateError, gateSettings, measure, type Verdict } from "./canaryGate";
+import { type Decision, decide, EXIT, GateError, type GateSettings, gateSettings, measure, type Verdict } from "./canaryGate";
 import { readStackConfig, ROOT } from "./stackConfig";
 
 /** Time as the runner sees it; tests pass one that advances without waiting. */
@@ -84,9 +83,7 @@ export async function runStep(analysis: CanaryAnalysis, evaluate: (at: number) =
     return { outcome: "wait", reason: `${tally} of ${total} checks: a promotion needs ${analysis.failureThreshold} passing checks and a passing last check`, checks };
 }
 
-export interface StepSettings {
-    namespace: string;
-    criteria: CanaryCriteria;
+export interface StepSettings extends GateSettings {
     analysis: CanaryAnalysis;
 }
 
@@ -127,7 +124,8 @@ async function main(argv: string[]): Promise<number> {
     const scope = `namespace="${settings.namespace}", agent_id="${values.agent}"`;
     console.log(`Canary step for ${values.agent} (stack ${values.stack}): a check every ${analysis.intervalSeconds}s for ${analysis.stepSeconds}s, `
         + `roll back after ${analysis.failureThreshold} failed checks, window ${criteria.window}, at least ${criteria.minRequests} requests`);
-    const evaluate = async (at: number) => decide((await measure(prometheus, scope, criteria.window, String(at), process.env.PROMETHEUS_BEARER_TOKEN)).get("canary"), criteria);
+    const token = process.env.PROMETHEUS_BEARER_TOKEN;
+    const evaluate = async (at: number) => decide((await measure(prometheus, scope, criteria.window, String(at), token, settings.requestMetrics)).get("canary"), criteria);
     const result = await runStep(analysis, evaluate, SYSTEM_CLOCK, (check) => {
         console.log(`${new Date(check.at * 1000).toISOString()}  ${check.outcome.toUpperCase()}  ${check.lines.join("; ")}`);
     });

@@ -88,6 +88,13 @@ describe("canary step runner", () => {
             assert.deepEqual(result.checks.filter((c) => c.at <= DEGRADES_AT).map((c) => c.outcome), ["promote", "promote", "promote"]);
         });
 
+        it("decides the same from the agents' application metrics as from their spans", async () => {
+            const spans = await stepOf(server, AGENTS.degrading);
+            const app = await stepOf(server, AGENTS.degrading, { ...defaultSettings(), requestMetrics: "app-metrics" });
+            assert.equal(defaultSettings().requestMetrics, "spans");
+            assert.deepEqual(app.result.checks.map((c) => [c.at, c.outcome]), spans.result.checks.map((c) => [c.at, c.outcome]));
+        });
+
         it("aborts sooner with a shorter interval and a lower threshold, still within its bound", async () => {
             const settings = defaultSettings();
             const quick = await stepOf(server, AGENTS.degrading, { ...settings, analysis: { ...settings.analysis, intervalSeconds: 20, failureThreshold: 3 } });
