@@ -9,18 +9,8 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { ROOT } from "../tools/stackConfig";
 
-interface Step {
-    name?: string;
-    uses?: string;
-    run?: string;
-    if?: string;
-    with?: Record<string, unknown>;
-}
-
-interface Workflow {
-    on: Record<string, unknown>;
-    jobs: Record<string, { if?: string; steps: Step[] }>;
-}
+type Step = { name?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown> };
+type Workflow = { on: Record<string, unknown>; jobs: Record<string, { if?: string; steps: Step[] }> };
 
 const WORKFLOWS = path.join(".github", "workflows");
 const ACTIONS = path.join(".github", "actions");
