@@ -11,6 +11,7 @@ import { NamespaceBaseline } from "./components/namespace/namespaceBaseline";
 import { AgentNetworkPolicies } from "./components/namespace/networkPolicies";
 import { platformFor } from "./components/platform";
 import type { AgentWithSecrets } from "./components/platform/cloud";
+import { sessionEnv } from "./components/sessions/store";
 
 export = async () => {
     // Every key is validated before the first resource is registered.
@@ -47,6 +48,17 @@ export = async () => {
         labels,
     }, inNamespace)]));
 
+    // Sessions: one database per stack (a database and a role per agent), or Agent Engine; none for memory.
+    const sessions = cloud.sessionStore("sessions", {
+        namespace,
+        agents: config.agents,
+        serviceAccountAnnotations: Object.fromEntries(Object.entries(cloudSecrets).map(([agent, secret]) => [agent, secret.serviceAccountAnnotations])),
+        kubernetesProvider: cluster.provider,
+        dependsOn: [baseline],
+        refreshInterval: security.secretRefreshInterval,
+        labels,
+    });
+
     // The agents: a hardened Deployment, Service, HPA and PDB per track (stable, canary).
     const workloads = config.agents.map((agent) => new AgentWorkload(agent.name, {
         agent,
@@ -57,8 +69,10 @@ export = async () => {
         labels,
         platformEnv: telemetryEnv({ agent, environment: config.environment, namespace, monitoring }),
         trackEnv: trackTelemetryEnv({ agent, monitoring }),
-        serviceAccountAnnotations: cloudSecrets[agent.name]?.serviceAccountAnnotations,
+        serviceAccountAnnotations: { ...cloudSecrets[agent.name]?.serviceAccountAnnotations, ...sessions?.agents[agent.name].serviceAccountAnnotations },
         externalSecretName: externalSecrets[agent.name]?.secretName,
+        secretEnv: sessionEnv(sessions?.agents[agent.name]),
+        sidecars: sessions?.agents[agent.name].sidecars,
     }, inNamespace));
 
     // In front: one TLS load balancer, weighted stable/canary routing per agent.
@@ -93,6 +107,7 @@ export = async () => {
         collectorMetricsPorts: collector?.scrapePorts,
         egressAllow: [...cloud.workloadIdentityEgress, ...security.egressAllow],
         dns: cloud.clusterDns,
+        sessionStore: sessions,
     }, inNamespace);
 
     return {

@@ -10,6 +10,8 @@ import { checkRuleSlots } from "../components/edge/routes";
 import { checkMessageCapture, checkMonitoring, MonitoringConfig, resolveMonitoring } from "../components/observability/config";
 import { effectivePreset, Environment, Preset, PRESETS } from "./presets";
 import { checkSecurity, resolveSecurity, SecurityConfig } from "../components/namespace/config";
+import { checkSessions, resolveSessions, sessionDemands, SessionsConfig } from "../components/sessions/config";
+import { SESSION_URI_ENV } from "../components/agents/contract";
 import { ENV_NAME } from "./primitives";
 import { RawConfig, rawConfigSchema } from "./schema";
 
@@ -35,6 +37,7 @@ interface CommonConfig extends Preset {
     loadBalancer: LoadBalancerConfig;
     monitoring: MonitoringConfig;
     security: SecurityConfig;
+    sessions: SessionsConfig;
 }
 
 /** The provider settings of the stack's cloud: a stack has the block of its cloud and no other. */
@@ -122,12 +125,16 @@ function crossCheck(raw: Partial<RawConfig>, agents: [number, RawAgent][], parti
         }
     }
     if (preset && raw.environment && raw.security) {
-        problems.push(...checkSecurity(raw.security, { ...context, environment: raw.environment }, agents.map(([i, agent]) => agentDemand(agent, i, preset))));
+        const demands = agents.map(([i, agent]) => agentDemand(agent, i, preset));
+        problems.push(...checkSecurity(raw.security, { ...context, environment: raw.environment }, [...demands, ...(raw.sessions ? sessionDemands(raw.sessions, context, demands) : [])]));
     }
     problems.push(...checkLoadBalancer(raw.loadBalancer, context, agents.map(([index, agent]) => ({ ...agent, index }))));
     problems.push(...checkRuleSlots(partialAgents, context));
     if (raw.monitoring) problems.push(...checkMonitoring(raw.monitoring, context, raw.security?.aws?.oidcProviderArn));
     if (raw.monitoring) problems.push(...checkMessageCapture(raw.monitoring, raw.security?.dataClassification, agents));
+    if (preset && raw.sessions) {
+        problems.push(...checkSessions(raw.sessions, context, agents.map(([index, agent]) => ({ index, name: agent.name, replicas: agent.replicas ?? preset.replicas, maxReplicas: agent.maxReplicas ?? preset.maxReplicas, setsSessionUri: SESSION_URI_ENV in agent.env })), raw.security?.aws?.oidcProviderArn));
+    }
     if (preset && preset.maxUnavailable === 0 && preset.maxSurge === 0) {
         problems.push({ path: ["maxSurge"], message: "must be at least 1 when maxUnavailable is 0, or a rollout can never progress" });
     }
@@ -182,6 +189,7 @@ export function loadConfig(): PlatformConfig {
         loadBalancer: resolveLoadBalancer(raw.loadBalancer, context),
         monitoring: resolveMonitoring(raw.monitoring, context),
         security: resolveSecurity(raw.security, context),
+        sessions: resolveSessions(raw.sessions, context),
     };
 }
 

@@ -7,6 +7,7 @@ import { monitoringSchema } from "../components/observability/config";
 import { CLOUDS, ENVIRONMENTS } from "./presets";
 import { dnsLabel, flag, intBetween } from "./primitives";
 import { securitySchema } from "../components/namespace/config";
+import { sessionsSchema } from "../components/sessions/config";
 
 export const rawConfigSchema = z.strictObject({
     cloud: z.enum(CLOUDS, { error: (issue) => issue.input === undefined ? "is required (aws or gcp)" : `must be one of ${CLOUDS.join(", ")}, got ${JSON.stringify(issue.input)}` }),
@@ -29,6 +30,7 @@ export const rawConfigSchema = z.strictObject({
     loadBalancer: loadBalancerSchema,
     monitoring: monitoringSchema,
     security: securitySchema,
+    sessions: sessionsSchema,
 });
 
 export type RawConfig = z.infer<typeof rawConfigSchema>;

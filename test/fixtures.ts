@@ -51,6 +51,29 @@ export const AWS_COGNITO_AUTH = { cognito: { userPoolArn: "arn:aws:cognito-idp:e
 /** Identity-Aware Proxy, which staging and prod require on GCP unless agents are public. */
 export const GCP_AUTH = { iap: { oauthClientId: "1234-abc.apps.googleusercontent.com", oauthClientSecret: IAP_CLIENT_SECRET, members: ["group:agent-users@example.com"] } };
 
+/** The session database's network on AWS: private subnets, the cluster's security group, the rotation function. */
+export const AWS_SESSIONS = {
+    database: {
+        aws: {
+            vpcId: "vpc-0a1b2c3d4e5f60718",
+            subnetIds: ["subnet-0a1b2c3d4e5f6000a", "subnet-0a1b2c3d4e5f6000b"],
+            clientSecurityGroupIds: ["sg-0a1b2c3d4e5f60e01"],
+            rotationLambdaArn: "arn:aws:lambda:eu-west-1:123456789012:function:adk-sessions-rotation",
+        },
+    },
+};
+
+/** The session database's network on GCP: the VPC with private services access and its range. */
+export const GCP_SESSIONS = { database: { gcp: { network: "projects/adk-prod-123/global/networks/adk", privateServicesCidr: "10.200.0.0/20" } } };
+
+/**
+ * Outside dev, where several replicas need a shared session store, the store's network unless the
+ * test names `sessions` itself.
+ */
+function withSessions(config: Record<string, unknown>, sessions: Record<string, unknown>): Record<string, unknown> {
+    return config.environment === "dev" || "sessions" in config ? config : { ...config, sessions };
+}
+
 /**
  * Outside dev, the stack's authentication, unless the test names `auth` or `public` itself (an
  * `auth: undefined` leaves it out): the stacks a test starts from are valid in every environment.
@@ -62,7 +85,7 @@ function authenticated(config: Record<string, unknown>, auth: Record<string, unk
 }
 
 export function awsStack(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-    return authenticated({
+    return withSessions(authenticated({
         "aws:region": "eu-west-1",
         cloud: "aws",
         environment: "dev",
@@ -70,11 +93,11 @@ export function awsStack(overrides: Record<string, unknown> = {}): Record<string
         loadBalancer: AWS_LOAD_BALANCER,
         security: AWS_SECURITY,
         ...overrides,
-    }, AWS_AUTH);
+    }, AWS_AUTH), AWS_SESSIONS);
 }
 
 export function gcpStack(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-    return authenticated({
+    return withSessions(authenticated({
         "gcp:project": "adk-prod-123",
         "gcp:region": "europe-west1",
         cloud: "gcp",
@@ -82,7 +105,7 @@ export function gcpStack(overrides: Record<string, unknown> = {}): Record<string
         agents: [{ name: "research-agent", image: "europe-west1-docker.pkg.dev/adk-prod-123/agents/research-agent:1.4.2" }],
         loadBalancer: { domain: "agents.example.com" },
         ...overrides,
-    }, GCP_AUTH);
+    }, GCP_AUTH), GCP_SESSIONS);
 }
 
 /** Runs the program expecting the configuration to be rejected; returns the problem lines. */

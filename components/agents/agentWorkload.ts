@@ -33,6 +33,10 @@ export interface AgentWorkloadArgs {
      * component creates the Secret from `agent.secrets`.
      */
     externalSecretName?: pulumi.Input<string>;
+    /** Variables from keys of other Secrets (the session URI), set before `trackEnv` so that it and `args` may refer to them. */
+    secretEnv?: { name: string; secretName: pulumi.Input<string>; key: string }[];
+    /** Native sidecars (init containers with `restartPolicy: Always`) every pod of the agent runs, e.g. a database proxy. */
+    sidecars?: k8s.types.input.core.v1.Container[];
 }
 
 export class AgentWorkload extends pulumi.ComponentResource {
@@ -136,6 +140,7 @@ export class AgentWorkload extends pulumi.ComponentResource {
                         terminationGracePeriodSeconds: agent.terminationSeconds,
                         securityContext: restrictedPod(agent.runAsUser),
                         topologySpreadConstraints: args.topologySpread ? spread(selector) : undefined,
+                        initContainers: args.sidecars,
                         containers: [{
                             name: CONTAINER_NAME,
                             image,
@@ -156,6 +161,7 @@ export class AgentWorkload extends pulumi.ComponentResource {
                                 { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
                                 { name: "AGENT_TRACK", value: track },
                                 { name: "AGENT_VERSION", value: version },
+                                ...(args.secretEnv ?? []).map(({ name, secretName, key }) => ({ name, valueFrom: { secretKeyRef: { name: secretName, key } } })),
                                 ...Object.entries(args.trackEnv ?? {}).map(([name, value]) => ({ name, value })),
                             ],
                             envFrom: [

@@ -23,6 +23,13 @@ export const CONTRACT_ENV = {
 } as const;
 
 /**
+ * The agent's session service URI (`postgresql+asyncpg://...` or `agentengine://...`), from a
+ * Secret, when `sessions.store` is not memory: pass it to `get_fast_api_app(session_service_uri=...)`
+ * or to `adk api_server --session_service_uri=$(SESSION_SERVICE_URI)`. Unset means ADK's in-memory sessions.
+ */
+export const SESSION_URI_ENV = "SESSION_SERVICE_URI";
+
+/**
  * How long the load balancer keeps an idle connection to a pod open. The ALB's idle timeout
  * applies to target connections too, and AWS asks for an application idle timeout "larger than the
  * idle timeout configured for the load balancer", or the ALB reuses a connection the target has

@@ -170,6 +170,8 @@ export function resolveSecurity(raw: RawSecurity, { environment }: Pick<ConfigCo
 export interface AgentDemand {
     index: number;
     pods: number;
+    /** Containers that run in pods another demand already counts (a sidecar): resources, but no pods, of their own. */
+    sidecar?: boolean;
     cpuRequest: string;
     cpuLimit: string;
     memoryRequest: string;
@@ -193,7 +195,7 @@ export function checkSecurity(raw: RawSecurity, { environment, cloud }: CheckCon
         ["requestsMemory", sum((d) => d.pods * parseMemory(d.memoryRequest)!), parseMemory],
         ["limitsCpu", sum((d) => d.pods * parseCpu(d.cpuLimit)!), parseCpu],
         ["limitsMemory", sum((d) => d.pods * parseMemory(d.memoryLimit)!), parseMemory],
-        ["pods", sum((d) => d.pods), (text) => Number(text)],
+        ["pods", sum((d) => d.sidecar ? 0 : d.pods), (text) => Number(text)],
     ];
     for (const [key, need, parse] of needs) {
         const have = parse(String(resolved.quota[key]))!;

@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AGENT_POD_SELECTOR } from "../agents/contract";
 import type { EgressRule } from "./config";
+import type { SessionStore } from "../sessions/store";
 
 /** IMDS (AWS, GCP, Azure) on IPv4, and AWS's (fd00:ec2::254) and GCP's (fd20:ce::254) IPv6 metadata addresses. */
 export const METADATA_CIDRS = { ipv4: ["169.254.169.254/32"], ipv6: ["fd00:ec2::254/128", "fd20:ce::254/128"] };
@@ -39,6 +40,8 @@ export interface AgentNetworkPoliciesArgs {
     /** Extra egress of the agents (and collector): the cloud's workload identity endpoint, databases, APIs. */
     egressAllow?: EgressRule[];
     dns: ClusterDns;
+    /** The agents' session database: the agents reach it, and so do the Jobs that create their databases. */
+    sessionStore?: Omit<SessionStore, "agents">;
 }
 
 type Rule = k8s.types.input.networking.v1.NetworkPolicyEgressRule;
@@ -68,6 +71,11 @@ export class AgentNetworkPolicies extends pulumi.ComponentResource {
         const extra: Rule[] = (args.egressAllow ?? []).map((rule) => ({
             to: [{ ipBlock: { cidr: rule.cidr } }],
             ports: rule.ports.map((port) => ({ protocol: rule.protocol, port })),
+        }));
+
+        const sessions: Rule[] = (args.sessionStore?.egress ?? []).map((target) => ({
+            to: pulumi.output(target.cidrs).apply((cidrs) => cidrs.map((cidr) => ({ ipBlock: { cidr } }))),
+            ports: tcp(target.ports),
         }));
 
         // No rules: once a pod is selected by a policy of a type, only what another policy allows passes.
@@ -101,8 +109,18 @@ export class AgentNetworkPolicies extends pulumi.ComponentResource {
         policy("agents-egress", "agents-egress", {
             podSelector: { matchLabels: AGENT_POD_SELECTOR },
             policyTypes: ["Egress"],
-            egress: [...collector, internetHttps, ...extra],
+            egress: [...collector, internetHttps, ...sessions, ...extra],
         });
+
+        const bootstrap = args.sessionStore?.bootstrapPodLabels;
+        if (bootstrap) {
+            // The database only, plus the cloud's API and workload identity where the proxy needs them.
+            policy("sessions-bootstrap", "sessions-bootstrap-egress", {
+                podSelector: { matchLabels: bootstrap },
+                policyTypes: ["Egress"],
+                egress: [...sessions, ...(args.sessionStore?.bootstrapNeedsHttps ? [internetHttps, ...extra] : [])],
+            });
+        }
 
         if (args.collectorSelector) {
             policy("collector", "otel-collector", {

@@ -176,7 +176,31 @@ const rows: NamingRow[] = [
         type: "aws:acm/certificate:Certificate", property: "domainName",
         rule: { min: 1, max: 64, pattern: DNS_NAME, text: DNS_NAME_TEXT, source: "https://docs.aws.amazon.com/acm/latest/APIReference/API_RequestCertificate.html (DomainName: at most 64 octets)" },
     },
+    // The program names both (components/sessions/aws/rdsSessionStore.ts); RDS keeps them in lowercase.
+    {
+        type: "aws:rds/instance:Instance", property: "identifier",
+        rule: { min: 1, max: 63, pattern: /^[a-z](?!.*--)(?:[a-z0-9-]*[a-z0-9])?$/, text: "a letter, then letters, digits and hyphens; no two hyphens in a row, not ending with one", source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html (DBInstanceIdentifier)" },
+    },
+    {
+        type: "aws:rds/subnetGroup:SubnetGroup", property: "name",
+        rule: { min: 1, max: 255, pattern: /^(?!default$)[a-z0-9 ._-]+$/, text: "lowercase letters, digits, spaces, periods, underscores and hyphens, not \"default\"", source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html (DBSubnetGroupName)" },
+    },
     // Google Cloud
+    {
+        // Auto-named on purpose (components/sessions/gcp/cloudSqlSessionStore.ts): a deleted instance's name is held for up to a week.
+        type: "gcp:sql/databaseInstance:DatabaseInstance", property: "name", autoName: GCP_DEFAULT,
+        rule: { min: 1, max: 98, pattern: /^[a-z](?:[-a-z0-9]*[a-z0-9])?$/, text: "a lowercase letter, then lowercase letters, digits and hyphens", source: "https://cloud.google.com/sql/docs/postgres/instance-settings (Instance ID: at most 98 characters)" },
+    },
+    {
+        // A PostgreSQL identifier: NAMEDATALEN 64 leaves 63 bytes (PostgreSQL docs, "Identifiers and Key Words").
+        type: "gcp:sql/database:Database", property: "name", autoName: GCP_DEFAULT,
+        rule: { min: 1, max: 63, pattern: /^[A-Za-z_][\w$-]*$/, text: "a letter or underscore, then letters, digits, _, $ and -", source: "https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS" },
+    },
+    {
+        // An IAM service account's user is its email without .gserviceaccount.com, and a PostgreSQL role name (63 bytes).
+        type: "gcp:sql/user:User", property: "name",
+        rule: { min: 1, max: 63, pattern: /^[a-z][-a-z0-9_.@]*$/, text: "a PostgreSQL role name: letters, digits and -_.@", source: "https://cloud.google.com/sql/docs/postgres/add-manage-iam-users; https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS" },
+    },
     { type: "gcp:compute/globalAddress:GlobalAddress", property: "name", autoName: GCP_DEFAULT, rule: GCP_RESOURCE },
     ...["certificate:Certificate", "certificateMap:CertificateMap", "certificateMapEntry:CertificateMapEntry", "dnsAuthorization:DnsAuthorization"].map((t): NamingRow => ({
         type: `gcp:certificatemanager/${t}`, property: "name", autoName: GCP_DEFAULT,
@@ -231,6 +255,7 @@ const rows: NamingRow[] = [
     // Kubernetes
     ...kubernetes("core/v1", { Namespace: DNS1123_LABEL, Service: DNS1035_LABEL, ServiceAccount: CORE, ConfigMap: CORE, Secret: CORE, ResourceQuota: CORE, LimitRange: CORE }),
     ...kubernetes("apps/v1", { Deployment: WORKLOADS, DaemonSet: WORKLOADS }),
+    ...kubernetes("batch/v1", { Job: DNS1123_SUBDOMAIN("kubernetes pkg/apis/batch/validation ValidateJob (ValidateObjectMeta with NameIsDNSSubdomain)") }),
     ...kubernetes("autoscaling/v2", { HorizontalPodAutoscaler: WORKLOADS }),
     ...kubernetes("policy/v1", { PodDisruptionBudget: WORKLOADS }),
     ...kubernetes("networking.k8s.io/v1", { NetworkPolicy: WORKLOADS }),

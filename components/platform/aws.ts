@@ -6,6 +6,9 @@ import { AgentSecret } from "../secrets/aws/agentSecret";
 import { SecretsKey } from "../secrets/aws/secretsKey";
 import { KUBE_DNS } from "../namespace/networkPolicies";
 import type { AwsConfig } from "../../config";
+import { RdsSessionStore } from "../sessions/aws/rdsSessionStore";
+import { BOOTSTRAP_POD_LABELS } from "../sessions/bootstrap";
+import { POSTGRES_PORT, type SessionStore, type SessionStoreArgs } from "../sessions/store";
 import { fitName, maxNameLength, nameSafe } from "../naming/names";
 import { servedAgents, type AgentCloudSecret, type AgentSecretsArgs, type CanaryLoadBalancerArgs, type CloudPlatform, type CloudTracing, type CloudTracingArgs, type ContainerLogs, type ContainerLogsArgs } from "./cloud";
 
@@ -34,7 +37,25 @@ export function awsPlatform(config: AwsConfig): CloudPlatform {
         containerLogs: (name, args) => cloudWatchLogs(config, provider, name, args),
         cloudTracing: (name, args) => xrayTracing(config, provider, name, args),
         agentSecrets: (name, args) => secretsManager(config, provider, name, args),
+        sessionStore: (name, args) => rdsSessions(config, provider, name, args),
     };
+}
+
+function rdsSessions(config: AwsConfig, provider: aws.Provider, name: string, args: SessionStoreArgs): SessionStore | undefined {
+    const sessions = config.sessions;
+    // components/sessions/config.ts checkSessions: agentengine is refused on aws.
+    if (sessions.store !== "database") return undefined;
+    const store = new RdsSessionStore(name, {
+        ...args,
+        stack: config.stack,
+        region: config.aws.region,
+        settings: { ...sessions.database, aws: required(sessions.database.aws, "sessions.database.aws") },
+        oidcProviderArn: required(config.security.aws.oidcProviderArn, "security.aws.oidcProviderArn"),
+        rotationLambdaArn: required(sessions.database.aws?.rotationLambdaArn, "sessions.database.aws.rotationLambdaArn"),
+        rotationDays: config.security.secretRotationDays,
+        protect: config.protect,
+    }, { provider });
+    return { agents: store.agents, egress: [{ cidrs: store.subnetCidrs, ports: [POSTGRES_PORT] }], bootstrapPodLabels: BOOTSTRAP_POD_LABELS, bootstrapNeedsHttps: false };
 }
 
 function secretsManager(config: AwsConfig, provider: aws.Provider, name: string, args: AgentSecretsArgs): Record<string, AgentCloudSecret> {

@@ -10,6 +10,7 @@ import type { DnsRecord } from "../edge/gcp/gatewayCanary";
 import { servedRoutes } from "../edge/routes";
 import type { TraceExporter } from "../observability/otelCollector";
 import type { ClusterDns } from "../namespace/networkPolicies";
+import type { SessionStore, SessionStoreArgs } from "../sessions/store";
 
 export interface CloudPlatform {
     readonly cloud: PlatformConfig["cloud"];
@@ -38,6 +39,12 @@ export interface CloudPlatform {
      * agent's workload identity (IRSA role, GKE Workload Identity). Keyed by agent name.
      */
     agentSecrets(name: string, args: AgentSecretsArgs): Record<string, AgentCloudSecret>;
+    /**
+     * The agents' shared session store for `sessions.store` database (RDS for PostgreSQL, Cloud SQL
+     * for PostgreSQL) or agentengine (GCP): each agent's session URI in a Secret, and what its pods
+     * need to reach the store. Nothing for memory.
+     */
+    sessionStore(name: string, args: SessionStoreArgs): SessionStore | undefined;
 }
 
 export type AgentWithSecrets = AgentConfig & Required<Pick<AgentConfig, "secrets">>;

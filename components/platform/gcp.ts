@@ -7,6 +7,11 @@ import { AgentSecret } from "../secrets/gcp/agentSecret";
 import { SecretsKey } from "../secrets/gcp/secretsKey";
 import { KUBE_DNS } from "../namespace/networkPolicies";
 import type { GcpConfig } from "../../config";
+import { agentEngineSessions } from "../sessions/gcp/agentEngine";
+import { CLOUD_SQL_PROXY_PORT } from "../sessions/gcp/authProxy";
+import { CloudSqlSessionStore } from "../sessions/gcp/cloudSqlSessionStore";
+import { BOOTSTRAP_POD_LABELS } from "../sessions/bootstrap";
+import type { SessionStore, SessionStoreArgs } from "../sessions/store";
 import type { EgressRule } from "../namespace/config";
 import { fitName, maxNameLength, nameSafe } from "../naming/names";
 import { servedAgents, type AgentCloudSecret, type AgentSecretsArgs, type CanaryLoadBalancerArgs, type CloudPlatform } from "./cloud";
@@ -41,14 +46,17 @@ export const GOOGLE_FRONT_END_RANGES = ["35.191.0.0/16", "130.211.0.0/22"];
  */
 export function requiredApis(config: GcpConfig): string[] {
     const secrets = config.security.secretDelivery === "external-secrets";
+    const cloudSql = config.sessions.store === "database";
     const cloudTracing = config.monitoring.tracing.enabled && config.monitoring.tracing.backend === "cloud";
     return [
         // The load balancer's address, SSL policy and Cloud Armor policy, and its certificates.
         "compute.googleapis.com",
         "certificatemanager.googleapis.com",
         ...(secrets ? ["secretmanager.googleapis.com", "cloudkms.googleapis.com", "pubsub.googleapis.com"] : []),
+        // The session database, its key, and the Auth Proxy's connections.
+        ...(cloudSql ? ["sqladmin.googleapis.com", ...(secrets ? [] : ["cloudkms.googleapis.com"])] : []),
         // Google service accounts for Workload Identity.
-        ...(secrets || cloudTracing ? ["iam.googleapis.com"] : []),
+        ...(secrets || cloudTracing || cloudSql ? ["iam.googleapis.com"] : []),
         ...(cloudTracing ? ["cloudtrace.googleapis.com"] : []),
         ...(config.monitoring.logging.ship ? ["logging.googleapis.com"] : []),
         // The GCPBackendPolicies' Identity-Aware Proxy and its IAM grants.
@@ -99,7 +107,27 @@ export function gcpPlatform(config: GcpConfig): CloudPlatform {
             return { cloudExporter: { name: "googlecloud", config: { project: config.gcp.project } }, serviceAccountAnnotations: writer.serviceAccountAnnotations };
         },
         agentSecrets: (name, args) => secretManager(config, provider, name, args),
+        sessionStore: (name, args) => cloudSqlSessions(config, provider, name, args),
     };
+}
+
+function cloudSqlSessions(config: GcpConfig, provider: gcp.Provider, name: string, args: SessionStoreArgs): SessionStore | undefined {
+    const sessions = config.sessions;
+    if (sessions.store === "memory") return undefined;
+    if (sessions.store === "agentengine") return agentEngineSessions(name, args, sessions.agentEngineId);
+    // components/sessions/config.ts checkSessions: required on gcp.
+    const network = sessions.database.gcp;
+    if (network === undefined) throw new Error("sessions.database.gcp is unset, although the config checks require it here");
+    const store = new CloudSqlSessionStore(name, {
+        ...args,
+        stack: nameSafe(config.stack),
+        project: config.gcp.project,
+        region: config.gcp.region,
+        settings: { ...sessions.database, gcp: network },
+        protect: config.protect,
+    }, { provider });
+    // The proxy reaches the instance on 3307 in the private services range, and the Cloud SQL Admin API over HTTPS.
+    return { agents: store.agents, egress: [{ cidrs: [network.privateServicesCidr], ports: [CLOUD_SQL_PROXY_PORT] }], bootstrapPodLabels: BOOTSTRAP_POD_LABELS, bootstrapNeedsHttps: true };
 }
 
 /** Cloud KMS's own ceiling is a day to 100 years; the policy pack's is 90 days. */

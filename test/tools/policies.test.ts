@@ -11,7 +11,7 @@ import { ProgramRun, runProgram } from "../../tools/mockRuntime";
 import { plan as planStack, PlanError } from "../../tools/plan";
 import { attributeToConfig, evaluatePolicies, formatViolation } from "../../tools/policies";
 import { readStackConfig, ROOT, stackNames } from "../../tools/stackConfig";
-import { AWS_COGNITO_AUTH, AWS_LOAD_BALANCER, AWS_SECURITY, awsStack, gcpStack, planCli, temporaryStack } from "../fixtures";
+import { AWS_COGNITO_AUTH, AWS_LOAD_BALANCER, AWS_SECURITY, AWS_SESSIONS, awsStack, gcpStack, planCli, temporaryStack } from "../fixtures";
 
 describe("CrossGuard policy pack", () => {
     it("shares its labels with the program without the program loading @pulumi/policy", () => {
@@ -50,6 +50,7 @@ describe("CrossGuard policy pack", () => {
                 environment: "prod",
                 loadBalancer: { ...AWS_LOAD_BALANCER, auth: AWS_COGNITO_AUTH, deletionProtection: false },
                 security: AWS_SECURITY,
+                sessions: AWS_SESSIONS,
                 agents: [{ name: "research-agent", image: "ghcr.io/acme/research:1.4.2" }],
             }));
         });

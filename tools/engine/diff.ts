@@ -5,7 +5,7 @@
 // counts as changed. Changes the engine, a provider or a webhook would refuse fail the diff.
 import type { ProgramRun, RecordedResource } from "../mockRuntime";
 import { changedLeaves, formatPath, leaves, parsePath, pathsOverlap, PropertyChange, valueAt } from "./propertyPaths";
-import { ReplaceRule, replaceRuleFor, TRAFFIC_SERVING } from "./replaceTable";
+import { ReplaceRule, replaceRuleFor, SESSION_DATA, TRAFFIC_SERVING } from "./replaceTable";
 import { RULE } from "../resourceTypes";
 
 /** plan.json as tools/plan.ts writes it. */
@@ -34,7 +34,7 @@ export interface ResourceStep {
     deleteBeforeReplace: boolean;
 }
 
-export type FindingKind = "immutable-field" | "priority-collision" | "name-collision" | "protected-replacement" | "traffic-replacement";
+export type FindingKind = "immutable-field" | "priority-collision" | "name-collision" | "protected-replacement" | "traffic-replacement" | "data-loss";
 
 export interface Finding {
     kind: FindingKind;
@@ -201,7 +201,13 @@ function findingsFor(step: ResourceStep, resource: RecordedResource): { refusals
     // marked for protection" when the program and the deployed state both protect it.
     if (resource.protect) refusals.push({ kind: "protected-replacement", ...at, message: `${step.name} is protected and would be replaced (forced by ${step.forcedBy.join(", ")}); pulumi up refuses while the deployed resource is protected too` });
     if (TRAFFIC_SERVING.has(step.type)) warnings.push({ kind: "traffic-replacement", ...at, message: `${step.name} serves traffic and is replaced (forced by ${step.forcedBy.join(", ")})${step.deleteBeforeReplace ? ", deleted before its replacement exists" : ""}` });
+    if (SESSION_DATA.has(step.type)) warnings.push(dataLoss(step, `is replaced (forced by ${step.forcedBy.join(", ")})`));
     return { refusals, warnings };
+}
+
+/** A database of the agents' sessions replaced or deleted: a new one starts empty. */
+function dataLoss(step: ResourceStep, what: string): Finding {
+    return { kind: "data-loss", urn: step.urn, message: `${step.name} holds the agents' sessions and ${what}: the conversations in it are lost (restore from a backup or snapshot to keep them)` };
 }
 
 /** What `pulumi up` of `current` would do to a stack deployed from `previous`. */
@@ -233,6 +239,7 @@ export function diffPlans(previous: PlanDocument, current: ProgramRun): DiffResu
         warnings.push(...found.warnings);
     }
     refusals.push(...priorityCollisions(previous, now, steps));
+    warnings.push(...deletes.filter((step) => SESSION_DATA.has(step.type)).map((step) => dataLoss(step, "is deleted")));
     const all = [...steps.values(), ...deletes];
     const counts = Object.fromEntries(OPERATIONS.map((op) => [op, all.filter((s) => s.op === op).length])) as Record<Operation, number>;
     return { steps: all, refusals, warnings, counts, unchanged: current.resources.length - steps.size };

@@ -45,6 +45,8 @@ export const REPLACE_TABLE: readonly ReplaceRule[] = [
         type: "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", forceNew: ["metadata.name", "metadata.namespace"], immutable: [...TARGET_GROUP_BINDING_IMMUTABLE], uniqueName: "metadata.name",
         source: "pulumi-kubernetes diff.go (metadata); aws-load-balancer-controller webhooks/elbv2/targetgroupbinding_validator.go checkImmutableFields",
     },
+    // A Job's template is immutable (kubernetes pkg/apis/batch/validation ValidateJobSpecUpdate), so the provider replaces it.
+    { type: "kubernetes:batch/v1:Job", forceNew: ["metadata.name", "metadata.namespace", "spec.selector", "spec.template"], uniqueName: "metadata.name", source: "pulumi-kubernetes provider/pkg/provider/diff.go (job); kubernetes pkg/apis/batch/validation" },
     { type: "kubernetes:*", forceNew: ["metadata.name", "metadata.namespace"], uniqueName: "metadata.name", source: "pulumi-kubernetes provider/pkg/provider/diff.go (metadataForceNewProperties)" },
 
     // AWS (pulumi-aws bridges terraform-provider-aws: a ForceNew field replaces).
@@ -76,6 +78,8 @@ export const REPLACE_TABLE: readonly ReplaceRule[] = [
     { type: "aws:iam/role:Role", forceNew: ["name", "namePrefix", "path"], uniqueName: "name", source: `${TF_AWS}/iam/role.go` },
     { type: "aws:iam/rolePolicy:RolePolicy", forceNew: ["name", "namePrefix", "role"], source: `${TF_AWS}/iam/role_policy.go` },
     { type: "aws:cloudwatch/logGroup:LogGroup", forceNew: ["name", "namePrefix", "logGroupClass"], uniqueName: "name", source: `${TF_AWS}/logs/group.go` },
+    { type: "aws:rds/instance:Instance", forceNew: ["identifier", "identifierPrefix", "engine", "kmsKeyId", "storageEncrypted", "username", "dbName", "availabilityZone", "characterSetName", "ncharCharacterSetName", "timezone", "snapshotIdentifier", "restoreToPointInTime", "s3Import", "customIamInstanceProfile"], uniqueName: "identifier", source: `${TF_AWS}/rds/instance.go` },
+    { type: "aws:rds/subnetGroup:SubnetGroup", forceNew: ["name", "namePrefix"], uniqueName: "name", source: `${TF_AWS}/rds/subnet_group.go` },
     { type: "aws:wafv2/webAcl:WebAcl", forceNew: ["name", "namePrefix", "scope"], uniqueName: "name", source: `${TF_AWS}/wafv2/web_acl.go` },
     { type: "aws:wafv2/webAclAssociation:WebAclAssociation", forceNew: ["resourceArn", "webAclArn"], source: `${TF_AWS}/wafv2/web_acl_association.go` },
 
@@ -102,6 +106,9 @@ export const REPLACE_TABLE: readonly ReplaceRule[] = [
     { type: "gcp:projects/iAMMember:IAMMember", forceNew: ["project", ...IAM_MEMBER], source: `${TF_GOOGLE}/resourcemanager/iam_project.go` },
     { type: "gcp:projects/service:Service", forceNew: ["service", "project"], source: `${TF_GOOGLE}/resourcemanager/resource_google_project_service.go` },
     { type: "gcp:projects/serviceIdentity:ServiceIdentity", forceNew: ["service", "project"], source: `${TF_GOOGLE}/resourcemanager/resource_project_service_identity.go` },
+    { type: "gcp:sql/databaseInstance:DatabaseInstance", forceNew: ["name", "region", "project", "masterInstanceName", "encryptionKeyName", "replicaConfiguration", "settings.ipConfiguration.allocatedIpRange"], uniqueName: "name", source: `${TF_GOOGLE}/sql/resource_sql_database_instance.go` },
+    { type: "gcp:sql/database:Database", forceNew: ["name", "instance", "project"], uniqueName: "name", source: `${TF_GOOGLE}/sql/resource_sql_database.go` },
+    { type: "gcp:sql/user:User", forceNew: ["name", "instance", "host", "type", "project"], uniqueName: "name", source: `${TF_GOOGLE}/sql/resource_sql_user.go` },
     { type: "gcp:pubsub/topic:Topic", forceNew: ["name", "tags", "project"], uniqueName: "name", source: `${TF_GOOGLE}/pubsub/resource_pubsub_topic.go` },
     { type: "gcp:pubsub/topicIAMMember:TopicIAMMember", forceNew: ["topic", "project", ...IAM_MEMBER], source: `${TF_GOOGLE}/pubsub/iam_pubsub_topic.go` },
 ];
@@ -132,4 +139,11 @@ export const TRAFFIC_SERVING = new Set([
     "gcp:certificatemanager/certificate:Certificate",
     "gcp:certificatemanager/certificateMap:CertificateMap",
     "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry",
+]);
+
+/** Resources that hold the agents' sessions: replacing or deleting one loses the conversations in it. */
+export const SESSION_DATA = new Set([
+    "aws:rds/instance:Instance",
+    "gcp:sql/databaseInstance:DatabaseInstance",
+    "gcp:sql/database:Database",
 ]);

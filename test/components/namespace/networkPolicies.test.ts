@@ -150,6 +150,46 @@ describe("AgentNetworkPolicies", () => {
         ]);
     });
 
+    describe("session database", () => {
+        /** A pod of a session bootstrap Job, labelled as its template labels it. */
+        const bootstrapPod = (plan: Plan, ip: string): Endpoint => ({ ip, namespace: NS, labels: plan.ofType("kubernetes:batch/v1:Job")[0].state.spec.template.metadata.labels });
+
+        it("on AWS, lets the agents and the bootstrap Jobs reach PostgreSQL in the database subnets, and nothing else new", async () => {
+            // The fixtures' database subnets (…000a, …000b) are 10.0.10.0/24 and 10.0.11.0/24 in the mocked lookup.
+            const prod = await planFor(awsStack({ environment: "prod", agents: AGENTS }));
+            const research = agentPod(prod, "research-agent", "172.20.4.1");
+            const job = bootstrapPod(prod, "172.20.4.9");
+            check(cluster(prod), [
+                ["research -> session database", research, internet("10.0.10.20"), 5432, "TCP", true],
+                ["research -> session database, second subnet", research, internet("10.0.11.20"), 5432, "TCP", true],
+                ["research -> session database, other port", research, internet("10.0.10.20"), 22, "TCP", false],
+                ["research -> PostgreSQL outside the database subnets", research, internet("10.0.12.20"), 5432, "TCP", false],
+                ["bootstrap -> session database", job, internet("10.0.10.20"), 5432, "TCP", true],
+                ["bootstrap -> internet HTTPS", job, internet("142.250.74.100"), 443, "TCP", false],
+                ["bootstrap -> research", job, research, 8000, "TCP", false],
+                ["bootstrap -> kube-dns", job, dns, 53, "UDP", true],
+                ["research -> bootstrap", research, job, 5432, "TCP", false],
+            ]);
+        });
+
+        it("on GKE, lets the Auth Proxy reach the instance on 3307 in the private services range and the Admin API over HTTPS", async () => {
+            const prod = await planFor(gcpStack({ environment: "prod" }));
+            const research = agentPod(prod, "research-agent", "10.8.0.5");
+            const job = bootstrapPod(prod, "10.8.0.9");
+            const instance = internet("10.200.0.3");
+            check(cluster(prod), [
+                ["research proxy -> Cloud SQL server-side proxy", research, instance, 3307, "TCP", true],
+                ["research -> Cloud SQL on 5432 directly", research, instance, 5432, "TCP", false],
+                ["research proxy -> Cloud SQL Admin API", research, internet("142.250.74.95"), 443, "TCP", true],
+                ["research -> 3307 outside the range", research, internet("10.201.0.3"), 3307, "TCP", false],
+                ["bootstrap proxy -> Cloud SQL", job, instance, 3307, "TCP", true],
+                ["bootstrap proxy -> Cloud SQL Admin API", job, internet("142.250.74.95"), 443, "TCP", true],
+                ["bootstrap -> GKE metadata server (Workload Identity)", job, internet("169.254.169.254"), 80, "TCP", true],
+                ["bootstrap -> research", job, research, 8000, "TCP", false],
+            ]);
+        });
+    });
+
     it("opens no path to a collector when tracing is off", async () => {
         const quiet = await planFor(awsStack({ agents: AGENTS, monitoring: { requestMetrics: "app-metrics", tracing: { enabled: false } } }));
         assert.equal(quiet.ofType("adk:monitoring:OtelCollector").length, 0);

@@ -15,7 +15,7 @@ describe("Google APIs (GCP)", () => {
         const apis = plan.ofType(API);
         assert.deepEqual(apis.map((a) => a.inputs.service).sort(), [
             "certificatemanager.googleapis.com", "cloudkms.googleapis.com", "cloudtrace.googleapis.com", "compute.googleapis.com", "iam.googleapis.com",
-            "iap.googleapis.com", "logging.googleapis.com", "pubsub.googleapis.com", "secretmanager.googleapis.com",
+            "iap.googleapis.com", "logging.googleapis.com", "pubsub.googleapis.com", "secretmanager.googleapis.com", "sqladmin.googleapis.com",
         ]);
         const provider = plan.one("pulumi:providers:gcp", "gcp");
         // Depending on a component waits for each of its children (pulumi/pulumi sdk/nodejs

@@ -24,8 +24,9 @@ describe("AgentExternalSecret", () => {
             });
 
             it("points each agent's Deployment at the Secret that ESO maintains, and creates no Secret itself", () => {
-                // The only Secret of the plan is the load balancer's own (the IAP OAuth client on GCP).
-                assert.deepEqual(plan.ofType("kubernetes:core/v1:Secret").filter((s) => !s.name.startsWith("edge-")).map((s) => s.name), []);
+                // The only Secrets of the plan are the load balancer's own (the IAP OAuth client on GCP)
+                // and the session URIs (GCP, without credentials).
+                assert.deepEqual(plan.ofType("kubernetes:core/v1:Secret").filter((s) => !s.name.startsWith("edge-") && !s.name.startsWith("sessions-")).map((s) => s.name), []);
                 for (const agent of ["research-agent", "support-agent"]) {
                     const external = byName(plan, "kubernetes:external-secrets.io/v1:ExternalSecret", agent);
                     assert.equal(external.spec.target.name, `${agent}-secrets`);

@@ -3,3 +3,4 @@ import "./gcp";
 import "./security";
 
 export { ACCOUNT, COMPUTED, INVOKES, registerComputed, registerInvoke } from "./registry";
+import "./sessions";

@@ -8,4 +8,8 @@ registerInvoke("aws:ec2/getSubnet:getSubnet", (inputs) => ({
 }));
 
 // The Secret Manager service agent, as its email.
-registerComputed("gcp:projects/serviceIdentity:ServiceIdentity", (_name, inputs) => ({ email: `service-123456789012@gcp-sa-${String(inputs.service).split(".")[0]}.iam.gserviceaccount.com` }));
+// Cloud SQL's agent is the one whose domain does not follow its API's name.
+const SERVICE_AGENT_DOMAINS: Record<string, string> = { "sqladmin.googleapis.com": "gcp-sa-cloud-sql" };
+registerComputed("gcp:projects/serviceIdentity:ServiceIdentity", (_name, inputs) => ({
+    email: `service-123456789012@${SERVICE_AGENT_DOMAINS[inputs.service] ?? `gcp-sa-${String(inputs.service).split(".")[0]}`}.iam.gserviceaccount.com`,
+}));
