@@ -60,6 +60,14 @@ export const WORKLOAD_TYPES = [
     "kubernetes:batch/v1:Job", "kubernetes:batch/v1:CronJob", "kubernetes:core/v1:Pod",
 ];
 
+/** A check of every workload's pod spec: a Pod's own, or its controller's pod template. */
+export function forPodSpecs(check: (spec: Record<string, any>, args: ResourceValidationArgs, report: ReportViolation) => void) {
+    return forTypes(WORKLOAD_TYPES, (props, args, report) => {
+        const spec = podSpecOf(args.type, props);
+        if (spec) check(spec, args, report);
+    });
+}
+
 export function isNodeAgent(labels: Record<string, string> | undefined): boolean {
     return labels?.[PROFILE_LABEL] === NODE_AGENT;
 }

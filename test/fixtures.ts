@@ -119,6 +119,16 @@ export async function configProblems(config: Record<string, unknown>): Promise<s
     throw new Error("expected the configuration to be rejected");
 }
 
+/** One test per case: the configuration is refused, with a line that starts with the expected one. */
+export function itRejects(cases: [label: string, config: Record<string, unknown>, expected: string][]): void {
+    for (const [label, config, expected] of cases) {
+        it(`rejects ${label}`, async () => {
+            const found = await configProblems(config);
+            if (!found.some((p) => p.startsWith(expected))) throw new Error(`expected a line starting with\n  ${expected}\ngot\n  ${found.join("\n  ")}`);
+        });
+    }
+}
+
 /** Runs the program for a config and returns lookups over what it registered. */
 export async function planFor(config: Record<string, unknown>, options: Omit<RunOptions, "config"> = {}): Promise<Plan> {
     return new Plan(await runProgram({ ...options, config }));

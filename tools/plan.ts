@@ -86,6 +86,8 @@ export function planDocument(result: Pick<PlanResult, "run">): PlanDocument {
         stack: result.run.stack,
         resources: result.run.resources.map(({ urn, type, name, parent, custom, inputs }) => ({ urn, type, name, parent, custom, inputs })),
         outputs: result.run.outputs,
+        // Beside the resources, whose fields stay as documented: the URNs each one may be found under.
+        aliases: Object.fromEntries(result.run.resources.filter((r) => r.aliases.length > 0).map((r) => [r.urn, r.aliases])),
     };
 }
 

@@ -91,26 +91,12 @@ export type RawAgent = z.infer<typeof agentSchema>;
 
 export type Strategy = (typeof STRATEGIES)[number];
 
-export interface AgentConfig {
-    name: string;
-    image: string;
+/** An agent as the components get it: the schema's output with the stack's defaults resolved. */
+export type AgentConfig = Omit<RawAgent, "replicas" | "maxReplicas" | "keepAliveSeconds" | "public" | "strategy" | "canary"> & {
     /** Image tag, or the digest's first 12 hex digits: the pods' `version` label. */
     version: string;
-    /** The port the agent listens on, passed to it as PORT. */
-    port: number;
-    /** Exec-form entrypoint and arguments; the image's own when absent. */
-    command?: string[];
-    args?: string[];
     replicas: number;
     maxReplicas: number;
-    resources: { cpuRequest: string; cpuLimit: string; memoryRequest: string; memoryLimit: string };
-    env: Record<string, string>;
-    healthPath: string;
-    readyPath: string;
-    runAsUser: number;
-    tmpSizeLimit: string;
-    drainSeconds: number;
-    shutdownSeconds: number;
     /**
      * The termination budget: from the moment a pod is marked for termination, `drainSeconds` of
      * serving while load balancers stop sending, then `shutdownSeconds` to finish what is in
@@ -125,19 +111,14 @@ export interface AgentConfig {
     /** Served without authentication at the load balancer. */
     public: boolean;
     strategy: Strategy;
-    /** AWS listener rule slot chosen by the user; by default one derived from the name. */
-    priority?: number;
     /**
      * Present when the agent runs a second track (canary, blue-green or A/B). `header` routes by
      * request header (A/B test, blue-green preview); `active` is the blue-green colour in service.
      */
-    canary?: {
-        image: string; version: string; weight: number;
-        header?: { name: string; value: string }; active?: "blue" | "green";
-    };
+    canary?: Pick<NonNullable<RawAgent["canary"]>, "header" | "active"> & { image: string; version: string; weight: number };
     /** Secret environment of the agent, from `agentSecrets`; always a secret Output. */
     secrets?: pulumi.Output<Record<string, string>>;
-}
+};
 
 /** Checks of one agent's entry that the schema cannot express; without a valid environment, the preset's are skipped. */
 export function checkAgent(agent: RawAgent, i: number, { preset }: CheckContext): Problem[] {

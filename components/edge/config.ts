@@ -78,31 +78,16 @@ export const loadBalancerSchema = loadBalancerObject.prefault({} as z.input<type
 
 export type RawLoadBalancer = z.infer<typeof loadBalancerSchema>;
 
-export interface LoadBalancerConfig {
-    domain: string;
-    routing: "host" | "path";
-    ingressCidrs: string[];
-    idleTimeoutSeconds: number;
-    stickinessSeconds: number;
+/** The section as the components get it: the schema's output with the environment's defaults resolved. */
+export type LoadBalancerConfig = Omit<RawLoadBalancer, "accessLogs" | "waf" | "deletionProtection" | "auth" | "aws"> & {
     accessLogs: boolean;
     waf: boolean;
-    wafRateLimit: number;
     deletionProtection: boolean;
     auth?: EdgeAuth;
-    public?: boolean;
     /** Outside dev, ADK's development endpoints (components/agents/contract.ts DEV_ONLY_PREFIXES) are answered by the load balancer, never routed. */
     devPathsClosed: boolean;
-    aws?: {
-        vpcId: string;
-        publicSubnetIds: string[];
-        certificateArn?: string;
-        hostedZoneId?: string;
-        aliasRecords: boolean;
-        podCidrs?: string[];
-        sslPolicy: string;
-    };
-    gcp: { sslProfile: (typeof SSL_PROFILES)[number] };
-}
+    aws?: NonNullable<RawLoadBalancer["aws"]> & { aliasRecords: boolean };
+};
 
 export function resolveLoadBalancer(raw: RawLoadBalancer, { environment }: Pick<ConfigContext, "environment">): LoadBalancerConfig {
     const prod = environment === "prod";

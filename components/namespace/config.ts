@@ -1,19 +1,16 @@
-// `adk-platform:security`: isolation, identity, keys, secrets, audit and classification.
+// `adk-platform:security`: isolation, identity, audit and classification; the keys of the agents'
+// secrets (delivery, rotation) are components/secrets/config.ts's, checked and resolved with it.
 import { z } from "zod";
 import type { CheckContext, ConfigContext, Environment } from "../../config/presets";
 import { cidr, cpu, flag, intBetween as int, memory } from "../../config/primitives";
 import { parseCpu, parseMemory } from "../../config/quantity";
 import type { Problem } from "../../config/errors";
+import { checkSecrets, resolveSecrets, rotationLambdaArn, secretsFields } from "../secrets/config";
 
 export const CLASSIFICATIONS = ["public", "internal", "confidential", "restricted"] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
-export const SECRET_DELIVERIES = ["kubernetes", "external-secrets"] as const;
-export type SecretDelivery = (typeof SECRET_DELIVERIES)[number];
 /** Who answers the pods' DNS queries on GKE: Cloud DNS (through the node's metadata address) or kube-dns pods. */
 export const GKE_DNS_PROVIDERS = ["cloud-dns", "kube-dns"] as const;
-
-/** CKV_AWS_304: a secret is rotated at least every 90 days. */
-export const MAX_ROTATION_DAYS = 90;
 
 // A value that is at once a valid Kubernetes label value, AWS tag value and GCP label value.
 const LABEL_VALUE = /^[a-z0-9]([-a-z0-9_]{0,61}[a-z0-9])?$/;
@@ -22,7 +19,6 @@ const labelValue = z.string().regex(LABEL_VALUE, {
 });
 
 const IAM_OIDC_PROVIDER_ARN = /^arn:aws[\w-]*:iam::\d{12}:oidc-provider\/[\w.\-/]+$/;
-const LAMBDA_ARN = /^arn:aws[\w-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(:[\w$-]+)?$/;
 
 const quotaSchema = z.strictObject({
     requestsCpu: cpu.optional(),
@@ -41,6 +37,12 @@ const containerDefaultsSchema = z.strictObject({
     maxMemory: memory.optional(),
 });
 
+const egressRuleSchema = z.strictObject({
+    cidr,
+    ports: z.array(int(1, 65535)).min(1, { error: "must list at least one port" }),
+    protocol: z.enum(["TCP", "UDP"], { error: (issue) => `must be TCP or UDP, got ${JSON.stringify(issue.input)}` }).default("TCP"),
+});
+
 export const securitySchema = z.strictObject({
     /** The usual four levels: public, internal, confidential, restricted. */
     dataClassification: z.enum(CLASSIFICATIONS, {
@@ -50,23 +52,13 @@ export const securitySchema = z.strictObject({
     costCentre: labelValue.default("unallocated"),
     /** Group (as the cluster's authenticator names it) bound to the read-only operator Role. */
     operatorGroup: z.string().min(1).max(253).default("adk-operators"),
-    secretDelivery: z.enum(SECRET_DELIVERIES, {
-        error: (issue) => `must be one of ${SECRET_DELIVERIES.join(", ")}, got ${JSON.stringify(issue.input)}`,
-    }).optional(),
-    secretRotationDays: int(1, MAX_ROTATION_DAYS).default(MAX_ROTATION_DAYS),
-    /** How often External Secrets Operator re-reads the cloud secret (a Go duration). */
-    secretRefreshInterval: z.string().regex(/^(\d+(h|m|s))+$/, {
-        error: (issue) => `must be a duration such as 1h or 15m, got ${JSON.stringify(issue.input)}`,
-    }).default("1h"),
+    ...secretsFields,
     aws: z.strictObject({
         /** IAM OIDC provider of the EKS cluster, for IRSA. */
         oidcProviderArn: z.string().regex(IAM_OIDC_PROVIDER_ARN, {
             error: (issue) => `must be an IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id>), got ${JSON.stringify(issue.input)}`,
         }).optional(),
-        /** Lambda that Secrets Manager invokes to rotate the agents' secrets. */
-        rotationLambdaArn: z.string().regex(LAMBDA_ARN, {
-            error: (issue) => `must be a Lambda function ARN, got ${JSON.stringify(issue.input)}`,
-        }).optional(),
+        rotationLambdaArn,
     }).prefault({}),
     /**
      * How the GKE cluster routes pod traffic, which decides what the NetworkPolicies must allow.
@@ -79,54 +71,25 @@ export const securitySchema = z.strictObject({
     quota: quotaSchema.prefault({}),
     containerDefaults: containerDefaultsSchema.prefault({}),
     /** Egress beyond DNS, the collector and HTTPS to the internet (a database, an internal API). */
-    egressAllow: z.array(z.strictObject({
-        cidr,
-        ports: z.array(int(1, 65535)).min(1, { error: "must list at least one port" }),
-        protocol: z.enum(["TCP", "UDP"], { error: (issue) => `must be TCP or UDP, got ${JSON.stringify(issue.input)}` }).default("TCP"),
-    })).default([]),
+    egressAllow: z.array(egressRuleSchema).default([]),
 }).prefault({});
 
 export type RawSecurity = z.infer<typeof securitySchema>;
 
-export interface ResourceQuotaValues {
-    requestsCpu: string;
-    requestsMemory: string;
-    limitsCpu: string;
-    limitsMemory: string;
-    pods: number;
-}
+/** The quota with every value set: the environment's, with the configured ones over it. */
+export type ResourceQuotaValues = Required<z.output<typeof quotaSchema>>;
+export type ContainerDefaults = Required<z.output<typeof containerDefaultsSchema>>;
+export type EgressRule = z.output<typeof egressRuleSchema>;
 
-export interface ContainerDefaults {
-    cpuRequest: string;
-    cpuLimit: string;
-    memoryRequest: string;
-    memoryLimit: string;
-    maxCpu: string;
-    maxMemory: string;
-}
+type ResolvedSecrets = ReturnType<typeof resolveSecrets>;
 
-export interface EgressRule {
-    cidr: string;
-    ports: number[];
-    protocol: "TCP" | "UDP";
-}
-
-export interface SecurityConfig {
-    dataClassification: Classification;
-    owner: string;
-    costCentre: string;
+/** The section as the components get it: the schema's output with the environment's defaults resolved. */
+export type SecurityConfig = Omit<RawSecurity, keyof ResolvedSecrets | "quota" | "containerDefaults"> & ResolvedSecrets & {
     /** `data-classification`, `owner` and `cost-centre`: on every object of every provider. */
     labels: Record<string, string>;
-    operatorGroup: string;
-    secretDelivery: SecretDelivery;
-    secretRotationDays: number;
-    secretRefreshInterval: string;
-    aws: { oidcProviderArn?: string; rotationLambdaArn?: string };
-    gcp: { dataplaneV2: boolean; dns: (typeof GKE_DNS_PROVIDERS)[number] };
     quota: ResourceQuotaValues;
     containerDefaults: ContainerDefaults;
-    egressAllow: EgressRule[];
-}
+};
 
 /**
  * Sized for the agents at maxReplicas plus surge, both tracks, with room for the namespace's
@@ -143,26 +106,14 @@ const CONTAINER_DEFAULTS: ContainerDefaults = {
     cpuRequest: "100m", cpuLimit: "500m", memoryRequest: "128Mi", memoryLimit: "512Mi", maxCpu: "4", maxMemory: "8Gi",
 };
 
-export function defaultSecretDelivery(environment: Environment): SecretDelivery {
-    return environment === "prod" ? "external-secrets" : "kubernetes";
-}
-
 export function resolveSecurity(raw: RawSecurity, { environment }: Pick<ConfigContext, "environment">): SecurityConfig {
     const strip = <T extends object>(value: T) => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
     return {
-        dataClassification: raw.dataClassification,
-        owner: raw.owner,
-        costCentre: raw.costCentre,
+        ...raw,
+        ...resolveSecrets(raw, { environment }),
         labels: { "data-classification": raw.dataClassification, owner: raw.owner, "cost-centre": raw.costCentre },
-        operatorGroup: raw.operatorGroup,
-        secretDelivery: raw.secretDelivery ?? defaultSecretDelivery(environment),
-        secretRotationDays: raw.secretRotationDays,
-        secretRefreshInterval: raw.secretRefreshInterval,
-        aws: raw.aws,
-        gcp: raw.gcp,
         quota: { ...QUOTA[environment], ...strip(raw.quota) },
         containerDefaults: { ...CONTAINER_DEFAULTS, ...strip(raw.containerDefaults) },
-        egressAllow: raw.egressAllow,
     };
 }
 
@@ -180,15 +131,8 @@ export interface AgentDemand {
 
 /** Checks of `security` against the cloud and the agents; paths are relative to the project. */
 export function checkSecurity(raw: RawSecurity, { environment, cloud }: CheckContext & Pick<ConfigContext, "environment">, demands: AgentDemand[]): Problem[] {
-    const problems: Problem[] = [];
+    const problems: Problem[] = checkSecrets(raw, { environment, cloud });
     const resolved = resolveSecurity(raw, { environment });
-    if (cloud === "aws" && resolved.secretDelivery === "external-secrets") {
-        for (const key of ["oidcProviderArn", "rotationLambdaArn"] as const) {
-            if (resolved.aws[key] === undefined) {
-                problems.push({ path: ["security", "aws", key], message: `is required when secrets are delivered by external-secrets on aws (security.secretDelivery is "${resolved.secretDelivery}")` });
-            }
-        }
-    }
     const sum = (pick: (d: AgentDemand) => number) => demands.reduce((total, d) => total + pick(d), 0);
     const needs: [keyof ResourceQuotaValues, number, (text: string) => number | undefined][] = [
         ["requestsCpu", sum((d) => d.pods * parseCpu(d.cpuRequest)!), parseCpu],

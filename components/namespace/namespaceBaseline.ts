@@ -5,8 +5,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { podSecurityLabels } from "../kubernetes/hardening";
 import type { ContainerDefaults, ResourceQuotaValues } from "./config";
-import { NamespaceQuota } from "./namespaceQuota";
-import { OperatorAccess } from "./operatorAccess";
+import { namespaceQuota } from "./namespaceQuota";
+import { operatorAccess } from "./operatorAccess";
 
 export interface NamespaceBaselineArgs {
     name: string;
@@ -22,8 +22,6 @@ export interface NamespaceBaselineArgs {
 export class NamespaceBaseline extends pulumi.ComponentResource {
     public readonly namespace: k8s.core.v1.Namespace;
     public readonly namespaceName: pulumi.Output<string>;
-    public readonly quota: NamespaceQuota;
-    public readonly operatorAccess: OperatorAccess;
 
     constructor(name: string, args: NamespaceBaselineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("adk:security:NamespaceBaseline", name, {}, opts);
@@ -32,8 +30,8 @@ export class NamespaceBaseline extends pulumi.ComponentResource {
         }, { parent: this });
         this.namespaceName = this.namespace.metadata.name;
         const inside = { namespace: this.namespaceName, labels: args.labels };
-        this.quota = new NamespaceQuota(name, { ...inside, quota: args.quota, containerDefaults: args.containerDefaults }, { parent: this });
-        this.operatorAccess = new OperatorAccess(name, { ...inside, group: args.operatorGroup }, { parent: this });
+        namespaceQuota(name, { ...inside, quota: args.quota, containerDefaults: args.containerDefaults }, { parent: this });
+        operatorAccess(name, { ...inside, group: args.operatorGroup }, { parent: this });
         this.registerOutputs({ namespaceName: this.namespaceName });
     }
 }

@@ -3,6 +3,7 @@
 // pod without them, so the defaults keep debug and sidecar containers schedulable.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { underFormerComponent } from "../naming/formerComponent";
 import type { ContainerDefaults, ResourceQuotaValues } from "./config";
 
 export interface NamespaceQuotaArgs {
@@ -12,39 +13,35 @@ export interface NamespaceQuotaArgs {
     labels?: Record<string, string>;
 }
 
-export class NamespaceQuota extends pulumi.ComponentResource {
-    public readonly resourceQuota: k8s.core.v1.ResourceQuota;
-    public readonly limitRange: k8s.core.v1.LimitRange;
-
-    constructor(name: string, args: NamespaceQuotaArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("adk:security:NamespaceQuota", name, {}, opts);
-        const { quota, containerDefaults: d } = args;
-        const metadata = { name: "adk-agents", namespace: args.namespace, labels: args.labels };
-        this.resourceQuota = new k8s.core.v1.ResourceQuota(`${name}-quota`, {
-            metadata,
-            spec: {
-                hard: {
-                    "requests.cpu": quota.requestsCpu,
-                    "requests.memory": quota.requestsMemory,
-                    "limits.cpu": quota.limitsCpu,
-                    "limits.memory": quota.limitsMemory,
-                    pods: String(quota.pods),
-                    // The agents are stateless: a volume claim in this namespace is a mistake.
-                    persistentvolumeclaims: "0",
-                },
+/** The ResourceQuota `${name}-quota` and LimitRange `${name}-limits`, under `opts.parent`. */
+export function namespaceQuota(name: string, args: NamespaceQuotaArgs, opts: pulumi.CustomResourceOptions): void {
+    // Formerly a component of this type: its children keep their URNs.
+    const children = underFormerComponent("adk:security:NamespaceQuota", name, opts);
+    const { quota, containerDefaults: d } = args;
+    const metadata = { name: "adk-agents", namespace: args.namespace, labels: args.labels };
+    new k8s.core.v1.ResourceQuota(`${name}-quota`, {
+        metadata,
+        spec: {
+            hard: {
+                "requests.cpu": quota.requestsCpu,
+                "requests.memory": quota.requestsMemory,
+                "limits.cpu": quota.limitsCpu,
+                "limits.memory": quota.limitsMemory,
+                pods: String(quota.pods),
+                // The agents are stateless: a volume claim in this namespace is a mistake.
+                persistentvolumeclaims: "0",
             },
-        }, { parent: this });
-        this.limitRange = new k8s.core.v1.LimitRange(`${name}-limits`, {
-            metadata,
-            spec: {
-                limits: [{
-                    type: "Container",
-                    defaultRequest: { cpu: d.cpuRequest, memory: d.memoryRequest },
-                    default: { cpu: d.cpuLimit, memory: d.memoryLimit },
-                    max: { cpu: d.maxCpu, memory: d.maxMemory },
-                }],
-            },
-        }, { parent: this });
-        this.registerOutputs({ resourceQuotaName: this.resourceQuota.metadata.name });
-    }
+        },
+    }, children);
+    new k8s.core.v1.LimitRange(`${name}-limits`, {
+        metadata,
+        spec: {
+            limits: [{
+                type: "Container",
+                defaultRequest: { cpu: d.cpuRequest, memory: d.memoryRequest },
+                default: { cpu: d.cpuLimit, memory: d.memoryLimit },
+                max: { cpu: d.maxCpu, memory: d.maxMemory },
+            }],
+        },
+    }, children);
 }

@@ -2,6 +2,7 @@
 // namespace only. The agents' own ServiceAccounts are bound to nothing, so they have no API rights.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { underFormerComponent } from "../naming/formerComponent";
 
 export const READ = ["get", "list", "watch"];
 
@@ -12,25 +13,21 @@ export interface OperatorAccessArgs {
     labels?: Record<string, string>;
 }
 
-export class OperatorAccess extends pulumi.ComponentResource {
-    public readonly role: k8s.rbac.v1.Role;
-    public readonly binding: k8s.rbac.v1.RoleBinding;
-
-    constructor(name: string, args: OperatorAccessArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("adk:security:OperatorAccess", name, {}, opts);
-        const metadata = { name: "adk-operator-readonly", namespace: args.namespace, labels: args.labels };
-        this.role = new k8s.rbac.v1.Role(`${name}-role`, {
-            metadata,
-            rules: [
-                { apiGroups: [""], resources: ["pods", "pods/log", "events"], verbs: READ },
-                { apiGroups: ["events.k8s.io"], resources: ["events"], verbs: READ },
-            ],
-        }, { parent: this });
-        this.binding = new k8s.rbac.v1.RoleBinding(`${name}-binding`, {
-            metadata,
-            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: this.role.metadata.name },
-            subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: args.group }],
-        }, { parent: this });
-        this.registerOutputs({ roleName: this.role.metadata.name });
-    }
+/** The Role `${name}-role` and its RoleBinding `${name}-binding`, under `opts.parent`. */
+export function operatorAccess(name: string, args: OperatorAccessArgs, opts: pulumi.CustomResourceOptions): void {
+    // Formerly a component of this type: its children keep their URNs.
+    const children = underFormerComponent("adk:security:OperatorAccess", name, opts);
+    const metadata = { name: "adk-operator-readonly", namespace: args.namespace, labels: args.labels };
+    const role = new k8s.rbac.v1.Role(`${name}-role`, {
+        metadata,
+        rules: [
+            { apiGroups: [""], resources: ["pods", "pods/log", "events"], verbs: READ },
+            { apiGroups: ["events.k8s.io"], resources: ["events"], verbs: READ },
+        ],
+    }, children);
+    new k8s.rbac.v1.RoleBinding(`${name}-binding`, {
+        metadata,
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+        subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: args.group }],
+    }, children);
 }

@@ -1,15 +1,17 @@
 import * as aws from "@pulumi/aws";
 import { AlbCanary } from "../edge/aws/albCanary";
 import { CloudWatchLogs } from "../observability/logs/aws/cloudWatchLogs";
-import { IrsaRole } from "../identity/aws/irsaRole";
-import { AgentSecret } from "../secrets/aws/agentSecret";
-import { SecretsKey } from "../secrets/aws/secretsKey";
+import { irsaRole } from "../identity/aws/irsaRole";
+import { agentSecret } from "../secrets/aws/agentSecret";
+import { secretsKey } from "../secrets/aws/secretsKey";
 import { KUBE_DNS } from "../namespace/networkPolicies";
 import type { AwsConfig } from "../../config";
+import { formerlyAtTop } from "../naming/formerComponent";
 import { RdsSessionStore } from "../sessions/aws/rdsSessionStore";
 import { BOOTSTRAP_POD_LABELS } from "../sessions/bootstrap";
 import { POSTGRES_PORT, type SessionStore, type SessionStoreArgs } from "../sessions/store";
 import { fitName, maxNameLength, nameSafe } from "../naming/names";
+import { CLOUD_SECRETS, CLOUD_TRACING_IDENTITY, Capability } from "./capability";
 import { servedAgents, type AgentCloudSecret, type AgentSecretsArgs, type CanaryLoadBalancerArgs, type CloudPlatform, type CloudTracing, type CloudTracingArgs, type ContainerLogs, type ContainerLogsArgs } from "./cloud";
 
 export function awsPlatform(config: AwsConfig): CloudPlatform {
@@ -60,15 +62,15 @@ function rdsSessions(config: AwsConfig, provider: aws.Provider, name: string, ar
 
 function secretsManager(config: AwsConfig, provider: aws.Provider, name: string, args: AgentSecretsArgs): Record<string, AgentCloudSecret> {
     const security = config.security;
-    const opts = { provider, protect: config.protect };
+    const opts = formerlyAtTop(new Capability(CLOUD_SECRETS, name, { provider, protect: config.protect }), { provider, protect: config.protect });
     // Stack names may hold '.', which an alias may not.
-    const key = new SecretsKey(name, { alias: `adk-${nameSafe(config.stack)}-agent-secrets`, deletionWindowInDays: config.protect ? 30 : 7 }, opts);
+    const key = secretsKey(name, { alias: `adk-${nameSafe(config.stack)}-agent-secrets`, deletionWindowInDays: config.protect ? 30 : 7 }, opts);
     return Object.fromEntries(args.agents.map((agent) => {
-        const secret = new AgentSecret(`${name}-${agent.name}`, {
+        const secret = agentSecret(`${name}-${agent.name}`, {
             secretName: `adk/${config.stack}/${agent.name}`,
             values: agent.secrets,
             kmsKeyArn: key.arn,
-            // components/namespace/config.ts checkSecurity: both are required for external-secrets on AWS.
+            // components/secrets/config.ts checkSecrets: both are required for external-secrets on AWS.
             rotationLambdaArn: required(security.aws.rotationLambdaArn, "security.aws.rotationLambdaArn"),
             oidcProviderArn: required(security.aws.oidcProviderArn, "security.aws.oidcProviderArn"),
             rotationDays: security.secretRotationDays,
@@ -78,7 +80,7 @@ function secretsManager(config: AwsConfig, provider: aws.Provider, name: string,
             region: config.aws.region,
         }, opts);
         const storeProvider = { aws: { service: "SecretsManager", region: config.aws.region, auth: { jwt: { serviceAccountRef: { name: agent.name } } } } };
-        return [agent.name, { serviceAccountAnnotations: secret.role.serviceAccountAnnotations, storeProvider, remoteKey: secret.secret.name }];
+        return [agent.name, { serviceAccountAnnotations: secret.serviceAccountAnnotations, storeProvider, remoteKey: secret.secret.name }];
     }));
 }
 
@@ -100,14 +102,14 @@ function cloudWatchLogs(config: AwsConfig, provider: aws.Provider, name: string,
 }
 
 function xrayTracing(config: AwsConfig, provider: aws.Provider, name: string, args: CloudTracingArgs): CloudTracing {
-    const role = new IrsaRole(name, {
+    const role = irsaRole(name, {
         oidcProviderArn: required(config.security.aws.oidcProviderArn, "security.aws.oidcProviderArn"),
         namespace: args.namespace,
         serviceAccountName: args.serviceAccountName,
         description: "The OpenTelemetry Collector sends the agents' traces to X-Ray",
         // The AWSXRayDaemonWriteAccess managed policy's actions.
         statements: [{ Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"], Resource: "*" }],
-    }, { provider });
+    }, formerlyAtTop(new Capability(CLOUD_TRACING_IDENTITY, name, { provider }), { provider }));
     return { cloudExporter: { name: "awsxray", config: { region: config.aws.region } }, serviceAccountAnnotations: role.serviceAccountAnnotations };
 }
 

@@ -2,9 +2,9 @@ import * as gcp from "@pulumi/gcp";
 import { CloudLoggingBucket } from "../observability/logs/gcp/cloudLoggingBucket";
 import { GatewayCanary } from "../edge/gcp/gatewayCanary";
 import { ProjectApis } from "./projectApis";
-import { WorkloadIdentity } from "../identity/gcp/workloadIdentity";
-import { AgentSecret } from "../secrets/gcp/agentSecret";
-import { SecretsKey } from "../secrets/gcp/secretsKey";
+import { workloadIdentity } from "../identity/gcp/workloadIdentity";
+import { agentSecret } from "../secrets/gcp/agentSecret";
+import { secretsKey } from "../secrets/gcp/secretsKey";
 import { KUBE_DNS } from "../namespace/networkPolicies";
 import type { GcpConfig } from "../../config";
 import { agentEngineSessions } from "../sessions/gcp/agentEngine";
@@ -13,7 +13,9 @@ import { CloudSqlSessionStore } from "../sessions/gcp/cloudSqlSessionStore";
 import { BOOTSTRAP_POD_LABELS } from "../sessions/bootstrap";
 import type { SessionStore, SessionStoreArgs } from "../sessions/store";
 import type { EgressRule } from "../namespace/config";
+import { formerlyAtTop } from "../naming/formerComponent";
 import { fitName, maxNameLength, nameSafe } from "../naming/names";
+import { CLOUD_SECRETS, CLOUD_TRACING_IDENTITY, Capability } from "./capability";
 import { servedAgents, type AgentCloudSecret, type AgentSecretsArgs, type CanaryLoadBalancerArgs, type CloudPlatform } from "./cloud";
 
 /**
@@ -97,13 +99,13 @@ export function gcpPlatform(config: GcpConfig): CloudPlatform {
             return { destination: logs.bucketPath };
         },
         cloudTracing: (name, args) => {
-            const writer = new WorkloadIdentity(name, {
+            const writer = workloadIdentity(name, {
                 project: config.gcp.project,
                 accountName: `adk-traces-${stack}`,
                 namespace: args.namespace,
                 serviceAccountName: args.serviceAccountName,
                 projectRoles: ["roles/cloudtrace.agent"],
-            }, { provider });
+            }, formerlyAtTop(new Capability(CLOUD_TRACING_IDENTITY, name, { provider }), { provider }));
             return { cloudExporter: { name: "googlecloud", config: { project: config.gcp.project } }, serviceAccountAnnotations: writer.serviceAccountAnnotations };
         },
         agentSecrets: (name, args) => secretManager(config, provider, name, args),
@@ -135,13 +137,13 @@ const KEY_ROTATION_DAYS = 90;
 
 function secretManager(config: GcpConfig, provider: gcp.Provider, name: string, args: AgentSecretsArgs): Record<string, AgentCloudSecret> {
     const { project, region } = config.gcp;
-    const opts = { provider, protect: config.protect };
+    const opts = formerlyAtTop(new Capability(CLOUD_SECRETS, name, { provider, protect: config.protect }), { provider, protect: config.protect });
     // Secret Manager checks at creation that its service agent may use the key and the topic, so
-    // every secret waits for the whole SecretsKey component, IAM grants included.
+    // every secret waits for the key, the topic and the grants on both.
     const stack = nameSafe(config.stack);
-    const key = new SecretsKey(name, { prefix: `adk-${stack}`, location: region, rotationDays: KEY_ROTATION_DAYS }, opts);
+    const key = secretsKey(name, { prefix: `adk-${stack}`, location: region, rotationDays: KEY_ROTATION_DAYS }, opts);
     return Object.fromEntries(args.agents.map((agent) => {
-        const secret = new AgentSecret(`${name}-${agent.name}`, {
+        const secret = agentSecret(`${name}-${agent.name}`, {
             secretId: `adk-${stack}-${agent.name}`,
             values: agent.secrets,
             location: region,
@@ -151,9 +153,9 @@ function secretManager(config: GcpConfig, provider: gcp.Provider, name: string, 
             project,
             namespace: args.namespace,
             serviceAccountName: agent.name,
-        }, { ...opts, dependsOn: [key] });
+        }, { ...opts, dependsOn: key.ready });
         const storeProvider = { gcpsm: { projectID: project, auth: { workloadIdentity: { serviceAccountRef: { name: agent.name } } } } };
-        return [agent.name, { serviceAccountAnnotations: { "iam.gke.io/gcp-service-account": secret.serviceAccountEmail }, storeProvider, remoteKey: secret.secret.secretId }];
+        return [agent.name, { serviceAccountAnnotations: secret.serviceAccountAnnotations, storeProvider, remoteKey: secret.secret.secretId }];
     }));
 }
 

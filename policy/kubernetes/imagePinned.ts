@@ -1,5 +1,5 @@
 // A moving tag makes a rollback or a second replica run different code than was reviewed.
-import { containersOf, define, forTypes, podSpecOf, WORKLOAD_TYPES } from "../lib";
+import { containersOf, define, forPodSpecs } from "../lib";
 
 /** Why an image reference is not pinned, or undefined when it carries a digest or a fixed tag. */
 export function unpinned(image: unknown): string | undefined {
@@ -15,9 +15,8 @@ export const imagePinned = define({
     name: "k8s-image-pinned",
     description: "Images are referenced by digest or by a fixed tag: never untagged, never latest.",
     controls: { soc2: ["CC8.1"], gdpr: ["Art. 32(1)(d)"], hipaa: ["164.312(c)(1)"], pciDss: ["6.5.1"] },
-    validateResource: forTypes(WORKLOAD_TYPES, (props, args, report) => {
-        const spec = podSpecOf(args.type, props);
-        for (const c of spec ? containersOf(spec) : []) {
+    validateResource: forPodSpecs((spec, _args, report) => {
+        for (const c of containersOf(spec)) {
             const problem = unpinned(c.image);
             if (problem) report(`container ${c.name} ${problem}`);
         }

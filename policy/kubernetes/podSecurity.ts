@@ -1,7 +1,7 @@
 // The Pod Security Standard `restricted`, checked on the spec before it reaches the cluster: the
 // namespace's admission would reject the pod anyway, but only after the Deployment was accepted
 // and a rollout was under way.
-import { containersOf, define, forTypes, isNodeAgent, podLabelsOf, podSpecOf, WORKLOAD_TYPES } from "../lib";
+import { containersOf, define, forPodSpecs, isNodeAgent, podLabelsOf } from "../lib";
 
 const ALLOWED_VOLUMES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"];
 const SECCOMP = ["RuntimeDefault", "Localhost"];
@@ -37,8 +37,7 @@ export const podSecurityRestricted = define({
     name: "k8s-pod-security-restricted",
     description: "Pods meet the restricted Pod Security Standard: non-root, no privilege escalation, ALL capabilities dropped, seccomp, no host namespaces or host volumes (a declared node agent may use hostPath and root without capabilities).",
     controls: { soc2: ["CC6.1", "CC6.8"], gdpr: ["Art. 32(1)(b)"], hipaa: ["164.312(a)(1)"], pciDss: ["2.2.1", "2.2.5"] },
-    validateResource: forTypes(WORKLOAD_TYPES, (props, args, report) => {
-        const spec = podSpecOf(args.type, props);
-        if (spec) for (const problem of restrictedViolations(spec, { nodeAgent: isNodeAgent(podLabelsOf(args.type, props)) })) report(problem);
+    validateResource: forPodSpecs((spec, args, report) => {
+        for (const problem of restrictedViolations(spec, { nodeAgent: isNodeAgent(podLabelsOf(args.type, args.props)) })) report(problem);
     }),
 });

@@ -15,7 +15,7 @@ export function res(type: string, props: Record<string, any>, extra: Partial<Rec
     const name = extra.name ?? `r${++counter}`;
     return {
         urn: `urn:pulumi:test::adk-platform::${type}::${name}`, type, name, parent: null, custom: true, provider: null,
-        protect: false, replaceOnChanges: [], ignoreChanges: [], propertyDependencies: {}, dependencies: [], inputs: props, id: `${name}-id`, state: props, ...extra,
+        protect: false, replaceOnChanges: [], ignoreChanges: [], aliases: [], propertyDependencies: {}, dependencies: [], inputs: props, id: `${name}-id`, state: props, ...extra,
     };
 }
 

@@ -14,6 +14,8 @@ export interface PlanDocument {
     stack: string;
     resources: Pick<RecordedResource, "urn" | "type" | "name" | "parent" | "custom" | "inputs">[];
     outputs: Record<string, unknown>;
+    /** Per URN, the other URNs the engine would look the resource up by (its aliases); absent in older plans. */
+    aliases?: Record<string, string[]>;
 }
 
 export type Operation = "create" | "update" | "replace" | "delete";
@@ -152,9 +154,10 @@ function ruleKey(inputs: Record<string, unknown>, changes: PropertyChange[] = []
  * (deleted, replaced or moving away: it still holds it when the new claim runs), and a rule
  * replaced create-before-delete collides with itself.
  */
-function priorityCollisions(previous: PlanDocument, current: Map<string, RecordedResource>, steps: Map<string, ResourceStep>): Finding[] {
+function priorityCollisions(previous: PlanDocument, current: Map<string, RecordedResource>, steps: Map<string, ResourceStep>, formerUrns: Map<string, string>): Finding[] {
+    const renamed = new Map([...formerUrns].map(([urn, former]) => [former, urn]));
     const holders = new Map<string, string>();
-    for (const rule of previous.resources.filter((r) => r.type === RULE)) holders.set(ruleKey(rule.inputs)!, rule.urn);
+    for (const rule of previous.resources.filter((r) => r.type === RULE)) holders.set(ruleKey(rule.inputs)!, renamed.get(rule.urn) ?? rule.urn);
     const findings: Finding[] = [];
     const claimed = new Map<string, string>();
     for (const resource of [...current.values()].filter((r) => r.type === RULE)) {
@@ -205,6 +208,26 @@ function findingsFor(step: ResourceStep, resource: RecordedResource): { refusals
     return { refusals, warnings };
 }
 
+/**
+ * The deployed URN of each resource that is found through an alias: its own URN is not deployed,
+ * an alias is, and no other resource has claimed that one (pulumi/pulumi
+ * pkg/resource/deploy/step_generator.go, getOldResource: the URN first, then the aliases in
+ * order). Such a resource is the deployed one under a new URN: it is updated or left as it is,
+ * never created, and the old URN is not deleted.
+ */
+function matchAliases(before: Map<string, unknown>, resources: RecordedResource[]): Map<string, string> {
+    const formerUrns = new Map<string, string>();
+    const claimed = new Set(resources.map((r) => r.urn));
+    for (const resource of resources) {
+        if (before.has(resource.urn)) continue;
+        const former = resource.aliases.find((alias) => before.has(alias) && !claimed.has(alias));
+        if (former === undefined) continue;
+        claimed.add(former);
+        formerUrns.set(resource.urn, former);
+    }
+    return formerUrns;
+}
+
 /** A database of the agents' sessions replaced or deleted: a new one starts empty. */
 function dataLoss(step: ResourceStep, what: string): Finding {
     return { kind: "data-loss", urn: step.urn, message: `${step.name} holds the agents' sessions and ${what}: the conversations in it are lost (restore from a backup or snapshot to keep them)` };
@@ -216,12 +239,13 @@ export function diffPlans(previous: PlanDocument, current: ProgramRun): DiffResu
     if (previous.stack !== current.stack) throw new Error(`the previous plan is a plan of stack ${previous.stack}, not of ${current.stack}`);
     const before = new Map(previous.resources.map((r) => [r.urn, r]));
     const now = new Map(current.resources.map((r) => [r.urn, r]));
+    const formerUrns = matchAliases(before, current.resources);
     const replaced = new Map<string, RecordedResource>();
     const steps = new Map<string, ResourceStep>();
     // Registration order puts a dependency before its dependents, so one pass sees each
     // replacement before the inputs it feeds.
     for (const resource of current.resources) {
-        const old = before.get(resource.urn);
+        const old = before.get(formerUrns.get(resource.urn) ?? resource.urn);
         const step = old === undefined
             ? { op: "create" as const, urn: resource.urn, type: resource.type, name: resource.name, changes: [], forcedBy: [], deleteBeforeReplace: false }
             : stepFor(resource, old.inputs, replaced);
@@ -229,7 +253,8 @@ export function diffPlans(previous: PlanDocument, current: ProgramRun): DiffResu
         steps.set(resource.urn, step);
         if (step.op === "replace") replaced.set(resource.urn, resource);
     }
-    const deletes: ResourceStep[] = previous.resources.filter((r) => !now.has(r.urn))
+    const kept = new Set(formerUrns.values());
+    const deletes: ResourceStep[] = previous.resources.filter((r) => !now.has(r.urn) && !kept.has(r.urn))
         .map((r) => ({ op: "delete", urn: r.urn, type: r.type, name: r.name, changes: [], forcedBy: [], deleteBeforeReplace: false }));
     const refusals: Finding[] = [];
     const warnings: Finding[] = [];
@@ -238,7 +263,7 @@ export function diffPlans(previous: PlanDocument, current: ProgramRun): DiffResu
         refusals.push(...found.refusals);
         warnings.push(...found.warnings);
     }
-    refusals.push(...priorityCollisions(previous, now, steps));
+    refusals.push(...priorityCollisions(previous, now, steps, formerUrns));
     warnings.push(...deletes.filter((step) => SESSION_DATA.has(step.type)).map((step) => dataLoss(step, "is deleted")));
     const all = [...steps.values(), ...deletes];
     const counts = Object.fromEntries(OPERATIONS.map((op) => [op, all.filter((s) => s.op === op).length])) as Record<Operation, number>;

@@ -4,6 +4,7 @@
 // so that a new data-source lookup cannot slip through with an invented answer.
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "../../config";
+import { aliasUrns, generateUrn } from "../engine/urns";
 import { formatViolation, NameDriver, nameDrivers, NamingViolation, physicalName } from "../engine/naming";
 import { ACCOUNT, COMPUTED, INVOKES } from "./mocks";
 
@@ -30,6 +31,8 @@ export interface RecordedResource {
     replaceOnChanges: string[];
     /** The `ignoreChanges` option: property paths whose new value the engine does not apply once the resource exists. */
     ignoreChanges: string[];
+    /** The `aliases` option as the URNs the engine would look the resource up by when its own is not deployed. */
+    aliases: string[];
     /** The `deleteBeforeReplace` option; unset leaves the choice to the provider. */
     deleteBeforeReplace?: boolean;
     /** Per input property, the URNs of the resources its value came from (policies link resources by them). */
@@ -149,7 +152,9 @@ const mocks: pulumi.runtime.Mocks = {
 function recordRegistrations(): void {
     const monitor = pulumi.runtime.getMonitor() as unknown as {
         registerResource(req: any, callback: (err: unknown, res: any) => void): void;
+        newUrn(parent: string, type: string, name: string): string;
     };
+    monitor.newUrn = (parent, type, name) => generateUrn(parent, type, name, PROJECT, pulumi.getStack());
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) => {
         const record: RecordedResource = {
@@ -162,6 +167,7 @@ function recordRegistrations(): void {
             protect: req.getProtect() ?? false,
             replaceOnChanges: req.getReplaceonchangesList(),
             ignoreChanges: req.getIgnorechangesList(),
+            aliases: aliasUrns(req.getAliasesList(), { name: req.getName(), type: req.getType(), parent: req.getParent() || null }, PROJECT, pulumi.getStack()),
             // Only a set option overrides the provider (the request says whether it was set).
             deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
             propertyDependencies: propertyDependencies(req.getPropertydependenciesMap()),

@@ -17,8 +17,8 @@ type Resource = Pick<RecordedResource, "urn" | "type" | "name" | "parent" | "cus
 /** Where a component that is not on the traffic path is drawn. */
 const AROUND: [string, RegExp][] = [
     ["security", /^adk:security:|:(WebAcl|CloudArmorPolicy|ValidatedCertificate)$/],
-    ["secrets and identity", /:(SecretsKey|AgentSecret|IrsaRole|WorkloadIdentity)$/],
-    ["monitoring and logging", /^adk:monitoring:|:(CloudWatchLogs|CloudLoggingBucket|AccessLogBucket)$/],
+    ["secrets and identity", /^adk:secrets:/],
+    ["monitoring and logging", /^adk:monitoring:|:(CloudWatchLogs|CloudLoggingBucket)$/],
 ];
 const OTHER = "platform";
 /** Component types per row in an area. */

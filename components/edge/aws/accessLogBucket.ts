@@ -2,73 +2,71 @@
 // TLS-only, kept exactly as long as the environment's audit retention.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { underFormerComponent } from "../../naming/formerComponent";
 
 export interface AccessLogBucketArgs {
     /** Days a log object is kept (the environment's audit retention). */
     retentionDays: number;
     /** Key prefix the load balancer writes under. */
     prefix: string;
-    /** `protect` the bucket, and refuse to empty it on delete. */
-    protect: boolean;
 }
 
-export class AccessLogBucket extends pulumi.ComponentResource {
-    public readonly bucket: aws.s3.Bucket;
-    public readonly bucketName: pulumi.Output<string>;
-    public readonly prefix: string;
+export interface AccessLogBucket {
+    bucketName: pulumi.Output<string>;
+    prefix: string;
     /** Resolves once the bucket accepts log deliveries; the load balancer must wait for it. */
-    public readonly ready: pulumi.Resource[];
+    ready: pulumi.Resource[];
+}
 
-    constructor(name: string, args: AccessLogBucketArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("adk:aws:AccessLogBucket", name, {}, opts);
-        this.prefix = args.prefix;
+/**
+ * The bucket `name` and its settings, under `opts.parent`. `opts.protect` protects the bucket
+ * alone, and makes its delete refuse to empty it.
+ */
+export function accessLogBucket(name: string, args: AccessLogBucketArgs, opts: pulumi.CustomResourceOptions): AccessLogBucket {
+    // Formerly a component of this type: its children keep their URNs.
+    const { protect = false, ...children } = underFormerComponent("adk:aws:AccessLogBucket", name, opts);
+    const logBucket = new aws.s3.Bucket(name, { forceDestroy: !protect }, { ...children, protect });
+    const bucket = logBucket.id;
 
-        this.bucket = new aws.s3.Bucket(name, { forceDestroy: !args.protect }, { parent: this, protect: args.protect });
-        const bucket = this.bucket.id;
+    const ownership = new aws.s3.BucketOwnershipControls(`${name}-ownership`, {
+        bucket,
+        rule: { objectOwnership: "BucketOwnerEnforced" },
+    }, children);
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
+        bucket,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+    }, children);
+    // SSE-S3, not KMS: ELB log delivery cannot write to a bucket encrypted with a KMS key.
+    new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
+        bucket,
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+    }, children);
+    new aws.s3.BucketLifecycleConfiguration(`${name}-retention`, {
+        bucket,
+        rules: [{
+            id: "audit-retention",
+            status: "Enabled",
+            filter: { prefix: `${args.prefix}/` },
+            expiration: { days: args.retentionDays },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+        }],
+    }, children);
 
-        const ownership = new aws.s3.BucketOwnershipControls(`${name}-ownership`, {
-            bucket,
-            rule: { objectOwnership: "BucketOwnerEnforced" },
-        }, { parent: this });
-        const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
-            bucket,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-        }, { parent: this });
-        // SSE-S3, not KMS: ELB log delivery cannot write to a bucket encrypted with a KMS key.
-        new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
-            bucket,
-            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
-        }, { parent: this });
-        new aws.s3.BucketLifecycleConfiguration(`${name}-retention`, {
-            bucket,
-            rules: [{
-                id: "audit-retention",
-                status: "Enabled",
-                filter: { prefix: `${args.prefix}/` },
-                expiration: { days: args.retentionDays },
-                abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-            }],
-        }, { parent: this });
-
-        const policy = new aws.s3.BucketPolicy(`${name}-policy`, {
-            bucket,
-            policy: deliveryPolicy(this.bucket.arn, args.prefix, this),
-        }, { parent: this, dependsOn: [publicAccess, ownership] });
-
-        this.bucketName = this.bucket.bucket;
-        this.ready = [policy];
-        this.registerOutputs({ bucketName: this.bucketName });
-    }
+    const policy = new aws.s3.BucketPolicy(`${name}-policy`, {
+        bucket,
+        policy: deliveryPolicy(logBucket.arn, args.prefix, children.parent),
+    }, { ...children, dependsOn: [publicAccess, ownership] });
+    return { bucketName: logBucket.bucket, prefix: args.prefix, ready: [policy] };
 }
 
 /**
  * Regions opened before August 2022 deliver as the regional ELB account, newer ones as the log
  * delivery service principal; granting both keeps the policy right in every region.
  */
-function deliveryPolicy(bucketArn: pulumi.Output<string>, prefix: string, parent: pulumi.Resource): pulumi.Output<string> {
+function deliveryPolicy(bucketArn: pulumi.Output<string>, prefix: string, parent: pulumi.Resource | undefined): pulumi.Output<string> {
     const opts = { parent };
     const account = aws.getCallerIdentityOutput({}, opts).accountId;
     const elbAccount = aws.elb.getServiceAccountOutput({}, opts).arn;

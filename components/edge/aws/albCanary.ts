@@ -9,7 +9,7 @@ import { DEV_ONLY_PREFIXES, Track } from "../../agents/contract";
 import { EdgeAgent, PLATFORM_RULE_SLOT } from "../routes";
 import { PUBLIC_ROUTE_LABEL } from "../../../policy/labels";
 import { autoNameBudget, fitName } from "../../naming/names";
-import { AccessLogBucket } from "./accessLogBucket";
+import { accessLogBucket, type AccessLogBucket } from "./accessLogBucket";
 import type { AlbCanaryArgs } from "./albCanaryArgs";
 import { authenticated, notFound, weightedForward } from "./albActions";
 import { albSecurityGroup, HTTP, HTTPS } from "./albSecurityGroup";
@@ -47,11 +47,10 @@ export class AlbCanary extends pulumi.ComponentResource {
         const lb = args.loadBalancer;
 
         this.securityGroup = albSecurityGroup(this, name, lb, args.agents);
-        this.accessLogs = !lb.accessLogs ? undefined : new AccessLogBucket(`${name}-logs`, {
+        this.accessLogs = !lb.accessLogs ? undefined : accessLogBucket(`${name}-logs`, {
             retentionDays: args.accessLogRetentionDays,
             prefix: name,
-            protect: args.protect,
-        }, parent);
+        }, { ...parent, protect: args.protect });
 
         this.loadBalancer = new aws.lb.LoadBalancer(name, {
             loadBalancerType: "application",

@@ -3,6 +3,7 @@
 // it. The GKE counterpart of components/identity/aws/irsaRole.ts.
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { underFormerComponent } from "../../naming/formerComponent";
 import { fitName, maxNameLength } from "../../naming/names";
 
 export interface WorkloadIdentityArgs {
@@ -15,33 +16,32 @@ export interface WorkloadIdentityArgs {
     projectRoles?: string[];
 }
 
-export class WorkloadIdentity extends pulumi.ComponentResource {
-    public readonly account: gcp.serviceaccount.Account;
-    public readonly email: pulumi.Output<string>;
+export interface WorkloadIdentity {
+    email: pulumi.Output<string>;
     /** The ServiceAccount annotation that lets GKE's metadata server hand the pod this account's tokens. */
-    public readonly serviceAccountAnnotations: Record<string, pulumi.Output<string>>;
+    serviceAccountAnnotations: Record<string, pulumi.Output<string>>;
+}
 
-    constructor(name: string, args: WorkloadIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("adk:gcp:WorkloadIdentity", name, {}, opts);
-        this.account = new gcp.serviceaccount.Account(`${name}-gsa`, {
+/** The account `${name}-gsa`, its Workload Identity binding and its project roles, under `opts.parent`. */
+export function workloadIdentity(name: string, args: WorkloadIdentityArgs, opts: pulumi.CustomResourceOptions): WorkloadIdentity {
+    // Formerly a component of this type: its children keep their URNs.
+    const children = underFormerComponent("adk:gcp:WorkloadIdentity", name, opts);
+    const account = new gcp.serviceaccount.Account(`${name}-gsa`, {
+        project: args.project,
+        accountId: fitName(args.accountName, maxNameLength("gcp:serviceaccount/account:Account")),
+        displayName: `Workload identity of ${args.namespace}/${args.serviceAccountName}`,
+    }, children);
+    new gcp.serviceaccount.IAMMember(`${name}-workload-identity`, {
+        serviceAccountId: account.name,
+        role: "roles/iam.workloadIdentityUser",
+        member: `serviceAccount:${args.project}.svc.id.goog[${args.namespace}/${args.serviceAccountName}]`,
+    }, children);
+    for (const role of args.projectRoles ?? []) {
+        new gcp.projects.IAMMember(`${name}-${role.split("/").pop()!.replace(/\./g, "-").toLowerCase()}`, {
             project: args.project,
-            accountId: fitName(args.accountName, maxNameLength("gcp:serviceaccount/account:Account")),
-            displayName: `Workload identity of ${args.namespace}/${args.serviceAccountName}`,
-        }, { parent: this });
-        this.email = this.account.email;
-        new gcp.serviceaccount.IAMMember(`${name}-workload-identity`, {
-            serviceAccountId: this.account.name,
-            role: "roles/iam.workloadIdentityUser",
-            member: `serviceAccount:${args.project}.svc.id.goog[${args.namespace}/${args.serviceAccountName}]`,
-        }, { parent: this });
-        for (const role of args.projectRoles ?? []) {
-            new gcp.projects.IAMMember(`${name}-${role.split("/").pop()!.replace(/\./g, "-").toLowerCase()}`, {
-                project: args.project,
-                role,
-                member: pulumi.interpolate`serviceAccount:${this.account.email}`,
-            }, { parent: this });
-        }
-        this.serviceAccountAnnotations = { "iam.gke.io/gcp-service-account": this.account.email };
-        this.registerOutputs({ email: this.email });
+            role,
+            member: pulumi.interpolate`serviceAccount:${account.email}`,
+        }, children);
     }
+    return { email: account.email, serviceAccountAnnotations: { "iam.gke.io/gcp-service-account": account.email } };
 }

@@ -3,9 +3,10 @@
 // read it. External Secrets Operator reads through that same role.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { IrsaRole } from "../../identity/aws/irsaRole";
+import { irsaRole, type IrsaRole, type IrsaRoleArgs } from "../../identity/aws/irsaRole";
+import { underFormerComponent } from "../../naming/formerComponent";
 
-export interface AgentSecretArgs {
+export interface AgentSecretArgs extends Pick<IrsaRoleArgs, "oidcProviderArn" | "namespace" | "serviceAccountName"> {
     /** Secret name, e.g. `adk/prod/research-agent`. */
     secretName: string;
     /** The agent's variables; a secret Output, stored as one JSON document. */
@@ -15,72 +16,68 @@ export interface AgentSecretArgs {
     rotationDays: number;
     /** Days a deleted secret stays recoverable (0 deletes at once). */
     recoveryWindowInDays: number;
-    /** IAM OIDC provider of the EKS cluster. */
-    oidcProviderArn: string;
-    namespace: string;
-    serviceAccountName: string;
     region: string;
 }
 
-export class AgentSecret extends pulumi.ComponentResource {
-    public readonly secret: aws.secretsmanager.Secret;
-    public readonly role: IrsaRole;
-    public readonly roleArn: pulumi.Output<string>;
+/** The secret, and the annotation that lets the agent's ServiceAccount assume the role that reads it. */
+export interface AgentSecret extends Pick<IrsaRole, "serviceAccountAnnotations"> {
+    secret: aws.secretsmanager.Secret;
+}
 
-    constructor(name: string, args: AgentSecretArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("adk:aws:AgentSecret", name, {}, opts);
-        this.secret = new aws.secretsmanager.Secret(`${name}-secret`, {
-            name: args.secretName,
-            description: `Environment of ADK agent ${args.serviceAccountName}, delivered by External Secrets Operator`,
-            kmsKeyId: args.kmsKeyArn,
-            recoveryWindowInDays: args.recoveryWindowInDays,
-        }, { parent: this });
-        const value = new aws.secretsmanager.SecretVersion(`${name}-value`, {
-            secretId: this.secret.id,
-            secretString: pulumi.secret(pulumi.output(args.values).apply((values) => JSON.stringify(values))),
-        }, {
-            parent: this,
-            // Rotation moves AWSCURRENT to the Lambda's new version; `up` must not move it back.
-            ignoreChanges: ["versionStages"],
-        });
-        // Secrets Manager invokes the function for rotation steps only when allowed to, and only for this secret.
-        const invoke = new aws.lambda.Permission(`${name}-rotation-invoke`, {
-            function: args.rotationLambdaArn,
-            action: "lambda:InvokeFunction",
-            principal: "secretsmanager.amazonaws.com",
-            sourceArn: this.secret.arn,
-        }, { parent: this });
-        new aws.secretsmanager.SecretRotation(`${name}-rotation`, {
-            secretId: this.secret.id,
-            rotationLambdaArn: args.rotationLambdaArn,
-            rotationRules: { automaticallyAfterDays: args.rotationDays },
-            // The value from config stays until the first scheduled rotation.
-            rotateImmediately: false,
-        }, {
-            parent: this,
-            // Configuring rotation makes Secrets Manager run the function's testSecret step at once
-            // (RotateSecret with RotateImmediately false, AWS Secrets Manager API reference), which
-            // needs a current value to test and the right to invoke the function.
-            dependsOn: [value, invoke],
-        });
+/** The secret `${name}-secret`, its value, rotation and reader role, under `opts.parent`. */
+export function agentSecret(name: string, args: AgentSecretArgs, opts: pulumi.CustomResourceOptions): AgentSecret {
+    // Formerly a component of this type: its children keep their URNs.
+    const children = underFormerComponent("adk:aws:AgentSecret", name, opts);
+    const secret = new aws.secretsmanager.Secret(`${name}-secret`, {
+        name: args.secretName,
+        description: `Environment of ADK agent ${args.serviceAccountName}, delivered by External Secrets Operator`,
+        kmsKeyId: args.kmsKeyArn,
+        recoveryWindowInDays: args.recoveryWindowInDays,
+    }, children);
+    const value = new aws.secretsmanager.SecretVersion(`${name}-value`, {
+        secretId: secret.id,
+        secretString: pulumi.secret(pulumi.output(args.values).apply((values) => JSON.stringify(values))),
+    }, {
+        ...children,
+        // Rotation moves AWSCURRENT to the Lambda's new version; `up` must not move it back.
+        ignoreChanges: ["versionStages"],
+    });
+    // Secrets Manager invokes the function for rotation steps only when allowed to, and only for this secret.
+    const invoke = new aws.lambda.Permission(`${name}-rotation-invoke`, {
+        function: args.rotationLambdaArn,
+        action: "lambda:InvokeFunction",
+        principal: "secretsmanager.amazonaws.com",
+        sourceArn: secret.arn,
+    }, children);
+    new aws.secretsmanager.SecretRotation(`${name}-rotation`, {
+        secretId: secret.id,
+        rotationLambdaArn: args.rotationLambdaArn,
+        rotationRules: { automaticallyAfterDays: args.rotationDays },
+        // The value from config stays until the first scheduled rotation.
+        rotateImmediately: false,
+    }, {
+        ...children,
+        // Configuring rotation makes Secrets Manager run the function's testSecret step at once
+        // (RotateSecret with RotateImmediately false, AWS Secrets Manager API reference), which
+        // needs a current value to test and the right to invoke the function.
+        dependsOn: [value, invoke],
+    });
 
-        this.role = new IrsaRole(name, {
-            oidcProviderArn: args.oidcProviderArn,
-            namespace: args.namespace,
-            serviceAccountName: args.serviceAccountName,
-            description: `ADK agent ${args.namespace}/${args.serviceAccountName}: reads its own secret only`,
-            statements: [
-                { Sid: "ReadOwnSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: this.secret.arn },
-                {
-                    Sid: "DecryptThroughSecretsManager",
-                    Effect: "Allow",
-                    Action: "kms:Decrypt",
-                    Resource: args.kmsKeyArn,
-                    Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` } },
-                },
-            ],
-        }, { parent: this });
-        this.roleArn = this.role.roleArn;
-        this.registerOutputs({ roleArn: this.roleArn, secretArn: this.secret.arn });
-    }
+    const reader = irsaRole(name, {
+        oidcProviderArn: args.oidcProviderArn,
+        namespace: args.namespace,
+        serviceAccountName: args.serviceAccountName,
+        description: `ADK agent ${args.namespace}/${args.serviceAccountName}: reads its own secret only`,
+        statements: [
+            { Sid: "ReadOwnSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secret.arn },
+            {
+                Sid: "DecryptThroughSecretsManager",
+                Effect: "Allow",
+                Action: "kms:Decrypt",
+                Resource: args.kmsKeyArn,
+                Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` } },
+            },
+        ],
+    }, children);
+    return { secret, serviceAccountAnnotations: reader.serviceAccountAnnotations };
 }

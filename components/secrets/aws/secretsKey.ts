@@ -2,6 +2,7 @@
 // ceiling applies to the secrets themselves), with an alias so operators can find it.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { underFormerComponent } from "../../naming/formerComponent";
 
 export interface SecretsKeyArgs {
     /** Alias without the `alias/` prefix. */
@@ -10,20 +11,16 @@ export interface SecretsKeyArgs {
     deletionWindowInDays: number;
 }
 
-export class SecretsKey extends pulumi.ComponentResource {
-    public readonly key: aws.kms.Key;
-    public readonly arn: pulumi.Output<string>;
-
-    constructor(name: string, args: SecretsKeyArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("adk:aws:SecretsKey", name, {}, opts);
-        this.key = new aws.kms.Key(`${name}-key`, {
-            description: `ADK agent secrets (${args.alias})`,
-            enableKeyRotation: true,
-            rotationPeriodInDays: 365,
-            deletionWindowInDays: args.deletionWindowInDays,
-        }, { parent: this });
-        new aws.kms.Alias(`${name}-alias`, { name: `alias/${args.alias}`, targetKeyId: this.key.keyId }, { parent: this });
-        this.arn = this.key.arn;
-        this.registerOutputs({ arn: this.arn });
-    }
+/** The key `${name}-key` and its alias, under `opts.parent`. */
+export function secretsKey(name: string, args: SecretsKeyArgs, opts: pulumi.CustomResourceOptions): aws.kms.Key {
+    // Formerly a component of this type: its children keep their URNs.
+    const children = underFormerComponent("adk:aws:SecretsKey", name, opts);
+    const key = new aws.kms.Key(`${name}-key`, {
+        description: `ADK agent secrets (${args.alias})`,
+        enableKeyRotation: true,
+        rotationPeriodInDays: 365,
+        deletionWindowInDays: args.deletionWindowInDays,
+    }, children);
+    new aws.kms.Alias(`${name}-alias`, { name: `alias/${args.alias}`, targetKeyId: key.keyId }, children);
+    return key;
 }

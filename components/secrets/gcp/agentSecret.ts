@@ -3,18 +3,16 @@
 // Kubernetes ServiceAccount impersonates (GKE Workload Identity), allowed to read that secret only.
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { WorkloadIdentity } from "../../identity/gcp/workloadIdentity";
+import { workloadIdentity, type WorkloadIdentity, type WorkloadIdentityArgs } from "../../identity/gcp/workloadIdentity";
+import { underFormerComponent } from "../../naming/formerComponent";
 
-export interface AgentSecretArgs {
+export interface AgentSecretArgs extends Pick<WorkloadIdentityArgs, "project" | "namespace" | "serviceAccountName"> {
     secretId: string;
     values: pulumi.Input<Record<string, string>>;
     location: string;
     kmsKeyName: pulumi.Input<string>;
     rotationTopic: pulumi.Input<string>;
     rotationDays: number;
-    project: string;
-    namespace: string;
-    serviceAccountName: string;
 }
 
 /**
@@ -28,39 +26,39 @@ export function firstRotationTime(now: number, periodSeconds: number): string {
     return new Date((endOfDay + periodSeconds) * 1000).toISOString();
 }
 
-export class AgentSecret extends pulumi.ComponentResource {
-    public readonly secret: gcp.secretmanager.Secret;
-    public readonly identity: WorkloadIdentity;
-    public readonly serviceAccountEmail: pulumi.Output<string>;
+/** The secret, and the annotation that lets the agent's ServiceAccount act as the account that reads it. */
+export interface AgentSecret extends Pick<WorkloadIdentity, "serviceAccountAnnotations"> {
+    secret: gcp.secretmanager.Secret;
+}
 
-    constructor(name: string, args: AgentSecretArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("adk:gcp:AgentSecret", name, {}, opts);
-        const period = args.rotationDays * 86400;
-        const firstRotation = firstRotationTime(Date.now(), period);
-        this.secret = new gcp.secretmanager.Secret(`${name}-secret`, {
-            secretId: args.secretId,
-            replication: { userManaged: { replicas: [{ location: args.location, customerManagedEncryption: { kmsKeyName: args.kmsKeyName } }] } },
-            rotation: { rotationPeriod: `${period}s`, nextRotationTime: firstRotation },
-            topics: [{ name: args.rotationTopic }],
-        }, { parent: this, ignoreChanges: ["rotation.nextRotationTime"] });
-        new gcp.secretmanager.SecretVersion(`${name}-value`, {
-            secret: this.secret.id,
-            secretData: pulumi.secret(pulumi.output(args.values).apply((values) => JSON.stringify(values))),
-        }, { parent: this });
+/** The secret `${name}-secret`, its value and its reader identity, under `opts.parent`. */
+export function agentSecret(name: string, args: AgentSecretArgs, opts: pulumi.CustomResourceOptions): AgentSecret {
+    // Formerly a component of this type: its children keep their URNs.
+    const children = underFormerComponent("adk:gcp:AgentSecret", name, opts);
+    const period = args.rotationDays * 86400;
+    const firstRotation = firstRotationTime(Date.now(), period);
+    const secret = new gcp.secretmanager.Secret(`${name}-secret`, {
+        secretId: args.secretId,
+        replication: { userManaged: { replicas: [{ location: args.location, customerManagedEncryption: { kmsKeyName: args.kmsKeyName } }] } },
+        rotation: { rotationPeriod: `${period}s`, nextRotationTime: firstRotation },
+        topics: [{ name: args.rotationTopic }],
+    }, { ...children, ignoreChanges: ["rotation.nextRotationTime"] });
+    new gcp.secretmanager.SecretVersion(`${name}-value`, {
+        secret: secret.id,
+        secretData: pulumi.secret(pulumi.output(args.values).apply((values) => JSON.stringify(values))),
+    }, children);
 
-        this.identity = new WorkloadIdentity(name, {
-            project: args.project,
-            // Named after the secret, which carries the stack: stacks may share a project.
-            accountName: args.secretId,
-            namespace: args.namespace,
-            serviceAccountName: args.serviceAccountName,
-        }, { parent: this });
-        this.serviceAccountEmail = this.identity.email;
-        new gcp.secretmanager.SecretIamMember(`${name}-reader`, {
-            secretId: this.secret.id,
-            role: "roles/secretmanager.secretAccessor",
-            member: pulumi.interpolate`serviceAccount:${this.identity.email}`,
-        }, { parent: this });
-        this.registerOutputs({ serviceAccountEmail: this.serviceAccountEmail, secretId: this.secret.id });
-    }
+    const identity = workloadIdentity(name, {
+        project: args.project,
+        // Named after the secret, which carries the stack: stacks may share a project.
+        accountName: args.secretId,
+        namespace: args.namespace,
+        serviceAccountName: args.serviceAccountName,
+    }, children);
+    new gcp.secretmanager.SecretIamMember(`${name}-reader`, {
+        secretId: secret.id,
+        role: "roles/secretmanager.secretAccessor",
+        member: pulumi.interpolate`serviceAccount:${identity.email}`,
+    }, children);
+    return { secret, serviceAccountAnnotations: identity.serviceAccountAnnotations };
 }

@@ -3,7 +3,8 @@
 // Manager announces that a secret is due for rotation.
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { fitName, maxNameLength } from "../../naming/names";
+import { underFormerComponent } from "../../naming/formerComponent";
+import { serviceKey } from "./serviceKey";
 
 export interface SecretsKeyArgs {
     /** Key ring and key name stem, e.g. `adk-prod`. */
@@ -13,36 +14,30 @@ export interface SecretsKeyArgs {
     rotationDays: number;
 }
 
-export class SecretsKey extends pulumi.ComponentResource {
-    public readonly cryptoKey: gcp.kms.CryptoKey;
+export interface SecretsKey {
     /** Full resource name of the key, as `kmsKeyName` expects it. */
-    public readonly keyName: pulumi.Output<string>;
-    public readonly rotationTopic: gcp.pubsub.Topic;
+    keyName: pulumi.Output<string>;
+    rotationTopic: gcp.pubsub.Topic;
+    /** Everything a secret needs before Secret Manager accepts it: the key, the topic and the grants on both. */
+    ready: pulumi.Resource[];
+}
 
-    constructor(name: string, args: SecretsKeyArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("adk:gcp:SecretsKey", name, {}, opts);
-        const parent = { parent: this };
-        const ring = new gcp.kms.KeyRing(`${name}-ring`, { name: fitName(`${args.prefix}-secrets`, maxNameLength("gcp:kms/keyRing:KeyRing")), location: args.location }, parent);
-        this.cryptoKey = new gcp.kms.CryptoKey(`${name}-key`, {
-            name: fitName(`${args.prefix}-agent-secrets`, maxNameLength("gcp:kms/cryptoKey:CryptoKey")),
-            keyRing: ring.id,
-            purpose: "ENCRYPT_DECRYPT",
-            rotationPeriod: `${args.rotationDays * 86400}s`,
-        }, parent);
-        this.keyName = this.cryptoKey.id;
-
-        const agent = new gcp.projects.ServiceIdentity(`${name}-secretmanager-agent`, { service: "secretmanager.googleapis.com" }, parent);
-        const encrypter = new gcp.kms.CryptoKeyIAMMember(`${name}-key-user`, {
-            cryptoKeyId: this.cryptoKey.id,
-            role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
-            member: pulumi.interpolate`serviceAccount:${agent.email}`,
-        }, parent);
-        this.rotationTopic = new gcp.pubsub.Topic(`${name}-rotation`, { name: `${args.prefix}-secret-rotation` }, parent);
-        new gcp.pubsub.TopicIAMMember(`${name}-rotation-publisher`, {
-            topic: this.rotationTopic.name,
-            role: "roles/pubsub.publisher",
-            member: pulumi.interpolate`serviceAccount:${agent.email}`,
-        }, { parent: this, dependsOn: [encrypter] });
-        this.registerOutputs({ keyName: this.keyName, rotationTopic: this.rotationTopic.id });
-    }
+/** The key ring, key `${name}-key`, rotation topic and the service agent's grants, under `opts.parent`. */
+export function secretsKey(name: string, args: SecretsKeyArgs, opts: pulumi.CustomResourceOptions): SecretsKey {
+    // Formerly a component of this type: its children keep their URNs.
+    const children = underFormerComponent("adk:gcp:SecretsKey", name, opts);
+    const { cryptoKey, agent, keyUser: encrypter, ring } = serviceKey(name, {
+        ringName: `${args.prefix}-secrets`,
+        keyName: `${args.prefix}-agent-secrets`,
+        location: args.location,
+        rotationSeconds: args.rotationDays * 86400,
+        service: "secretmanager.googleapis.com",
+    }, children);
+    const rotationTopic = new gcp.pubsub.Topic(`${name}-rotation`, { name: `${args.prefix}-secret-rotation` }, children);
+    const publisher = new gcp.pubsub.TopicIAMMember(`${name}-rotation-publisher`, {
+        topic: rotationTopic.name,
+        role: "roles/pubsub.publisher",
+        member: pulumi.interpolate`serviceAccount:${agent.email}`,
+    }, { ...children, dependsOn: [encrypter] });
+    return { keyName: cryptoKey.id, rotationTopic, ready: [ring, cryptoKey, agent, encrypter, rotationTopic, publisher] };
 }

@@ -11,7 +11,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { randomBytes } from "node:crypto";
-import { IrsaRole } from "../../identity/aws/irsaRole";
+import { irsaRole } from "../../identity/aws/irsaRole";
 import { fitName, maxNameLength, nameSafe } from "../../naming/names";
 import { AgentExternalSecret } from "../../secrets/agentExternalSecret";
 import type { DatabaseSettings } from "../config";
@@ -190,7 +190,7 @@ export class RdsSessionStore extends pulumi.ComponentResource {
      */
     private externalSecret(name: string, args: RdsSessionStoreArgs, objectName: string, remoteKey: pulumi.Input<string>, secretArns: pulumi.Input<string>[], keyArn: pulumi.Input<string>, templateData?: Record<string, pulumi.Input<string>>): string {
         const k8sOpts = { parent: this, provider: args.kubernetesProvider, dependsOn: args.dependsOn };
-        const role = new IrsaRole(name, {
+        const role = irsaRole(name, {
             oidcProviderArn: args.oidcProviderArn,
             namespace: args.namespace,
             serviceAccountName: objectName,

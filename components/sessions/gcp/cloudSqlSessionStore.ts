@@ -6,8 +6,8 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { WorkloadIdentity } from "../../identity/gcp/workloadIdentity";
-import { fitName, maxNameLength } from "../../naming/names";
+import { workloadIdentity } from "../../identity/gcp/workloadIdentity";
+import { serviceKey } from "../../secrets/gcp/serviceKey";
 import type { DatabaseSettings } from "../config";
 import { SessionBootstrap } from "../bootstrap";
 import { databaseName, POSTGRES_PORT, SESSION_URI_KEY, type AgentSession, type SessionStoreArgs } from "../store";
@@ -61,18 +61,13 @@ export class CloudSqlSessionStore extends pulumi.ComponentResource {
         // (Cloud SQL docs, "Use customer-managed encryption keys": create the service agent with
         // `gcloud beta services identity create --service=sqladmin.googleapis.com`, grant it
         // roles/cloudkms.cryptoKeyEncrypterDecrypter); the key must be in the instance's region.
-        const ring = new gcp.kms.KeyRing(`${name}-ring`, { name: fitName(`adk-${args.stack}-sessions`, maxNameLength("gcp:kms/keyRing:KeyRing")), location: args.region }, parent);
-        const key = new gcp.kms.CryptoKey(`${name}-key`, {
-            name: fitName(`adk-${args.stack}-sessions`, maxNameLength("gcp:kms/cryptoKey:CryptoKey")),
-            keyRing: ring.id,
-            purpose: "ENCRYPT_DECRYPT",
-            rotationPeriod: `${KEY_ROTATION_SECONDS}s`,
-        }, { parent: this, protect: args.protect });
-        const serviceAgent = new gcp.projects.ServiceIdentity(`${name}-sqladmin-agent`, { service: "sqladmin.googleapis.com" }, parent);
-        const keyUser = new gcp.kms.CryptoKeyIAMMember(`${name}-key-user`, {
-            cryptoKeyId: key.id,
-            role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
-            member: pulumi.interpolate`serviceAccount:${serviceAgent.email}`,
+        const { cryptoKey: key, keyUser } = serviceKey(name, {
+            ringName: `adk-${args.stack}-sessions`,
+            keyName: `adk-${args.stack}-sessions`,
+            location: args.region,
+            rotationSeconds: KEY_ROTATION_SECONDS,
+            service: "sqladmin.googleapis.com",
+            protectKey: args.protect,
         }, parent);
 
         const network = settings.gcp;
@@ -179,7 +174,7 @@ export class CloudSqlSessionStore extends pulumi.ComponentResource {
     /** A Google service account for a Kubernetes ServiceAccount (a new one unless `existing`), allowed to connect and log in. */
     private identity(name: string, args: CloudSqlSessionStoreArgs, serviceAccountName: string, accountName: string, existing?: pulumi.Input<string>): { email: pulumi.Output<string> } {
         const email = existing === undefined
-            ? new WorkloadIdentity(name, { project: args.project, accountName, namespace: args.namespace, serviceAccountName }, { parent: this }).email
+            ? workloadIdentity(name, { project: args.project, accountName, namespace: args.namespace, serviceAccountName }, { parent: this }).email
             : pulumi.output(existing);
         for (const role of CLOUD_SQL_ROLES) {
             new gcp.projects.IAMMember(`${name}-${role.split("/")[1].replace(/\./g, "-").toLowerCase()}`, {

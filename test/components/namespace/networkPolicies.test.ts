@@ -45,13 +45,24 @@ const collectorPod = (plan: Plan): Endpoint => ({
     ip: "172.20.3.5", namespace: NS, labels: plan.one("kubernetes:apps/v1:Deployment", "traces-deployment").state.spec.template.metadata.labels,
 });
 const internet = (ip: string): Endpoint => ({ ip });
+/** Addresses outside the cluster, named so that every case reads as source, destination, port. */
+const client = internet("203.0.113.7");
+const googleApi = internet("142.250.74.100");
+const googleApiV6 = internet("2607:f8b0:4004:c1b::65");
+/** The link-local metadata address: EC2's instance metadata service, GKE's metadata server under Dataplane V2. */
+const metadata = internet("169.254.169.254");
+const metadataV6 = internet("fd00:ec2::254");
+/** GKE's metadata server on the legacy dataplane. */
+const legacyMetadataServer = internet("169.254.169.252");
+const database = internet("10.0.5.20");
+const nextSubnet = internet("10.0.6.20");
 
-type Case = [string, Endpoint, Endpoint, number, "TCP" | "UDP", boolean];
+type Case = [label: string, from: Endpoint, to: Endpoint, port: number, protocol: "TCP" | "UDP", verdict: "allow" | "deny"];
 
 function check(set: NetworkPolicySet, cases: Case[]): void {
     const wrong = cases
-        .filter(([, from, to, port, protocol, expected]) => set.allows(from, to, port, protocol) !== expected)
-        .map(([label, , , port, protocol, expected]) => `${label} ${protocol}/${port}: expected ${expected ? "allow" : "deny"}`);
+        .filter(([, from, to, port, protocol, verdict]) => set.allows(from, to, port, protocol) !== (verdict === "allow"))
+        .map(([label, , , port, protocol, verdict]) => `${label} ${protocol}/${port}: expected ${verdict}`);
     assert.deepEqual(wrong, []);
 }
 
@@ -80,39 +91,39 @@ describe("AgentNetworkPolicies", () => {
         const research = agentPod(plan, "research-agent", "172.20.4.1");
         const support = agentPod(plan, "support-agent", "172.20.4.2");
         check(set, [
-            ["load balancer -> research", lb, research, 8000, "TCP", true],
-            ["load balancer -> support on its own port", lb, support, 9000, "TCP", true],
-            ["load balancer -> research, other port", lb, research, 9090, "TCP", false],
-            ["internet -> research", internet("203.0.113.7"), research, 8000, "TCP", false],
+            ["load balancer -> research", lb, research, 8000, "TCP", "allow"],
+            ["load balancer -> support on its own port", lb, support, 9000, "TCP", "allow"],
+            ["load balancer -> research, other port", lb, research, 9090, "TCP", "deny"],
+            ["internet -> research", client, research, 8000, "TCP", "deny"],
             // Request metrics come from spans by default: Prometheus scrapes the collector, not the agents.
-            ["prometheus -> research", prometheus, research, 8000, "TCP", false],
-            ["prometheus -> support", prometheus, support, 9000, "TCP", false],
-            ["pod in default -> research", stranger, research, 8000, "TCP", false],
-            ["research -> support (east-west)", research, support, 9000, "TCP", false],
-            ["research -> kube-dns", research, dns, 53, "UDP", true],
-            ["research -> kube-dns", research, dns, 53, "TCP", true],
-            ["research -> kube-dns, other port", research, dns, 80, "TCP", false],
-            ["research -> another kube-system pod", research, metricsServer, 53, "UDP", false],
-            ["research -> collector gRPC", research, collector, 4317, "TCP", true],
-            ["research -> collector HTTP", research, collector, 4318, "TCP", true],
-            ["research -> collector metrics", research, collector, 8888, "TCP", false],
-            ["prometheus -> collector metrics", prometheus, collector, 8888, "TCP", true],
-            ["prometheus -> collector span metrics", prometheus, collector, 8889, "TCP", true],
-            ["research -> collector span metrics", research, collector, 8889, "TCP", false],
-            ["pod in default -> collector span metrics", stranger, collector, 8889, "TCP", false],
-            ["prometheus -> collector OTLP", prometheus, collector, 4317, "TCP", false],
-            ["research -> internet HTTPS", research, internet("142.250.74.100"), 443, "TCP", true],
-            ["research -> internet HTTPS over IPv6", research, internet("2607:f8b0:4004:c1b::65"), 443, "TCP", true],
-            ["research -> internet HTTP", research, internet("142.250.74.100"), 80, "TCP", false],
-            ["research -> instance metadata", research, internet("169.254.169.254"), 80, "TCP", false],
-            ["research -> instance metadata over HTTPS", research, internet("169.254.169.254"), 443, "TCP", false],
-            ["research -> IPv6 instance metadata", research, internet("fd00:ec2::254"), 443, "TCP", false],
-            ["research -> GKE metadata server (not on AWS)", research, internet("169.254.169.252"), 988, "TCP", false],
-            ["research -> database", research, internet("10.0.5.20"), 5432, "TCP", false],
-            ["pod in default -> collector", stranger, collector, 4317, "TCP", false],
-            ["collector -> research", collector, research, 8000, "TCP", false],
-            ["collector -> cloud trace API", collector, internet("142.250.74.100"), 443, "TCP", true],
-            ["collector -> instance metadata", collector, internet("169.254.169.254"), 80, "TCP", false],
+            ["prometheus -> research", prometheus, research, 8000, "TCP", "deny"],
+            ["prometheus -> support", prometheus, support, 9000, "TCP", "deny"],
+            ["pod in default -> research", stranger, research, 8000, "TCP", "deny"],
+            ["research -> support (east-west)", research, support, 9000, "TCP", "deny"],
+            ["research -> kube-dns", research, dns, 53, "UDP", "allow"],
+            ["research -> kube-dns", research, dns, 53, "TCP", "allow"],
+            ["research -> kube-dns, other port", research, dns, 80, "TCP", "deny"],
+            ["research -> another kube-system pod", research, metricsServer, 53, "UDP", "deny"],
+            ["research -> collector gRPC", research, collector, 4317, "TCP", "allow"],
+            ["research -> collector HTTP", research, collector, 4318, "TCP", "allow"],
+            ["research -> collector metrics", research, collector, 8888, "TCP", "deny"],
+            ["prometheus -> collector metrics", prometheus, collector, 8888, "TCP", "allow"],
+            ["prometheus -> collector span metrics", prometheus, collector, 8889, "TCP", "allow"],
+            ["research -> collector span metrics", research, collector, 8889, "TCP", "deny"],
+            ["pod in default -> collector span metrics", stranger, collector, 8889, "TCP", "deny"],
+            ["prometheus -> collector OTLP", prometheus, collector, 4317, "TCP", "deny"],
+            ["research -> internet HTTPS", research, googleApi, 443, "TCP", "allow"],
+            ["research -> internet HTTPS over IPv6", research, googleApiV6, 443, "TCP", "allow"],
+            ["research -> internet HTTP", research, googleApi, 80, "TCP", "deny"],
+            ["research -> instance metadata", research, metadata, 80, "TCP", "deny"],
+            ["research -> instance metadata over HTTPS", research, metadata, 443, "TCP", "deny"],
+            ["research -> IPv6 instance metadata", research, metadataV6, 443, "TCP", "deny"],
+            ["research -> GKE metadata server (not on AWS)", research, legacyMetadataServer, 988, "TCP", "deny"],
+            ["research -> database", research, database, 5432, "TCP", "deny"],
+            ["pod in default -> collector", stranger, collector, 4317, "TCP", "deny"],
+            ["collector -> research", collector, research, 8000, "TCP", "deny"],
+            ["collector -> cloud trace API", collector, googleApi, 443, "TCP", "allow"],
+            ["collector -> instance metadata", collector, metadata, 80, "TCP", "deny"],
         ]);
     });
 
@@ -122,8 +133,8 @@ describe("AgentNetworkPolicies", () => {
         const egress = manifests(canaryPlan).find((m) => m.metadata.name === "agents-egress")!;
         assert.ok(selects((egress.spec as any).podSelector, canary.labels!));
         check(cluster(canaryPlan), [
-            ["load balancer -> canary", lb, canary, 8000, "TCP", true],
-            ["canary -> instance metadata", canary, internet("169.254.169.254"), 443, "TCP", false],
+            ["load balancer -> canary", lb, canary, 8000, "TCP", "allow"],
+            ["canary -> instance metadata", canary, metadata, 443, "TCP", "deny"],
         ]);
     });
 
@@ -131,9 +142,9 @@ describe("AgentNetworkPolicies", () => {
         const withDb = await planFor(awsStack({ agents: AGENTS, security: { egressAllow: [{ cidr: "10.0.5.0/24", ports: [5432] }] } }));
         const research = agentPod(withDb, "research-agent", "172.20.4.1");
         check(cluster(withDb), [
-            ["research -> database", research, internet("10.0.5.20"), 5432, "TCP", true],
-            ["research -> database, other port", research, internet("10.0.5.20"), 22, "TCP", false],
-            ["research -> outside the exception", research, internet("10.0.6.20"), 5432, "TCP", false],
+            ["research -> database", research, database, 5432, "TCP", "allow"],
+            ["research -> database, other port", research, database, 22, "TCP", "deny"],
+            ["research -> outside the exception", research, nextSubnet, 5432, "TCP", "deny"],
         ]);
     });
 
@@ -142,11 +153,11 @@ describe("AgentNetworkPolicies", () => {
         const research = agentPod(app, "research-agent", "172.20.4.1");
         const support = agentPod(app, "support-agent", "172.20.4.2");
         check(cluster(app), [
-            ["prometheus -> research metrics", prometheus, research, 8000, "TCP", true],
-            ["prometheus -> support metrics", prometheus, support, 9000, "TCP", true],
-            ["prometheus -> research, other port", prometheus, research, 9100, "TCP", false],
-            ["prometheus -> collector metrics", prometheus, collectorPod(app), 8888, "TCP", true],
-            ["prometheus -> collector, span metrics port", prometheus, collectorPod(app), 8889, "TCP", false],
+            ["prometheus -> research metrics", prometheus, research, 8000, "TCP", "allow"],
+            ["prometheus -> support metrics", prometheus, support, 9000, "TCP", "allow"],
+            ["prometheus -> research, other port", prometheus, research, 9100, "TCP", "deny"],
+            ["prometheus -> collector metrics", prometheus, collectorPod(app), 8888, "TCP", "allow"],
+            ["prometheus -> collector, span metrics port", prometheus, collectorPod(app), 8889, "TCP", "deny"],
         ]);
     });
 
@@ -160,15 +171,15 @@ describe("AgentNetworkPolicies", () => {
             const research = agentPod(prod, "research-agent", "172.20.4.1");
             const job = bootstrapPod(prod, "172.20.4.9");
             check(cluster(prod), [
-                ["research -> session database", research, internet("10.0.10.20"), 5432, "TCP", true],
-                ["research -> session database, second subnet", research, internet("10.0.11.20"), 5432, "TCP", true],
-                ["research -> session database, other port", research, internet("10.0.10.20"), 22, "TCP", false],
-                ["research -> PostgreSQL outside the database subnets", research, internet("10.0.12.20"), 5432, "TCP", false],
-                ["bootstrap -> session database", job, internet("10.0.10.20"), 5432, "TCP", true],
-                ["bootstrap -> internet HTTPS", job, internet("142.250.74.100"), 443, "TCP", false],
-                ["bootstrap -> research", job, research, 8000, "TCP", false],
-                ["bootstrap -> kube-dns", job, dns, 53, "UDP", true],
-                ["research -> bootstrap", research, job, 5432, "TCP", false],
+                ["research -> session database", research, internet("10.0.10.20"), 5432, "TCP", "allow"],
+                ["research -> session database, second subnet", research, internet("10.0.11.20"), 5432, "TCP", "allow"],
+                ["research -> session database, other port", research, internet("10.0.10.20"), 22, "TCP", "deny"],
+                ["research -> PostgreSQL outside the database subnets", research, internet("10.0.12.20"), 5432, "TCP", "deny"],
+                ["bootstrap -> session database", job, internet("10.0.10.20"), 5432, "TCP", "allow"],
+                ["bootstrap -> internet HTTPS", job, internet("142.250.74.100"), 443, "TCP", "deny"],
+                ["bootstrap -> research", job, research, 8000, "TCP", "deny"],
+                ["bootstrap -> kube-dns", job, dns, 53, "UDP", "allow"],
+                ["research -> bootstrap", research, job, 5432, "TCP", "deny"],
             ]);
         });
 
@@ -178,14 +189,14 @@ describe("AgentNetworkPolicies", () => {
             const job = bootstrapPod(prod, "10.8.0.9");
             const instance = internet("10.200.0.3");
             check(cluster(prod), [
-                ["research proxy -> Cloud SQL server-side proxy", research, instance, 3307, "TCP", true],
-                ["research -> Cloud SQL on 5432 directly", research, instance, 5432, "TCP", false],
-                ["research proxy -> Cloud SQL Admin API", research, internet("142.250.74.95"), 443, "TCP", true],
-                ["research -> 3307 outside the range", research, internet("10.201.0.3"), 3307, "TCP", false],
-                ["bootstrap proxy -> Cloud SQL", job, instance, 3307, "TCP", true],
-                ["bootstrap proxy -> Cloud SQL Admin API", job, internet("142.250.74.95"), 443, "TCP", true],
-                ["bootstrap -> GKE metadata server (Workload Identity)", job, internet("169.254.169.254"), 80, "TCP", true],
-                ["bootstrap -> research", job, research, 8000, "TCP", false],
+                ["research proxy -> Cloud SQL server-side proxy", research, instance, 3307, "TCP", "allow"],
+                ["research -> Cloud SQL on 5432 directly", research, instance, 5432, "TCP", "deny"],
+                ["research proxy -> Cloud SQL Admin API", research, internet("142.250.74.95"), 443, "TCP", "allow"],
+                ["research -> 3307 outside the range", research, internet("10.201.0.3"), 3307, "TCP", "deny"],
+                ["bootstrap proxy -> Cloud SQL", job, instance, 3307, "TCP", "allow"],
+                ["bootstrap proxy -> Cloud SQL Admin API", job, internet("142.250.74.95"), 443, "TCP", "allow"],
+                ["bootstrap -> GKE metadata server (Workload Identity)", job, internet("169.254.169.254"), 80, "TCP", "allow"],
+                ["bootstrap -> research", job, research, 8000, "TCP", "deny"],
             ]);
         });
     });
@@ -195,42 +206,39 @@ describe("AgentNetworkPolicies", () => {
         assert.equal(quiet.ofType("adk:monitoring:OtelCollector").length, 0);
         const research = agentPod(quiet, "research-agent", "172.20.4.1");
         check(cluster(quiet), [
-            ["research -> former collector address", research, collector, 4317, "TCP", false],
-            ["prometheus -> former collector metrics", prometheus, collector, 8888, "TCP", false],
-            ["prometheus -> research metrics", prometheus, research, 8000, "TCP", true],
+            ["research -> former collector address", research, collector, 4317, "TCP", "deny"],
+            ["prometheus -> former collector metrics", prometheus, collector, 8888, "TCP", "deny"],
+            ["prometheus -> research metrics", prometheus, research, 8000, "TCP", "allow"],
         ]);
     });
 
     describe("GKE", () => {
-        const metadata = internet("169.254.169.254");
-        const legacyMetadataServer = internet("169.254.169.252");
-
-        it("admits Google's front ends; under Dataplane V2 and Cloud DNS (the defaults) reaches the GKE metadata server and resolves through it", async () => {
-            const gcp = await planFor(gcpStack());
-            const research = agentPod(gcp, "research-agent", "10.8.0.5");
-            const frontEnd = internet(GOOGLE_FRONT_END_RANGES[0].replace(/\.0\.0\/16$/, ".3.4"));
-            check(cluster(gcp), [
-                ["Google front end -> research", frontEnd, research, 8000, "TCP", true],
-                ["internet -> research", internet("203.0.113.7"), research, 8000, "TCP", false],
-                ["research -> GKE metadata server (Workload Identity)", research, metadata, 80, "TCP", true],
-                ["research -> metadata address, other port", research, metadata, 8080, "TCP", false],
-                ["research -> Cloud DNS at the metadata address", research, metadata, 53, "UDP", true],
-                ["research -> Cloud DNS over TCP", research, metadata, 53, "TCP", true],
-                ["research -> kube-dns pods (not the resolver here)", research, dns, 53, "UDP", false],
-                ["research -> legacy metadata server port", research, legacyMetadataServer, 988, "TCP", false],
-            ]);
-        });
-
-        it("on the legacy dataplane with kube-dns, allows exactly those flows instead", async () => {
-            const legacy = await planFor(gcpStack({ security: { gcp: { dataplaneV2: false, dns: "kube-dns" } } }));
-            const research = agentPod(legacy, "research-agent", "10.8.0.5");
-            check(cluster(legacy), [
-                ["research -> GKE metadata server", research, legacyMetadataServer, 988, "TCP", true],
-                ["research -> metadata address", research, metadata, 80, "TCP", false],
-                ["research -> kube-dns", research, dns, 53, "UDP", true],
-                ["research -> metadata address DNS", research, metadata, 53, "UDP", false],
-            ]);
-        });
+        const frontEnd = internet(GOOGLE_FRONT_END_RANGES[0].replace(/\.0\.0\/16$/, ".3.4"));
+        /** Per dataplane and DNS provider (stack overrides), the flows of the agent pod `research`. */
+        const DATAPLANES: [string, Record<string, unknown>, (research: Endpoint) => Case[]][] = [
+            ["admits Google's front ends; under Dataplane V2 and Cloud DNS (the defaults) reaches the GKE metadata server and resolves through it", {}, (research) => [
+                ["Google front end -> research", frontEnd, research, 8000, "TCP", "allow"],
+                ["internet -> research", client, research, 8000, "TCP", "deny"],
+                ["research -> GKE metadata server (Workload Identity)", research, metadata, 80, "TCP", "allow"],
+                ["research -> metadata address, other port", research, metadata, 8080, "TCP", "deny"],
+                ["research -> Cloud DNS at the metadata address", research, metadata, 53, "UDP", "allow"],
+                ["research -> Cloud DNS over TCP", research, metadata, 53, "TCP", "allow"],
+                ["research -> kube-dns pods (not the resolver here)", research, dns, 53, "UDP", "deny"],
+                ["research -> legacy metadata server port", research, legacyMetadataServer, 988, "TCP", "deny"],
+            ]],
+            ["on the legacy dataplane with kube-dns, allows exactly those flows instead", { security: { gcp: { dataplaneV2: false, dns: "kube-dns" } } }, (research) => [
+                ["research -> GKE metadata server", research, legacyMetadataServer, 988, "TCP", "allow"],
+                ["research -> metadata address", research, metadata, 80, "TCP", "deny"],
+                ["research -> kube-dns", research, dns, 53, "UDP", "allow"],
+                ["research -> metadata address DNS", research, metadata, 53, "UDP", "deny"],
+            ]],
+        ];
+        for (const [label, overrides, flows] of DATAPLANES) {
+            it(label, async () => {
+                const gcp = await planFor(gcpStack(overrides));
+                check(cluster(gcp), flows(agentPod(gcp, "research-agent", "10.8.0.5")));
+            });
+        }
 
         it("refuses an unknown DNS provider, naming the key", async () => {
             const lines = await configProblems(gcpStack({ security: { gcp: { dns: "coredns" } } }));

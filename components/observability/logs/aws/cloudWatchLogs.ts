@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { NODE_AGENT, PROFILE_LABEL } from "../../../../policy/labels";
 import { podSecurityLabels, rootReaderContainer } from "../../../kubernetes/hardening";
 import { appLabels, PLATFORM_LABELS } from "../../../kubernetes/labels";
-import { IrsaRole } from "../../../identity/aws/irsaRole";
+import { irsaRole } from "../../../identity/aws/irsaRole";
 
 /** The retention periods CloudWatch Logs accepts, in days. */
 export const CLOUDWATCH_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -83,7 +83,7 @@ export class CloudWatchLogs extends pulumi.ComponentResource {
         }, { parent: this, protect: args.protect });
         this.logGroupName = this.logGroup.name;
 
-        const role = new IrsaRole(`${name}-shipper`, {
+        const role = irsaRole(`${name}-shipper`, {
             oidcProviderArn: args.oidcProviderArn,
             namespace: args.namespace,
             serviceAccountName: FLUENT_BIT,

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { awsStack, planFor } from "../../../fixtures";
 
-describe("AccessLogBucket (AWS)", () => {
+describe("accessLogBucket (AWS)", () => {
     for (const [environment, days, protect] of [["dev", 30, false], ["prod", 365, true]] as const) {
         it(`${environment}: private, SSE-S3, TLS-only, kept ${days} days, ${protect ? "" : "not "}protected`, async () => {
             const plan = await planFor(awsStack({ environment }));

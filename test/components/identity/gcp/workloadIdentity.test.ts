@@ -2,11 +2,10 @@ import * as assert from "node:assert/strict";
 import { fitName } from "../../../../components/naming/names";
 import { gcpStack, planFor } from "../../../fixtures";
 
-describe("WorkloadIdentity (adk:gcp:WorkloadIdentity)", () => {
+describe("workloadIdentity (GKE Workload Identity)", () => {
     it("lets exactly one Kubernetes ServiceAccount act as the Google account, with only the roles asked for", async () => {
         const plan = await planFor(gcpStack({ monitoring: { tracing: { backend: "cloud" } } }));
-        const identity = plan.one("adk:gcp:WorkloadIdentity", "traces");
-        const children = plan.childrenOf(identity.urn);
+        const children = plan.resources.filter((r) => r.name.startsWith("traces-") && r.type.startsWith("gcp:"));
         assert.deepEqual(children.map((c) => c.type).sort(), [
             "gcp:projects/iAMMember:IAMMember",
             "gcp:serviceaccount/account:Account",

@@ -1,0 +1,16 @@
+// A component for what a platform builder creates for one capability outside the units of
+// index.ts (the agents' secrets in the cloud's store, the collector's cloud identity), so that
+// every cloud resource sits in a component, as pulumi-eks groups a cluster's parts.
+import * as pulumi from "@pulumi/pulumi";
+
+/** The agents' secrets in the cloud's store: the stack's key, each agent's secret and its reader identity. */
+export const CLOUD_SECRETS = "adk:secrets:CloudSecrets";
+/** The identity the OpenTelemetry Collector exports to the cloud's tracing service as. */
+export const CLOUD_TRACING_IDENTITY = "adk:monitoring:CloudTracingIdentity";
+
+export class Capability extends pulumi.ComponentResource {
+    constructor(type: string, name: string, opts: pulumi.ComponentResourceOptions) {
+        super(type, name, {}, opts);
+        this.registerOutputs({});
+    }
+}
