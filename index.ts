@@ -58,6 +58,17 @@ export = async () => {
         refreshInterval: security.secretRefreshInterval,
         labels,
     });
+    // Each agent's ServiceAccount maps to one cloud identity: its secrets', or the one its sessions gave it.
+    const identities = Object.fromEntries(config.agents.map((a) => [a.name, { ...cloudSecrets[a.name]?.serviceAccountAnnotations, ...sessions?.agents[a.name].serviceAccountAnnotations }]));
+
+    // What each agent reaches with that identity: Vertex AI without keys, its artifact bucket.
+    const access = cloud.agentAccess({
+        namespace: baseline.namespaceName,
+        agents: config.agents,
+        serviceAccountAnnotations: identities,
+        kubernetesProvider: cluster.provider,
+        labels,
+    });
 
     // The agents: a hardened Deployment, Service, HPA and PDB per track (stable, canary).
     const workloads = config.agents.map((agent) => new AgentWorkload(agent.name, {
@@ -67,9 +78,10 @@ export = async () => {
         maxSurge: config.maxSurge,
         topologySpread: config.topologySpread,
         labels,
-        platformEnv: telemetryEnv({ agent, environment: config.environment, namespace, monitoring }),
+        platformEnv: { ...telemetryEnv({ agent, environment: config.environment, namespace, monitoring }), ...access[agent.name]?.env },
         trackEnv: trackTelemetryEnv({ agent, monitoring }),
-        serviceAccountAnnotations: { ...cloudSecrets[agent.name]?.serviceAccountAnnotations, ...sessions?.agents[agent.name].serviceAccountAnnotations },
+        serviceAccountAnnotations: { ...identities[agent.name], ...access[agent.name]?.serviceAccountAnnotations },
+        volumes: access[agent.name]?.volumes,
         externalSecretName: externalSecrets[agent.name]?.secretName,
         secretEnv: sessionEnv(sessions?.agents[agent.name]),
         sidecars: sessions?.agents[agent.name].sidecars,
@@ -123,5 +135,7 @@ export = async () => {
         backends: edge.backends,
         agents: Object.fromEntries(workloads.map((w) => [w.agentName, { tracks: w.tracks, services: w.serviceNames }])),
         logDestination: logs?.destination,
+        // Who each agent is to Vertex AI and to its artifact bucket: the principals to grant on the Google side (AWS).
+        agentPrincipals: Object.fromEntries(Object.entries(access).map(([agent, a]) => [agent, a.principals])),
     };
 };

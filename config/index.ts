@@ -14,6 +14,8 @@ import { checkSessions, resolveSessions, sessionDemands, SessionsConfig } from "
 import { SESSION_URI_ENV } from "../components/agents/contract";
 import { ENV_NAME } from "./primitives";
 import { RawConfig, rawConfigSchema } from "./schema";
+import { checkModel, ModelConfig } from "../components/model/config";
+import { checkArtifacts } from "../components/artifacts/config";
 
 export { ConfigError } from "./errors";
 export type { Environment } from "./presets";
@@ -37,6 +39,7 @@ interface CommonConfig extends Preset {
     loadBalancer: LoadBalancerConfig;
     monitoring: MonitoringConfig;
     security: SecurityConfig;
+    model: ModelConfig;
     sessions: SessionsConfig;
 }
 
@@ -132,6 +135,8 @@ function crossCheck(raw: Partial<RawConfig>, agents: [number, RawAgent][], parti
     problems.push(...checkRuleSlots(partialAgents, context));
     if (raw.monitoring) problems.push(...checkMonitoring(raw.monitoring, context, raw.security?.aws?.oidcProviderArn));
     if (raw.monitoring) problems.push(...checkMessageCapture(raw.monitoring, raw.security?.dataClassification, agents));
+    if (raw.model) problems.push(...checkModel(raw.model, agents, raw.agentSecrets ?? {}, context));
+    problems.push(...checkArtifacts(agents, context, raw.security?.aws?.oidcProviderArn));
     if (preset && raw.sessions) {
         problems.push(...checkSessions(raw.sessions, context, agents.map(([index, agent]) => ({ index, name: agent.name, replicas: agent.replicas ?? preset.replicas, maxReplicas: agent.maxReplicas ?? preset.maxReplicas, setsSessionUri: SESSION_URI_ENV in agent.env })), raw.security?.aws?.oidcProviderArn));
     }
@@ -185,10 +190,11 @@ export function loadConfig(): PlatformConfig {
             kubeconfig: raw.kubeconfig === undefined ? undefined : pulumi.secret(raw.kubeconfig),
             context: raw.kubeContext,
         },
-        agents: raw.agents.map((agent) => resolveAgent(agent, context, { loadBalancer: raw.loadBalancer, secrets: raw.agentSecrets[agent.name] })),
+        agents: raw.agents.map((agent) => resolveAgent(agent, context, { loadBalancer: raw.loadBalancer, secrets: raw.agentSecrets[agent.name], model: raw.model })),
         loadBalancer: resolveLoadBalancer(raw.loadBalancer, context),
         monitoring: resolveMonitoring(raw.monitoring, context),
         security: resolveSecurity(raw.security, context),
+        model: { federation: raw.model.federation },
         sessions: resolveSessions(raw.sessions, context),
     };
 }

@@ -7,6 +7,7 @@ import { monitoringSchema } from "../components/observability/config";
 import { CLOUDS, ENVIRONMENTS } from "./presets";
 import { dnsLabel, flag, intBetween } from "./primitives";
 import { securitySchema } from "../components/namespace/config";
+import { modelSchema } from "../components/model/config";
 import { sessionsSchema } from "../components/sessions/config";
 
 export const rawConfigSchema = z.strictObject({
@@ -30,6 +31,7 @@ export const rawConfigSchema = z.strictObject({
     loadBalancer: loadBalancerSchema,
     monitoring: monitoringSchema,
     security: securitySchema,
+    model: modelSchema,
     sessions: sessionsSchema,
 });
 

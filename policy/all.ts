@@ -8,6 +8,7 @@ import { secretEncryption } from "./data/secretEncryption";
 import { secretRotation } from "./data/secretRotation";
 import { defaultDenyNetworkPolicy } from "./kubernetes/defaultDenyNetworkPolicy";
 import { imagePinned } from "./kubernetes/imagePinned";
+import { modelKeysNotInClear } from "./kubernetes/modelKeys";
 import { namespaceRestricted } from "./kubernetes/namespaceRestricted";
 import { podSecurityRestricted } from "./kubernetes/podSecurity";
 import { probesSet } from "./kubernetes/probes";
@@ -29,6 +30,7 @@ export const POLICIES: AdkPolicy[] = [
     probesSet,
     imagePinned,
     serviceAccountTokenOff,
+    modelKeysNotInClear,
     namespaceRestricted,
     defaultDenyNetworkPolicy,
     rbacLeastPrivilege,

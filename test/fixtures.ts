@@ -29,6 +29,9 @@ export const AWS_SECURITY = {
     },
 };
 
+/** Workload Identity Federation for Kubernetes: the Google project and pool an EKS stack reaches Vertex AI through. */
+export const FEDERATION = { projectId: "adk-models-123", projectNumber: "210987654321", poolId: "eks-adk-dev", providerId: "eks-adk-dev" };
+
 /** A clear value that must never appear in a plan, a manifest or a message. */
 export const OIDC_CLIENT_SECRET = "oidc-client-secret-in-clear";
 export const IAP_CLIENT_SECRET = "iap-client-secret-in-clear";
@@ -92,6 +95,9 @@ export function awsStack(overrides: Record<string, unknown> = {}): Record<string
         agents: [{ name: "research-agent", image: IMAGE }],
         loadBalancer: AWS_LOAD_BALANCER,
         security: AWS_SECURITY,
+        // AWS's default, api-key, wants a GOOGLE_API_KEY per agent in agentSecrets; tests that are
+        // not about model access start from agents that bring their own (test/components/model/).
+        model: { access: "none" },
         ...overrides,
     }, AWS_AUTH), AWS_SESSIONS);
 }

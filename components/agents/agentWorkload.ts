@@ -6,6 +6,12 @@ import type { AgentConfig } from "../../config";
 import { restrictedContainer, restrictedPod } from "../kubernetes/hardening";
 import { agentLabels, agentSelector, CONTAINER_NAME, CONTRACT_ENV, PORT_NAME, SERVICE_PORT, Track } from "./contract";
 
+/** A volume of the agent's pods and where its container mounts it. */
+export interface AgentVolume {
+    volume: k8s.types.input.core.v1.Volume;
+    mount: k8s.types.input.core.v1.VolumeMount;
+}
+
 export interface AgentWorkloadArgs {
     agent: AgentConfig;
     namespace: pulumi.Input<string>;
@@ -33,6 +39,8 @@ export interface AgentWorkloadArgs {
      * component creates the Secret from `agent.secrets`.
      */
     externalSecretName?: pulumi.Input<string>;
+    /** Volumes beyond `/tmp`, e.g. the token and credential configuration of a cloud identity. */
+    volumes?: AgentVolume[];
     /** Variables from keys of other Secrets (the session URI), set before `trackEnv` so that it and `args` may refer to them. */
     secretEnv?: { name: string; secretName: pulumi.Input<string>; key: string }[];
     /** Native sidecars (init containers with `restartPolicy: Always`) every pod of the agent runs, e.g. a database proxy. */
@@ -179,9 +187,9 @@ export class AgentWorkload extends pulumi.ComponentResource {
                             readinessProbe: { httpGet: { path: agent.readyPath, port: PORT_NAME }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
                             lifecycle: agent.drainSeconds > 0 ? { preStop: { sleep: { seconds: agent.drainSeconds } } } : undefined,
                             securityContext: restrictedContainer(agent.runAsUser),
-                            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...(args.volumes ?? []).map((v) => v.mount)],
                         }],
-                        volumes: [{ name: "tmp", emptyDir: { sizeLimit: agent.tmpSizeLimit } }],
+                        volumes: [{ name: "tmp", emptyDir: { sizeLimit: agent.tmpSizeLimit } }, ...(args.volumes ?? []).map((v) => v.volume)],
                     },
                 },
             },

@@ -10,6 +10,7 @@ import { parseCpu, parseMemory } from "../../config/quantity";
 import { isPublic, type RawAuth } from "../edge/auth";
 import { ALB_RULE_SLOTS } from "../edge/routes";
 import type { AgentDemand } from "../namespace/config";
+import { agentModelSchema, resolveAgentModel, type AgentModel, type RawModel } from "../model/config";
 import { analysisSchema, checkAnalysis } from "./canaryAnalysis";
 import { CONTRACT_ENV, DEFAULT_PORT, DEFAULT_PROBE_PATH, defaultKeepAlive, gracefulShutdownSeconds } from "./contract";
 
@@ -85,6 +86,10 @@ export const agentSchema = z.strictObject({
     public: flag.optional(),
     /** AWS: the agent's place among the listener rules; by default derived from its name. */
     priority: intBetween(1, ALB_RULE_SLOTS).optional(),
+    /** How the agent reaches Gemini (components/model/config.ts); the stack's `model` by default. */
+    model: agentModelSchema.optional(),
+    /** A bucket of the agent's own for ADK's artifact service (gs:// on GCP, s3:// on AWS). */
+    artifacts: flag.default(false),
 });
 
 export type RawAgent = z.infer<typeof agentSchema>;
@@ -92,7 +97,7 @@ export type RawAgent = z.infer<typeof agentSchema>;
 export type Strategy = (typeof STRATEGIES)[number];
 
 /** An agent as the components get it: the schema's output with the stack's defaults resolved. */
-export type AgentConfig = Omit<RawAgent, "replicas" | "maxReplicas" | "keepAliveSeconds" | "public" | "strategy" | "canary"> & {
+export type AgentConfig = Omit<RawAgent, "replicas" | "maxReplicas" | "keepAliveSeconds" | "public" | "strategy" | "canary" | "model"> & {
     /** Image tag, or the digest's first 12 hex digits: the pods' `version` label. */
     version: string;
     replicas: number;
@@ -118,6 +123,8 @@ export type AgentConfig = Omit<RawAgent, "replicas" | "maxReplicas" | "keepAlive
     canary?: Pick<NonNullable<RawAgent["canary"]>, "header" | "active"> & { image: string; version: string; weight: number };
     /** Secret environment of the agent, from `agentSecrets`; always a secret Output. */
     secrets?: pulumi.Output<Record<string, string>>;
+    /** How the agent reaches Gemini, resolved against the stack's `model` and cloud. */
+    model: AgentModel;
 };
 
 /** Checks of one agent's entry that the schema cannot express; without a valid environment, the preset's are skipped. */
@@ -174,6 +181,8 @@ function checkRouting(canary: RawAgent["canary"], strategy: Strategy, at: (...pa
 export interface AgentInputs {
     loadBalancer: { idleTimeoutSeconds: number; public?: boolean; auth?: RawAuth };
     secrets?: Record<string, string>;
+    /** The stack's `model` section, the default of each agent's. */
+    model: RawModel;
 }
 
 export function resolveAgent(agent: RawAgent, context: ConfigContext, inputs: AgentInputs): AgentConfig {
@@ -194,6 +203,7 @@ export function resolveAgent(agent: RawAgent, context: ConfigContext, inputs: Ag
             image: canaryImage, ...imageFacts(canaryImage), weight: agent.canary?.weight ?? 10, header: agent.canary?.header, active: agent.canary?.active,
         },
         secrets: inputs.secrets === undefined ? undefined : pulumi.secret(inputs.secrets),
+        model: resolveAgentModel(agent.model, inputs.model, context),
     };
 }
 

@@ -252,6 +252,15 @@ const rows: NamingRow[] = [
         type: "gcp:logging/projectExclusion:ProjectExclusion", property: "name", autoName: GCP_DEFAULT,
         rule: GCP_LOGGING("exclusion name", "https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.exclusions#LogExclusion"),
     },
+    {
+        // Set explicitly (components/identity/gcp/agentAccess.ts), so the provider's auto-naming never applies.
+        type: "gcp:storage/bucket:Bucket", property: "name",
+        rule: {
+            min: 3, max: 63, pattern: /^(?!goog)(?!.*google)[a-z0-9][a-z0-9_.-]*[a-z0-9]$/,
+            text: "lowercase letters, digits, '-', '_' and '.', starting and ending with a letter or digit, not starting with \"goog\" nor containing \"google\"",
+            source: "https://cloud.google.com/storage/docs/buckets#naming",
+        },
+    },
     // Kubernetes
     ...kubernetes("core/v1", { Namespace: DNS1123_LABEL, Service: DNS1035_LABEL, ServiceAccount: CORE, ConfigMap: CORE, Secret: CORE, ResourceQuota: CORE, LimitRange: CORE }),
     ...kubernetes("apps/v1", { Deployment: WORKLOADS, DaemonSet: WORKLOADS }),
@@ -303,4 +312,5 @@ export const NO_PHYSICAL_NAME: ReadonlySet<string> = new Set([
     "gcp:secretmanager/secretIamMember:SecretIamMember",
     "gcp:secretmanager/secretVersion:SecretVersion",
     "gcp:serviceaccount/iAMMember:IAMMember",
+    "gcp:storage/bucketIAMMember:BucketIAMMember",
 ]);

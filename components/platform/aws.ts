@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import { AlbCanary } from "../edge/aws/albCanary";
 import { CloudWatchLogs } from "../observability/logs/aws/cloudWatchLogs";
 import { irsaRole } from "../identity/aws/irsaRole";
+import { agentAccessOnAws } from "../identity/aws/agentAccess";
 import { agentSecret } from "../secrets/aws/agentSecret";
 import { secretsKey } from "../secrets/aws/secretsKey";
 import { KUBE_DNS } from "../namespace/networkPolicies";
@@ -39,6 +40,7 @@ export function awsPlatform(config: AwsConfig): CloudPlatform {
         containerLogs: (name, args) => cloudWatchLogs(config, provider, name, args),
         cloudTracing: (name, args) => xrayTracing(config, provider, name, args),
         agentSecrets: (name, args) => secretsManager(config, provider, name, args),
+        agentAccess: (args) => agentAccessOnAws(config, provider, args),
         sessionStore: (name, args) => rdsSessions(config, provider, name, args),
     };
 }

@@ -5,6 +5,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AgentConfig, PlatformConfig } from "../../config";
 import type { Track } from "../agents/contract";
+import type { AgentVolume } from "../agents/agentWorkload";
 import type { EgressRule } from "../namespace/config";
 import type { DnsRecord } from "../edge/gcp/gatewayCanary";
 import { servedRoutes } from "../edge/routes";
@@ -45,6 +46,36 @@ export interface CloudPlatform {
      * need to reach the store. Nothing for memory.
      */
     sessionStore(name: string, args: SessionStoreArgs): SessionStore | undefined;
+    /**
+     * What each agent reaches with its one cloud identity: Vertex AI for `model.access:
+     * vertex-ai`, and its artifact bucket. Keyed by agent name, for the agents that need either.
+     */
+    agentAccess(args: AgentAccessArgs): Record<string, AgentAccess>;
+}
+
+export interface AgentAccessArgs {
+    /** The agents' namespace (the namespace baseline's output, so that objects wait for it). */
+    namespace: pulumi.Input<string>;
+    agents: AgentConfig[];
+    /**
+     * The annotations each agent's ServiceAccount carries already (its secrets', its sessions'),
+     * by agent: the IAM role or Google service account they name is the identity the agent's pods
+     * act as, and every grant to the agent goes to it, so that an agent has one identity, not one
+     * per feature.
+     */
+    serviceAccountAnnotations: Record<string, Record<string, pulumi.Input<string>>>;
+    kubernetesProvider: k8s.Provider;
+    labels?: Record<string, string>;
+}
+
+export interface AgentAccess {
+    /** Non-secret environment (model and artifact settings), for the agent's ConfigMap. */
+    env: Record<string, pulumi.Input<string>>;
+    /** Only for an identity created for the agent here (an IRSA role for its artifacts). */
+    serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
+    volumes: AgentVolume[];
+    /** Who Vertex AI and the artifact bucket see the agent as (IAM member, role ARN), for the stack's outputs. */
+    principals: { model?: pulumi.Input<string>; artifacts?: pulumi.Input<string> };
 }
 
 export type AgentWithSecrets = AgentConfig & Required<Pick<AgentConfig, "secrets">>;

@@ -3,6 +3,7 @@ import { CloudLoggingBucket } from "../observability/logs/gcp/cloudLoggingBucket
 import { GatewayCanary } from "../edge/gcp/gatewayCanary";
 import { ProjectApis } from "./projectApis";
 import { workloadIdentity } from "../identity/gcp/workloadIdentity";
+import { agentAccessOnGcp } from "../identity/gcp/agentAccess";
 import { agentSecret } from "../secrets/gcp/agentSecret";
 import { secretsKey } from "../secrets/gcp/secretsKey";
 import { KUBE_DNS } from "../namespace/networkPolicies";
@@ -61,6 +62,9 @@ export function requiredApis(config: GcpConfig): string[] {
         ...(secrets || cloudTracing || cloudSql ? ["iam.googleapis.com"] : []),
         ...(cloudTracing ? ["cloudtrace.googleapis.com"] : []),
         ...(config.monitoring.logging.ship ? ["logging.googleapis.com"] : []),
+        // Gemini through Vertex AI, and the agents' artifact buckets.
+        ...(config.agents.some((a) => a.model.access === "vertex-ai") ? ["aiplatform.googleapis.com"] : []),
+        ...(config.agents.some((a) => a.artifacts) ? ["storage.googleapis.com"] : []),
         // The GCPBackendPolicies' Identity-Aware Proxy and its IAM grants.
         ...(config.loadBalancer.auth?.kind === "iap" ? ["iap.googleapis.com"] : []),
     ];
@@ -109,6 +113,7 @@ export function gcpPlatform(config: GcpConfig): CloudPlatform {
             return { cloudExporter: { name: "googlecloud", config: { project: config.gcp.project } }, serviceAccountAnnotations: writer.serviceAccountAnnotations };
         },
         agentSecrets: (name, args) => secretManager(config, provider, name, args),
+        agentAccess: (args) => agentAccessOnGcp(config, provider, args),
         sessionStore: (name, args) => cloudSqlSessions(config, provider, name, args),
     };
 }

@@ -8,8 +8,17 @@ import { define, dependenciesOf, forTypes, ofType } from "../lib";
 const BLOCKS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
 const PUBLIC_MEMBERS = ["allUsers", "allAuthenticatedUsers"];
 
+/**
+ * The engine names the resources an input came from: an attachment that took its bucket from a
+ * bucket resource belongs to that one only, and its `bucket` (an id, unknown in a first preview)
+ * is never read. Only an attachment that names its bucket in clear is matched by name.
+ */
 function attachedTo(resources: PolicyResource[], type: string, bucket: PolicyResource): PolicyResource[] {
-    return resources.filter((r) => r.type === type && (dependenciesOf(r, "bucket").some((b) => b.urn === bucket.urn) || r.props.bucket === bucket.props.bucket));
+    return resources.filter((r) => {
+        if (r.type !== type) return false;
+        const sources = dependenciesOf(r, "bucket");
+        return sources.length > 0 ? sources.some((b) => b.urn === bucket.urn) : r.props.bucket === bucket.props.bucket;
+    });
 }
 
 function checkAws(resources: PolicyResource[], report: ReportViolation): void {

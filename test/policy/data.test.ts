@@ -6,7 +6,9 @@ import { kmsRotation } from "../../policy/data/kmsRotation";
 import { logRetention } from "../../policy/data/logRetention";
 import { secretEncryption } from "../../policy/data/secretEncryption";
 import { secretRotation } from "../../policy/data/secretRotation";
-import type { RecordedResource } from "../../tools/mockRuntime";
+import assert from "node:assert/strict";
+import { RecordedResource, UNKNOWN } from "../../tools/mockRuntime";
+import { evaluatePolicies } from "../../tools/policies";
 import { assertPasses, assertViolates, awsProvider, dependsOn, gcpProvider, plannedAgent, PROD_TAGS, res, TAGS, viaAws } from "./support";
 
 describe("CrossGuard policy pack", () => {
@@ -70,6 +72,16 @@ describe("CrossGuard policy pack", () => {
             const preferred = res("aws:s3/bucketOwnershipControls:BucketOwnershipControls", { rule: { objectOwnership: "BucketOwnerPreferred" } }, dependsOn({ bucket: [bucket] }));
             await assertViolates(bucketsPrivateEncrypted, /BucketOwnerEnforced/, bucket, sse, block(true));
             await assertViolates(bucketsPrivateEncrypted, /BucketOwnerEnforced/, bucket, sse, block(true), preferred);
+        });
+        it("tells two buckets' attachments apart by the bucket they came from, never reading the ids a first preview cannot know", async () => {
+            const unknownBucket = (r: RecordedResource, to: RecordedResource, name: string) => ({ ...r, name, urn: `${r.urn}-${name}`, inputs: { ...r.inputs, bucket: UNKNOWN }, state: { ...r.state, bucket: UNKNOWN }, ...dependsOn({ bucket: [to] }) });
+            const first = res("aws:s3/bucket:Bucket", { bucket: UNKNOWN });
+            const second = res("aws:s3/bucket:Bucket", { bucket: UNKNOWN });
+            const parts = (to: RecordedResource, name: string) => [sse, block(true), owned].map((r) => unknownBucket(r, to, name));
+            const preview = async (...resources: RecordedResource[]) => (await evaluatePolicies({ stack: "test", preview: true, resources, outputs: {}, namingProblems: [] }, [bucketsPrivateEncrypted])).map((v) => v.message);
+            assert.deepEqual(await preview(first, second, ...parts(first, "a"), ...parts(second, "b")), []);
+            const [, ...unencrypted] = parts(second, "b");
+            assert.match((await preview(first, second, ...parts(first, "a"), ...unencrypted)).join("\n"), /ServerSideEncryption/);
         });
         it("checks GCS public access prevention", async () => {
             await assertPasses(bucketsPrivateEncrypted, res("gcp:storage/bucket:Bucket", { publicAccessPrevention: "enforced", uniformBucketLevelAccess: true }));

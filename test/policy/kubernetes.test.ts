@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { defaultDenyNetworkPolicy } from "../../policy/kubernetes/defaultDenyNetworkPolicy";
 import { imagePinned } from "../../policy/kubernetes/imagePinned";
+import { modelKeysNotInClear } from "../../policy/kubernetes/modelKeys";
 import { namespaceRestricted } from "../../policy/kubernetes/namespaceRestricted";
 import { podSecurityRestricted } from "../../policy/kubernetes/podSecurity";
 import { probesSet } from "../../policy/kubernetes/probes";
@@ -13,7 +14,7 @@ import { serviceAccountTokenOff } from "../../policy/kubernetes/serviceAccountTo
 import { NODE_AGENT, PROFILE_LABEL } from "../../policy/lib";
 import type { Plan, RecordedResource } from "../../tools/mockRuntime";
 import { awsStack, planFor } from "../fixtures";
-import { assertPasses, assertViolates, clone, messages, plannedAgent, res } from "./support";
+import { assertPasses, assertViolates, clone, gcpProvider, messages, plannedAgent, PROD_TAGS, res, TAGS } from "./support";
 
 describe("CrossGuard policy pack", () => {
     let plan: Plan;
@@ -101,6 +102,22 @@ describe("CrossGuard policy pack", () => {
         });
         it("flags latest", () => assertViolates(imagePinned, /latest/, changed((spec) => { spec.containers[0].image = "registry.example.com/agent:latest"; })));
         it("flags an untagged image, even behind a registry port", () => assertViolates(imagePinned, /untagged/, changed((spec) => { spec.containers[0].image = "registry.example.com:5000/agent"; })));
+    });
+
+    describe("model-key-not-in-clear", () => {
+        const secret = (labels: Record<string, string>) => res("kubernetes:core/v1:Secret", { metadata: { name: "s", labels }, stringData: { GOOGLE_API_KEY: "[secret]" } });
+        it("passes the agent Deployment, its ConfigMap and a model key in a Secret on AWS", async () => {
+            await assertPasses(modelKeysNotInClear, deployment, plan.one("kubernetes:core/v1:ConfigMap", "research-agent-config"), secret(PROD_TAGS));
+        });
+        it("flags a model key in a ConfigMap or a literal env value", async () => {
+            await assertViolates(modelKeysNotInClear, /ConfigMap holds GOOGLE_API_KEY in clear/, res("kubernetes:core/v1:ConfigMap", { metadata: { name: "c" }, data: { GOOGLE_API_KEY: "k" } }));
+            await assertViolates(modelKeysNotInClear, /sets GEMINI_API_KEY as a literal value/, changed((spec) => { spec.containers[0].env.push({ name: "GEMINI_API_KEY", value: "k" }); }));
+            await assertPasses(modelKeysNotInClear, changed((spec) => { spec.containers[0].env.push({ name: "GEMINI_API_KEY", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }); }));
+        });
+        it("flags a model key in any Secret of a prod stack on GCP, and only there", async () => {
+            await assertViolates(modelKeysNotInClear, /prod stack on GCP/, gcpProvider(PROD_TAGS), secret(PROD_TAGS));
+            await assertPasses(modelKeysNotInClear, gcpProvider(TAGS), secret(TAGS));
+        });
     });
 
     describe("k8s-no-service-account-token", () => {

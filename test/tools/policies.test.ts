@@ -52,6 +52,7 @@ describe("CrossGuard policy pack", () => {
                 security: AWS_SECURITY,
                 sessions: AWS_SESSIONS,
                 agents: [{ name: "research-agent", image: "ghcr.io/acme/research:1.4.2" }],
+                model: { access: "none" },
             }));
         });
         after(() => remove());

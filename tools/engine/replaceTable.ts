@@ -110,6 +110,9 @@ export const REPLACE_TABLE: readonly ReplaceRule[] = [
     { type: "gcp:sql/database:Database", forceNew: ["name", "instance", "project"], uniqueName: "name", source: `${TF_GOOGLE}/sql/resource_sql_database.go` },
     { type: "gcp:sql/user:User", forceNew: ["name", "instance", "host", "type", "project"], uniqueName: "name", source: `${TF_GOOGLE}/sql/resource_sql_user.go` },
     { type: "gcp:pubsub/topic:Topic", forceNew: ["name", "tags", "project"], uniqueName: "name", source: `${TF_GOOGLE}/pubsub/resource_pubsub_topic.go` },
+    // Bucket names are global and a deleted bucket's name is free again at once: a renamed bucket is a new, empty one.
+    { type: "gcp:storage/bucket:Bucket", forceNew: ["name", "location", "project"], uniqueName: "name", source: `${TF_GOOGLE}/storage/resource_storage_bucket.go` },
+    { type: "gcp:storage/bucketIAMMember:BucketIAMMember", forceNew: ["bucket", ...IAM_MEMBER], source: `${TF_GOOGLE}/storage/iam_storage_bucket.go` },
     { type: "gcp:pubsub/topicIAMMember:TopicIAMMember", forceNew: ["topic", "project", ...IAM_MEMBER], source: `${TF_GOOGLE}/pubsub/iam_pubsub_topic.go` },
 ];
 

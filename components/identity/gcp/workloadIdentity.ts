@@ -36,12 +36,16 @@ export function workloadIdentity(name: string, args: WorkloadIdentityArgs, opts:
         role: "roles/iam.workloadIdentityUser",
         member: `serviceAccount:${args.project}.svc.id.goog[${args.namespace}/${args.serviceAccountName}]`,
     }, children);
+    // Spelt from the account's id and project, both inputs, so that it is known in a first
+    // preview, where the policy pack judges the IAM grants that name it; through `accountId` it
+    // still waits for the account.
+    const email = pulumi.interpolate`${account.accountId}@${args.project}.iam.gserviceaccount.com`;
     for (const role of args.projectRoles ?? []) {
         new gcp.projects.IAMMember(`${name}-${role.split("/").pop()!.replace(/\./g, "-").toLowerCase()}`, {
             project: args.project,
             role,
-            member: pulumi.interpolate`serviceAccount:${account.email}`,
+            member: pulumi.interpolate`serviceAccount:${email}`,
         }, children);
     }
-    return { email: account.email, serviceAccountAnnotations: { "iam.gke.io/gcp-service-account": account.email } };
+    return { email, serviceAccountAnnotations: { "iam.gke.io/gcp-service-account": email } };
 }

@@ -9,13 +9,15 @@ describe("Google APIs (GCP)", () => {
     it("enables every API the configured features call, and the stack's provider waits for them", async () => {
         const plan = await planFor(gcpStack({
             environment: "prod",
-            agentSecrets: { "research-agent": { GOOGLE_API_KEY: "k" } },
+            agentSecrets: { "research-agent": { SEARCH_API_KEY: "k" } },
+            agents: [{ name: "research-agent", image: "europe-west1-docker.pkg.dev/adk-prod-123/agents/research-agent:1.4.2", artifacts: true }],
             monitoring: { tracing: { backend: "cloud" }, logging: { ship: true } },
         }), { secretKeys: ["agentSecrets"] });
         const apis = plan.ofType(API);
         assert.deepEqual(apis.map((a) => a.inputs.service).sort(), [
-            "certificatemanager.googleapis.com", "cloudkms.googleapis.com", "cloudtrace.googleapis.com", "compute.googleapis.com", "iam.googleapis.com",
-            "iap.googleapis.com", "logging.googleapis.com", "pubsub.googleapis.com", "secretmanager.googleapis.com", "sqladmin.googleapis.com",
+            "aiplatform.googleapis.com", "certificatemanager.googleapis.com", "cloudkms.googleapis.com", "cloudtrace.googleapis.com", "compute.googleapis.com",
+            "iam.googleapis.com", "iap.googleapis.com", "logging.googleapis.com", "pubsub.googleapis.com", "secretmanager.googleapis.com", "sqladmin.googleapis.com",
+            "storage.googleapis.com",
         ]);
         const provider = plan.one("pulumi:providers:gcp", "gcp");
         // Depending on a component waits for each of its children (pulumi/pulumi sdk/nodejs
@@ -30,7 +32,7 @@ describe("Google APIs (GCP)", () => {
     });
 
     it("enables only what a dev stack uses", async () => {
-        const plan = await planFor(gcpStack({ monitoring: { tracing: { backend: "jaeger" } } }));
+        const plan = await planFor(gcpStack({ monitoring: { tracing: { backend: "jaeger" } }, model: { access: "none" } }));
         assert.deepEqual(plan.ofType(API).map((a) => a.inputs.service), ["compute.googleapis.com", "certificatemanager.googleapis.com"]);
     });
 });

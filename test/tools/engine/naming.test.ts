@@ -4,7 +4,7 @@ import { readStackConfig } from "../../../tools/stackConfig";
 import { fitName, nameSafe } from "../../../components/naming/names";
 import { formatViolation, nameDrivers, physicalName, ruleProblems } from "../../../tools/engine/naming";
 import { NAMING, NO_PHYSICAL_NAME } from "../../../components/naming/table";
-import { AWS_LOAD_BALANCER, awsStack, gcpStack, IMAGE, planCli, SMALL_RESOURCES, temporaryStack } from "../../fixtures";
+import { AWS_LOAD_BALANCER, awsStack, FEDERATION, gcpStack, IMAGE, planCli, SMALL_RESOURCES, temporaryStack } from "../../fixtures";
 import { namingProblems, ProgramRun, RecordedResource, runProgram, unwrap } from "../../../tools/mockRuntime";
 import { TARGET_GROUP } from "../../../tools/resourceTypes";
 
@@ -132,7 +132,7 @@ describe("physical names (tools/engine/naming.ts)", () => {
         const longest = (image: string) => ({
             environment: "prod",
             namespace,
-            agents: agentNames.map((name) => ({ name, image, resources, strategy: "canary", canary: { tag: "2.0.0", weight: 10 } })),
+            agents: agentNames.map((name) => ({ name, image, resources, strategy: "canary", canary: { tag: "2.0.0", weight: 10 }, artifacts: true })),
             agentSecrets: Object.fromEntries(agentNames.map((name) => [name, { API_KEY: "k" }])),
             monitoring: { tracing: { backend: "cloud" }, logging: { ship: true } },
         });
@@ -152,7 +152,7 @@ describe("physical names (tools/engine/naming.ts)", () => {
         const created = new Set<string>();
 
         for (const [cloud, config] of [
-            ["AWS", awsStack(longest(IMAGE))],
+            ["AWS", awsStack({ ...longest(IMAGE), model: { access: "vertex-ai", federation: FEDERATION } })],
             ["GCP", gcpStack(longest("europe-west1-docker.pkg.dev/adk-prod-123/agents/research-agent:1.4.2"))],
         ] as const) {
             it(`${cloud}: every physical name is valid and unique per type, every type is in the table`, async () => {
@@ -167,7 +167,7 @@ describe("physical names (tools/engine/naming.ts)", () => {
                 // prod brings External Secrets, WAF and access logs; with canaries, logs and cloud tracing every optional part is there.
                 const expected = cloud === "AWS"
                     ? [TARGET_GROUP, "aws:secretsmanager/secret:Secret", "aws:cloudwatch/logGroup:LogGroup", "aws:wafv2/webAcl:WebAcl", "aws:s3/bucket:Bucket", "aws:acm/certificate:Certificate"]
-                    : ["gcp:secretmanager/secret:Secret", "gcp:logging/projectSink:ProjectSink", "gcp:compute/securityPolicy:SecurityPolicy", "gcp:serviceaccount/account:Account"];
+                    : ["gcp:secretmanager/secret:Secret", "gcp:logging/projectSink:ProjectSink", "gcp:compute/securityPolicy:SecurityPolicy", "gcp:serviceaccount/account:Account", "gcp:storage/bucket:Bucket"];
                 for (const type of expected) assert.ok(types.has(type), type);
                 if (cloud === "GCP") {
                     const labels = run.resources.find((r) => r.type === "pulumi:providers:gcp")!.inputs.defaultLabels;

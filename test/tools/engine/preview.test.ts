@@ -14,7 +14,7 @@ import { readStackConfig, stackNames } from "../../../tools/stackConfig";
 import { awsStack, gcpStack } from "../../fixtures";
 import { ProgramRun, runProgram, UNKNOWN } from "../../../tools/mockRuntime";
 
-const SECRETS = { agentSecrets: { "research-agent": { GOOGLE_API_KEY: "k" } }, environment: "prod" };
+const SECRETS = { agentSecrets: { "research-agent": { SEARCH_API_KEY: "k" } }, environment: "prod" };
 
 /** The bucket check as the pack once had it: it read the bucket's `acl` output. */
 const aclOutputPolicy: AdkPolicy = define({
@@ -52,7 +52,9 @@ describe("preview layer", () => {
 
     it("registers the same resources in preview as in up, on both clouds", async () => {
         assert.deepEqual(preview.resources.map((r) => r.urn).sort(), up.resources.map((r) => r.urn).sort());
-        const config = gcpStack(SECRETS);
+        // One agent acting as its secrets' Google service account, one as its bare ServiceAccount (the project number's invoke), both with artifacts.
+        const image = "europe-west1-docker.pkg.dev/adk-prod-123/agents/research-agent:1.4.2";
+        const config = gcpStack({ ...SECRETS, agents: ["research-agent", "support-agent"].map((name) => ({ name, image, artifacts: true })) });
         const gcpPreview = await runProgram({ config, secretKeys: ["agentSecrets"], preview: true });
         const gcpUp = await runProgram({ config, secretKeys: ["agentSecrets"] });
         assert.deepEqual(comparePreview(gcpUp, gcpPreview, await evaluatePolicies(gcpPreview)), { problems: [], notes: [] });

@@ -1,5 +1,5 @@
 // Answers a Google Cloud project would give, for the load balancer concern's resources.
-import { registerComputed } from "./registry";
+import { ACCOUNT, registerComputed, registerInvoke } from "./registry";
 
 registerComputed("gcp:compute/globalAddress:GlobalAddress", () => ({ address: "34.117.42.7" }));
 // Certificate Manager answers a PER_PROJECT_RECORD authorization with a CNAME under a
@@ -15,3 +15,5 @@ registerComputed("gcp:serviceaccount/account:Account", (_name, inputs) => ({
     email: `${inputs.accountId}@${inputs.project}.iam.gserviceaccount.com`,
     name: `projects/${inputs.project}/serviceAccounts/${inputs.accountId}@${inputs.project}.iam.gserviceaccount.com`,
 }));
+// The project, as Resource Manager describes it: the number names the GKE workload identity pool's principals.
+registerInvoke("gcp:organizations/getProject:getProject", (inputs) => ({ projectId: inputs.projectId, number: ACCOUNT, name: inputs.projectId, id: `projects/${inputs.projectId}` }));

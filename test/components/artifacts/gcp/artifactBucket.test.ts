@@ -1,0 +1,33 @@
+// The agents' Cloud Storage buckets across two `pulumi up`s: names Cloud Storage accepts, and a
+// bucket that only its own agent's changes touch.
+import * as assert from "node:assert/strict";
+import { diffPlans, PlanDocument } from "../../../../tools/engine/diff";
+import { ruleProblems } from "../../../../tools/engine/naming";
+import { replaceRuleFor } from "../../../../tools/engine/replaceTable";
+import { NAMING } from "../../../../components/naming/table";
+import { planDocument } from "../../../../tools/plan";
+import { gcpStack, planFor } from "../../../fixtures";
+
+const BUCKET = "gcp:storage/bucket:Bucket";
+const IMAGE = "europe-west1-docker.pkg.dev/adk-prod-123/agents/research-agent:1.4.2";
+const agent = (name: string, artifacts: boolean) => ({ name, image: IMAGE, artifacts });
+
+describe("artifact buckets on GCP (adk:gcp:ArtifactBucket)", () => {
+    it("names buckets as Cloud Storage accepts them, and a renamed bucket is a new one", () => {
+        const rule = NAMING.get(BUCKET)!.rule;
+        assert.deepEqual(ruleProblems(rule, "adk-prod-123-prod-research-agent-artifacts"), []);
+        for (const bad of ["goog-agents", "my-google-agents", "Agents", "-agents"]) assert.notDeepEqual(ruleProblems(rule, bad), [], bad);
+        assert.ok(replaceRuleFor(BUCKET)!.forceNew.includes("name"));
+        assert.equal(replaceRuleFor(BUCKET)!.uniqueName, "name");
+    });
+
+    it("adding artifacts to one agent creates its bucket and grant, and leaves the other agent's alone", async () => {
+        const before = gcpStack({ agents: [agent("research-agent", true), agent("support-agent", false)] });
+        const after = gcpStack({ agents: [agent("research-agent", true), agent("support-agent", true)] });
+        const previous: PlanDocument = JSON.parse(JSON.stringify(planDocument({ run: (await planFor(before)).run })));
+        const result = diffPlans(previous, (await planFor(after)).run);
+        const touched = result.steps.filter((s) => s.type.startsWith("gcp:storage/"));
+        assert.deepEqual(touched.map((s) => [s.op, s.name]), [["create", "support-agent-artifacts-bucket"], ["create", "support-agent-artifacts-object-user"]]);
+        assert.deepEqual(result.refusals, []);
+    });
+});
