@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { plan, writePlan } from "../tools/plan";
 import { stackNames } from "../tools/stackConfig";
-import { awsStack, gcpStack, SMALL_RESOURCES } from "./fixtures";
+import { AWS_SECURITY, awsStack, gcpStack, SMALL_RESOURCES } from "./fixtures";
 import { runProgram } from "../tools/mockRuntime";
 
 const tracks = (image: string) => [
@@ -27,7 +27,7 @@ const FIXTURES: Record<string, Record<string, unknown>> = {
     "gcp-dev": gcpStack(),
     "aws-prod-all": awsStack({ ...everything, agents: tracks(AWS_IMAGE) }),
     "gcp-prod-all": gcpStack({ ...everything, agents: tracks(GCP_IMAGE) }),
-    "aws-staging-k8s-secrets": awsStack({ environment: "staging", agents: tracks(AWS_IMAGE), agentSecrets: { alpha: { API_KEY: "k" } }, security: { secretDelivery: "kubernetes" }, monitoring: { logging: { ship: false } } }),
+    "aws-staging-k8s-secrets": awsStack({ environment: "staging", agents: tracks(AWS_IMAGE), agentSecrets: { alpha: { API_KEY: "k" } }, security: { ...AWS_SECURITY, secretDelivery: "kubernetes" }, monitoring: { logging: { ship: false } } }),
 };
 
 async function main(out: string): Promise<void> {
