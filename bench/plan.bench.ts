@@ -1,39 +1,136 @@
-// `npm run bench`: how long the offline plan of each stack takes in-process (config validation,
-// program evaluation on the mocks, schema validation), as medians over repeated runs in one
-// process. The first run of each stack (module loading, schema compilation) is reported apart.
+// `npm run bench`: the feedback loop's figures in one run, each process measured on its own.
+//   - cold `npm run plan -- --stack prod` (a new process, bundle already built) against the floor,
+//     a process that only loads the four Pulumi SDKs: wall and CPU medians, peak RSS;
+//   - the scale curve: the prod stacks of both clouds with 1, 10, 30 and 60 agents, and the
+//     marginal milliseconds and MiB per agent (least-squares slope, r² for linearity);
+//   - `npm run typecheck`, bench/canaryDetection.bench.ts's detection times when it exists, and
+//     the mocha suite by folder (BENCH_TESTS=0 leaves it out).
+// CPU of child processes is read from /proc/self/stat (cutime, cstime: the children waited for),
+// which holds when the machine is shared; wall times need an idle machine.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { plan } from "../tools/plan";
-import { stackNames } from "../tools/stackConfig";
+import { ROOT } from "../tools/stackConfig";
+import { planCommand } from "../test/fixtures";
+// Plain JavaScript beside the sources (tools/launch.js), typed here.
+const { compiled } = require("../tools/launch") as { compiled(entry: string): Promise<string> };
+import { linearFit, median } from "./stats";
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const AGENTS = [1, 10, 30, 60];
+const SCALE_STACKS = ["prod", "gcp-prod"];
+const FLOOR = `require("@pulumi/pulumi"); require("@pulumi/aws"); require("@pulumi/gcp"); require("@pulumi/kubernetes");`;
 
-function median(values: number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+/** CPU milliseconds of the children this process has waited for (Linux). */
+function childrenCpuMs(): number {
+    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
+    // Fields 16 and 17 of proc(5), counted from the state (field 3) at index 0.
+    return (Number(fields[13]) + Number(fields[14])) * (1000 / 100);
 }
 
-async function time(stack: string): Promise<number> {
+interface Measure { wallMs: number; cpuMs: number; rssMiB?: number; stdout: string }
+
+function measure(command: string, args: string[], env: Record<string, string> = {}): Measure {
+    const usageFile = path.join(os.tmpdir(), `adk-bench-${process.pid}.json`);
+    const cpu = childrenCpuMs();
     const start = performance.now();
-    await plan(stack);
-    return performance.now() - start;
+    const result = spawnSync(command, args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, BENCH_USAGE: usageFile, ...env }, maxBuffer: 1 << 28 });
+    const wallMs = performance.now() - start;
+    if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${result.status}:\n${result.stdout}\n${result.stderr}`);
+    let rssMiB: number | undefined;
+    try {
+        rssMiB = JSON.parse(readFileSync(usageFile, "utf8")).rssMiB;
+        rmSync(usageFile);
+    } catch {
+        // Not a process with bench/usage.js preloaded.
+    }
+    return { wallMs, cpuMs: childrenCpuMs() - cpu, rssMiB, stdout: result.stdout };
+}
+
+const node = (args: string[]) => measure(process.execPath, ["--require", path.join(ROOT, "bench", "usage.js"), ...args]);
+const fmt = (n: number, digits = 0) => n.toFixed(digits);
+
+function coldPlan(): string[] {
+    const out = mkdtempSync(path.join(os.tmpdir(), "adk-bench-plan-"));
+    // As `npm run plan` runs it (package.json scripts.plan), without npm's start-up.
+    const [, script] = planCommand();
+    const plan = () => node([...script, "--stack", "prod", "--out", out]);
+    plan(); // builds the bundle if a source changed: what follows is a user's second run
+    const floors: Measure[] = [];
+    const plans: Measure[] = [];
+    for (let i = 0; i < RUNS; i++) {
+        floors.push(node(["-e", FLOOR]));
+        plans.push(plan());
+    }
+    rmSync(out, { recursive: true, force: true });
+    const m = (list: Measure[], key: "wallMs" | "cpuMs" | "rssMiB") => median(list.map((x) => x[key] ?? NaN));
+    return [
+        `cold process, medians of ${RUNS}     wall ms   cpu ms   peak RSS MiB`,
+        `  floor (require the 4 SDKs)  ${fmt(m(floors, "wallMs")).padStart(8)} ${fmt(m(floors, "cpuMs")).padStart(8)} ${fmt(m(floors, "rssMiB")).padStart(14)}`,
+        `  npm run plan --stack prod   ${fmt(m(plans, "wallMs")).padStart(8)} ${fmt(m(plans, "cpuMs")).padStart(8)} ${fmt(m(plans, "rssMiB")).padStart(14)}`,
+        `  plan / floor                ${fmt(m(plans, "wallMs") / m(floors, "wallMs"), 2).padStart(8)} ${fmt(m(plans, "cpuMs") / m(floors, "cpuMs"), 2).padStart(8)}`,
+    ];
+}
+
+function scaleCurve(): string[] {
+    const lines = [`scale: plan of the stack with N agents, warm, median of ${RUNS} in one process; peak RSS of that process`];
+    for (const stack of SCALE_STACKS) {
+        const points = AGENTS.map((agents) => {
+            const run = measure(process.execPath, ["tools/launch.js", "bench/scale.ts", stack, String(agents), String(RUNS)]);
+            return { agents, ...(JSON.parse(run.stdout) as { resources: number; ms: number; rssMiB: number }) };
+        });
+        const ms = linearFit(points.map((p) => ({ x: p.agents, y: p.ms })));
+        const mib = linearFit(points.map((p) => ({ x: p.agents, y: p.rssMiB })));
+        lines.push(`  ${stack}: ${points.map((p) => `${p.agents} agents ${p.resources} resources ${fmt(p.ms)} ms ${fmt(p.rssMiB)} MiB`).join("; ")}`);
+        lines.push(`  ${stack}: marginal ${fmt(ms.slope, 1)} ms/agent (r² ${fmt(ms.r2, 3)}), ${fmt(mib.slope, 2)} MiB/agent (r² ${fmt(mib.r2, 3)})`);
+    }
+    return lines;
+}
+
+function typecheck(): string[] {
+    const run = measure("npm", ["run", "-s", "typecheck"]);
+    return [`npm run typecheck (TypeScript 7, program and policy/): ${fmt(run.wallMs)} ms wall, ${fmt(run.cpuMs)} ms cpu`];
+}
+
+function tests(): string[] {
+    const report = path.join(os.tmpdir(), `adk-bench-mocha-${process.pid}.json`);
+    const run = measure("npx", ["mocha", "--reporter", "json", "--reporter-option", `output=${report}`]);
+    const result = JSON.parse(readFileSync(report, "utf8")) as { stats: { passes: number; failures: number }; passes: { file: string; duration?: number }[] };
+    rmSync(report);
+    const folders = new Map<string, number>();
+    for (const t of result.passes) {
+        const folder = path.relative(ROOT, t.file).split(path.sep).slice(0, 3).join("/");
+        folders.set(folder, (folders.get(folder) ?? 0) + (t.duration ?? 0));
+    }
+    return [
+        `mocha (.mocharc.json): ${result.stats.passes} passing, ${result.stats.failures} failing, ${fmt(run.wallMs / 1000, 1)} s wall, ${fmt(run.cpuMs / 1000, 1)} s cpu`,
+        "  time in tests by folder (hooks excluded; parallel workers overlap):",
+        ...[...folders.entries()].sort((a, b) => b[1] - a[1]).map(([folder, ms]) => `  ${fmt(ms / 1000, 1).padStart(7)} s  ${folder}`),
+    ];
+}
+
+const CANARY_DETECTION = path.join(ROOT, "bench", "canaryDetection.bench.ts");
+
+/** Every function bench/canaryDetection.bench.ts exports, called, with what it answers. */
+async function canaryDetection(): Promise<string[]> {
+    const module = require(await compiled(CANARY_DETECTION)) as Record<string, unknown>;
+    const lines = ["canary detection (bench/canaryDetection.bench.ts):"];
+    for (const [name, fn] of Object.entries(module)) {
+        if (typeof fn === "function") lines.push(`  ${name}: ${JSON.stringify(await fn())}`);
+    }
+    return lines;
 }
 
 async function main(): Promise<void> {
-    const stacks = stackNames();
-    const rows: { stack: string; first: number; median: number; resources: number }[] = [];
-    for (const stack of stacks) {
-        const first = await time(stack);
-        const samples: number[] = [];
-        for (let i = 0; i < RUNS; i++) samples.push(await time(stack));
-        rows.push({ stack, first, median: median(samples), resources: (await plan(stack)).run.resources.length });
-    }
-    const base = rows.find((r) => r.stack === "dev") ?? rows[0];
-    console.log(`offline plan, ${RUNS} runs per stack after one cold run (node ${process.version})`);
-    console.log("stack".padEnd(12), "resources".padStart(9), "cold ms".padStart(9), "median ms".padStart(10), "vs dev".padStart(7));
-    for (const r of rows) {
-        console.log(r.stack.padEnd(12), String(r.resources).padStart(9), r.first.toFixed(0).padStart(9), r.median.toFixed(1).padStart(10), `${(r.median / base.median).toFixed(2)}x`.padStart(7));
-    }
+    console.log(`npm run bench: node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+    const sections = [
+        coldPlan, scaleCurve, typecheck,
+        ...(existsSync(CANARY_DETECTION) ? [canaryDetection] : []),
+        ...(process.env.BENCH_TESTS === "0" ? [] : [tests]),
+    ];
+    for (const section of sections) console.log(["", ...await section()].join("\n"));
 }
 
 main().catch((err) => {

@@ -1,10 +1,15 @@
 // What the policies share: how a policy names its compliance controls, where a workload keeps its
 // pod spec, and which environment and tags a resource ends up with (its own, or its provider's
 // defaults). Only @pulumi/policy at run time, so that the pack loads without the cloud SDKs.
-import {
-    PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy, UnknownValueError,
+import type {
+    PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,
 } from "@pulumi/policy";
 import { NODE_AGENT, PROFILE_LABEL } from "./labels";
+
+// From the module that defines it (its typings are stripped), rather than the package's index,
+// which loads the policy server and with it a second @pulumi/pulumi and TypeScript into the
+// offline plan (policy/node_modules).
+const { UnknownValueError } = require("@pulumi/policy/proxy") as Pick<typeof import("@pulumi/policy"), "UnknownValueError">;
 
 export { NODE_AGENT, PROFILE_LABEL, PUBLIC_ROUTE_LABEL } from "./labels";
 

@@ -1,12 +1,14 @@
 // Minimal valid stacks that tests start from and change key by key.
+import * as assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { stringify } from "yaml";
 import { ConfigError, PROJECT } from "../config";
-import { ROOT } from "../tools/stackConfig";
-import { Plan, runProgram, RunOptions } from "../tools/mockRuntime";
+import { ROOT, stackFile } from "../tools/stackConfig";
+import { Plan, ProgramRun, runProgram, RunOptions } from "../tools/mockRuntime";
+import { plan, PlanResult } from "../tools/plan";
 
 const run = promisify(execFile);
 
@@ -135,9 +137,33 @@ export function itRejects(cases: [label: string, config: Record<string, unknown>
     }
 }
 
-/** Runs the program for a config and returns lookups over what it registered. */
+/**
+ * The same evaluation once per process: many tests read the same stack. The mock runtime reads
+ * nothing but its options (config as JSON, stack, preview, secret keys), so they are the key. Each
+ * caller gets its own copy, which it may change.
+ */
+async function memoised<T>(cache: Map<string, Promise<T>>, key: string, evaluate: () => Promise<T>): Promise<T> {
+    let result = cache.get(key);
+    if (result === undefined) {
+        result = evaluate();
+        cache.set(key, result);
+    }
+    return structuredClone(await result);
+}
+
+const programRuns = new Map<string, Promise<ProgramRun>>();
+
+/** Runs the program for a config (once per process for the same options) and returns lookups over what it registered. */
 export async function planFor(config: Record<string, unknown>, options: Omit<RunOptions, "config"> = {}): Promise<Plan> {
-    return new Plan(await runProgram({ ...options, config }));
+    const key = JSON.stringify([config, options.stack, options.preview ?? false, options.secretKeys ?? []]);
+    return new Plan(await memoised(programRuns, key, () => runProgram({ ...options, config })));
+}
+
+const stackPlans = new Map<string, Promise<PlanResult>>();
+
+/** `plan(stack)` of a stack file, evaluated once per process while the file stays the same. */
+export function stackPlan(stack: string): Promise<PlanResult> {
+    return memoised(stackPlans, `${stack}\n${readFileSync(stackFile(stack), "utf8")}`, () => plan(stack));
 }
 
 /**
@@ -152,10 +178,18 @@ export function temporaryStack(purpose: string, config: Record<string, unknown>)
     return { stack, remove: () => rmSync(file, { force: true }) };
 }
 
+/** The command `npm run plan` runs (package.json scripts.plan), without npm's own start-up. */
+export function planCommand(): [string, string[]] {
+    const [command, ...args] = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: { plan: string } }).scripts.plan.split(" ");
+    assert.equal(command, "node", "scripts.plan runs node");
+    return [process.execPath, args];
+}
+
 /** Runs `npm run plan` the way a user does; resolves with the exit code instead of throwing. */
 export async function planCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const [command, script] = planCommand();
     try {
-        const { stdout, stderr } = await run("npm", ["run", "--silent", "plan", "--", ...args], { cwd: ROOT });
+        const { stdout, stderr } = await run(command, [...script, ...args], { cwd: ROOT });
         return { code: 0, stdout, stderr };
     } catch (err) {
         const e = err as { code: number; stdout: string; stderr: string };

@@ -47,7 +47,20 @@ interface Model {
 /** Throws, with the schema's findings, when the object is invalid. */
 type Validator = (manifest: Manifest) => void;
 
-async function validatorFor(apiVersion: string, kind: string): Promise<Validator | undefined> {
+const validators = new Map<string, Promise<Validator | undefined>>();
+
+/** One lookup per kind and process: a kind no package has costs a failed import per package. */
+function validatorFor(apiVersion: string, kind: string): Promise<Validator | undefined> {
+    const key = `${apiVersion}/${kind}`;
+    let validator = validators.get(key);
+    if (validator === undefined) {
+        validator = findValidator(apiVersion, kind);
+        validators.set(key, validator);
+    }
+    return validator;
+}
+
+async function findValidator(apiVersion: string, kind: string): Promise<Validator | undefined> {
     const groupVersion = apiVersion.includes("/") ? apiVersion : `v1`;
     for (const pkg of MODEL_PACKAGES) {
         try {

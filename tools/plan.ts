@@ -47,9 +47,11 @@ export class PlanError extends Error {
     }
 }
 
-/** Evaluates a stack; throws ConfigError on bad configuration, PlanError on what the engine, a provider or the cluster would refuse. */
-export async function plan(stack: string): Promise<PlanResult> {
-    const { config, secretKeys } = readStackConfig(stack);
+/**
+ * Evaluates a stack (its stack file's configuration unless given); throws ConfigError on bad
+ * configuration, PlanError on what the engine, a provider or the cluster would refuse.
+ */
+export async function plan(stack: string, { config, secretKeys } = readStackConfig(stack)): Promise<PlanResult> {
     // As the CLI does: a preview first, then the update.
     const dryRun = await runProgram({ stack, config, secretKeys, preview: true });
     const run = await runProgram({ stack, config, secretKeys });
@@ -164,6 +166,10 @@ function printRoutingUrns(result: PlanResult, agent: string): number {
 }
 
 async function main(): Promise<number> {
+    // The command prints messages, never stacks: without frames to collect, the stack the SDK
+    // captures for every promise it tracks costs nothing (@pulumi/pulumi runtime/debuggable.ts
+    // `debuggablePromise`; `Resource.sourcePosition` raises the limit itself while it reads one).
+    Error.stackTraceLimit = 0;
     const { values } = parseArgs({
         options: {
             stack: { type: "string", short: "s" }, out: { type: "string", short: "o" }, against: { type: "string" },

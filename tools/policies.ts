@@ -31,8 +31,9 @@ export interface PolicyViolation {
 }
 
 // The pack's own copy of @pulumi/policy (policy/ is an npm package of its own): the proxy and the
-// UnknownValueError that its policies catch must be the same classes.
-const { unknownCheckingProxy, UnknownValueError } = require(require.resolve("@pulumi/policy", { paths: [path.join(__dirname, "..", "policy")] })) as typeof import("@pulumi/policy");
+// UnknownValueError that its policies catch must be the same classes. Its proxy module only: the
+// package's index loads the policy server, a second @pulumi/pulumi and TypeScript.
+const { unknownCheckingProxy, UnknownValueError } = require(require.resolve("@pulumi/policy/proxy", { paths: [path.join(__dirname, "..", "policy")] })) as Pick<typeof import("@pulumi/policy"), "unknownCheckingProxy" | "UnknownValueError">;
 
 class NotApplicable extends Error {}
 

@@ -113,7 +113,7 @@ async function waitReady(url: string, server: ChildProcess, log: () => string): 
 
 function gate(projectDir: string, prometheus: string, agent: string, extra: string[] = [], stack = "e2e") {
     return run(process.execPath, [
-        path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "tools/canaryGate.ts",
+        path.join(ROOT, "tools/launch.js"), "tools/canaryGate.ts",
         "--project-dir", projectDir, "--stack", stack, "--agent", agent, "--prometheus", prometheus, ...extra,
     ]);
 }

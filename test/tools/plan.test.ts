@@ -3,10 +3,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
-import { plan, PlanResult, summary, writePlan } from "../../tools/plan";
+import { PlanResult, summary, writePlan } from "../../tools/plan";
 import { validateManifests } from "../../tools/manifests";
 import { ROOT, stackNames } from "../../tools/stackConfig";
-import { planCli, temporaryStack } from "../fixtures";
+import { planCli, stackPlan, temporaryStack } from "../fixtures";
 
 const STACKS = stackNames();
 
@@ -15,7 +15,7 @@ describe("offline plan (npm run plan)", () => {
     let out: string;
 
     before(async () => {
-        dev = await plan("dev");
+        dev = await stackPlan("dev");
         out = mkdtempSync(path.join(tmpdir(), "adk-plan-"));
         writePlan(dev, out);
     });
@@ -28,7 +28,7 @@ describe("offline plan (npm run plan)", () => {
     describe("every stack file plans cleanly", () => {
         for (const stack of STACKS) {
             it(stack, async () => {
-                const result = await plan(stack);
+                const result = await stackPlan(stack);
                 assert.deepEqual(result.errors, []);
                 assert.ok(result.manifests.length > 5);
                 // Every cloud and cluster object sits in a component and goes through an explicit
@@ -42,7 +42,7 @@ describe("offline plan (npm run plan)", () => {
     it("protects the stateful resources in prod, and nothing in dev", async () => {
         assert.deepEqual(dev.run.resources.filter((r) => r.protect).map((r) => r.type), []);
         for (const stack of ["prod", "gcp-prod"]) {
-            const protectedTypes = new Set((await plan(stack)).run.resources.filter((r) => r.protect).map((r) => r.type));
+            const protectedTypes = new Set((await stackPlan(stack)).run.resources.filter((r) => r.protect).map((r) => r.type));
             const stateful = stack === "prod"
                 ? ["aws:kms/key:Key", "aws:secretsmanager/secret:Secret", "aws:s3/bucket:Bucket", "aws:cloudwatch/logGroup:LogGroup", "aws:lb/loadBalancer:LoadBalancer"]
                 : ["gcp:kms/cryptoKey:CryptoKey", "gcp:secretmanager/secret:Secret", "gcp:logging/projectBucketConfig:ProjectBucketConfig", "gcp:compute/globalAddress:GlobalAddress"];
@@ -99,7 +99,7 @@ describe("offline plan (npm run plan)", () => {
 
     it("warns of every agent served without authentication, and of none in an authenticated stack", async () => {
         assert.match(summary(dev), /^warning: agent research-agent is served without authentication: anyone who reaches the load balancer can run it/m);
-        const prod = await plan("prod");
+        const prod = await stackPlan("prod");
         assert.deepEqual(prod.warnings, []);
         assert.doesNotMatch(summary(prod), /^warning:/m);
     });
@@ -110,7 +110,7 @@ describe("offline plan (npm run plan)", () => {
             const [, ciphertext] = /(?:clientSecret|oauthClientSecret):\s*secure:\s*(\S+)/.exec(stackFile.replace(/\n\s*/g, " "))!;
             const dir = mkdtempSync(path.join(tmpdir(), `adk-plan-${stack}-`));
             try {
-                writePlan(await plan(stack), dir);
+                writePlan(await stackPlan(stack), dir);
                 for (const file of readdirSync(dir)) assert.ok(!readFileSync(path.join(dir, file), "utf8").includes(ciphertext), `${stack}: ${file} contains the client secret's ciphertext`);
             } finally {
                 rmSync(dir, { recursive: true, force: true });

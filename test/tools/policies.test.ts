@@ -15,8 +15,9 @@ import { AWS_COGNITO_AUTH, AWS_LOAD_BALANCER, AWS_SECURITY, AWS_SESSIONS, awsSta
 
 describe("CrossGuard policy pack", () => {
     it("shares its labels with the program without the program loading @pulumi/policy", () => {
-        // `pulumi up` runs the program alone: it must not need the pack's SDK (policy/labels.ts).
-        const script = `require("tsx/cjs"); require("./index.ts"); console.log(Object.keys(require.cache).filter((k) => k.includes("@pulumi/policy")).length)`;
+        // `pulumi up` runs the program alone, from its bundle (package.json main, tools/launch.js):
+        // it must not need the pack's SDK (policy/labels.ts).
+        const script = `require("./tools/launch").compiled("index.ts").then((bundle) => { require(bundle); console.log(Object.keys(require.cache).filter((k) => k.includes("@pulumi/policy")).length) })`;
         assert.equal(execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" }).trim(), "0");
     });
 

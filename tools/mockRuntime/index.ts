@@ -66,6 +66,8 @@ export interface RunOptions {
     secretKeys?: string[];
     /** Run as the first `pulumi preview` of the stack would, rather than as `pulumi up`. */
     preview?: boolean;
+    /** The program's entry point as `pulumi up` loads it (package.json "main"); index.ts when unset. */
+    main?: string;
 }
 
 /** What a provider would return: the inputs plus ids, ARNs and physical names (auto-names filled in). */
@@ -273,11 +275,22 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     pulumi.runtime.setAllConfig(config, Object.keys(encodeConfig(Object.fromEntries((options.secretKeys ?? []).map((k) => [k, ""])))));
     // require, not import(): the program is CommonJS under both mocha and tsx, and stays cached
     // between runs; each run calls its exported function afresh.
-    const program = require("../../index") as () => Promise<Record<string, unknown>>;
+    // A literal path for the sources, which a bundle (tools/launch.js) then contains.
+    const program = (options.main === undefined ? require("../../index") : require(options.main)) as () => Promise<Record<string, unknown>>;
     const run = recorded;
-    const outputs = await resolveOutputs(await program());
-    await waitForRPCs();
-    return { stack, preview: dryRun, resources: run, outputs, namingProblems: namingProblems() };
+    // The SDK reads a full stack for every resource it registers (@pulumi/pulumi resource.ts
+    // `Resource.callsites`, stackTraceLimit raised to Infinity); under a loader with source maps
+    // (tsx in mocha) mapping each frame was most of a run's time. Nothing here reads those
+    // positions, and an error's stack is mapped when it is printed, after the run.
+    const sourceMaps = process.sourceMapsEnabled;
+    process.setSourceMapsEnabled(false);
+    try {
+        const outputs = await resolveOutputs(await program());
+        await waitForRPCs();
+        return { stack, preview: dryRun, resources: run, outputs, namingProblems: namingProblems() };
+    } finally {
+        process.setSourceMapsEnabled(sourceMaps);
+    }
 }
 
 /** Lookups over a run, so that tests read as statements about the plan. */

@@ -12,9 +12,8 @@ import { dashboardModel } from "../../../components/observability/agentDashboard
 import { leMatcher, num } from "../../../components/observability/promql";
 import { BURN_WINDOWS, ruleGroups } from "../../../components/observability/ruleGroups";
 import { REQUEST_METRICS, RequestMetrics, resolveMonitoring } from "../../../components/observability/config";
-import { plan } from "../../../tools/plan";
 import { ROOT, stackNames } from "../../../tools/stackConfig";
-import { awsStack, planFor } from "../../fixtures";
+import { awsStack, planFor, stackPlan } from "../../fixtures";
 
 const FIXTURES = path.join(ROOT, "test", "promtool");
 /** The agents the promtool fixtures are written for. */
@@ -222,7 +221,7 @@ describe("AgentRules", () => {
             const stacks = stackNames();
             assert.ok(stacks.length >= 2, stacks.join(", "));
             for (const stack of stacks) {
-                const result = await plan(stack);
+                const result = await stackPlan(stack);
                 assert.ok(result.rules, `stack ${stack} has no rules`);
                 withRules(result.rules.groups, (dir) => {
                     const check = promtool(["check", "rules", "rules.yaml"], dir);

@@ -8,10 +8,9 @@ import { secretEncryption } from "../../../policy/data/secretEncryption";
 import { AdkPolicy, define } from "../../../policy/lib";
 import { comparePreview } from "../../../tools/engine/preview";
 import { computedOutputs } from "../../../tools/engine/computedOutputs";
-import { plan } from "../../../tools/plan";
 import { evaluatePolicies } from "../../../tools/policies";
 import { readStackConfig, stackNames } from "../../../tools/stackConfig";
-import { awsStack, gcpStack } from "../../fixtures";
+import { awsStack, gcpStack, stackPlan } from "../../fixtures";
 import { ProgramRun, runProgram, UNKNOWN } from "../../../tools/mockRuntime";
 
 const SECRETS = { agentSecrets: { "research-agent": { SEARCH_API_KEY: "k" } }, environment: "prod" };
@@ -116,7 +115,7 @@ describe("preview layer", () => {
     });
 
     it("the plan evaluates each stack both ways and reports the preview clean", async () => {
-        const result = await plan("dev");
+        const result = await stackPlan("dev");
         assert.deepEqual(result.preview, { problems: [], notes: [] });
         assert.equal(result.run.preview, false, "plan.json describes the up");
     });
