@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { resolveAnalysis } from "../../components/agents/canaryAnalysis";
 import { type Decision, GateError, type Verdict } from "../../tools/canaryGate";
 import { runStep, stepSettings } from "../../tools/canaryStep";
-import { AGENTS, dataClock, DEGRADES_AT, defaults as defaultSettings, history, STEP_START, stepOf } from "../../bench/canaryDetection.bench";
+import { AGENTS, dataClock, DEGRADES_AT, defaults as defaultSettings, history, STEP_START, stepOf } from "../canaryScenario";
 import { awsStack, configProblems, IMAGE, temporaryStack } from "../fixtures";
 import { type PrometheusServer, startPrometheus } from "../prometheus";
 import { ROOT } from "../../tools/stackConfig";
