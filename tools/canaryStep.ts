@@ -12,14 +12,12 @@
 // keeps watching it once traffic comes. That is Argo Rollouts' "Inconclusive" (pause), not
 // Flagger's "no values found" counted as a failure, which would roll back every quiet agent.
 import { appendFileSync } from "node:fs";
-import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { z } from "zod";
 import { type CanaryAnalysis, checkAnalysis, resolveAnalysis } from "../components/agents/canaryAnalysis";
 import { PROJECT } from "../config";
 import { formatIssues, formatKey } from "../config/errors";
 import { rawConfigSchema } from "../config/schema";
-import { type Decision, decide, EXIT, GateError, type GateSettings, gateSettings, measure, type Verdict } from "./canaryGate";
+import { agentScope, type Decision, decide, EXIT, GateError, type GateSettings, gateSettings, measure, parseTarget, runCommand, type Verdict } from "./canaryGate";
 import { readStackConfig, ROOT } from "./stackConfig";
 
 /** Time as the runner sees it; tests pass one that advances without waiting. */
@@ -109,19 +107,12 @@ const OUTCOME_TEXT: Record<Outcome, string> = {
 };
 
 async function main(argv: string[]): Promise<number> {
-    const { values } = parseArgs({
-        args: argv,
-        options: { stack: { type: "string" }, agent: { type: "string" }, prometheus: { type: "string" }, "project-dir": { type: "string" } },
-        strict: true,
-    });
-    if (!values.stack || !values.agent || !values.prometheus) {
-        console.error("usage: npm run canary:step -- --stack <name> --agent <agent> --prometheus <url> [--project-dir <dir>]");
-        return EXIT.error;
-    }
+    const values = parseTarget(argv, "usage: npm run canary:step -- --stack <name> --agent <agent> --prometheus <url> [--project-dir <dir>]", false);
+    if (values === undefined) return EXIT.error;
     const prometheus = values.prometheus;
-    const settings = stepSettings(values.stack, values.agent, values["project-dir"] ? path.resolve(values["project-dir"]) : ROOT);
+    const settings = stepSettings(values.stack, values.agent, values.root);
     const { analysis, criteria } = settings;
-    const scope = `namespace="${settings.namespace}", agent_id="${values.agent}"`;
+    const scope = agentScope(settings.namespace, values.agent);
     console.log(`Canary step for ${values.agent} (stack ${values.stack}): a check every ${analysis.intervalSeconds}s for ${analysis.stepSeconds}s, `
         + `roll back after ${analysis.failureThreshold} failed checks, window ${criteria.window}, at least ${criteria.minRequests} requests`);
     const token = process.env.PROMETHEUS_BEARER_TOKEN;
@@ -135,9 +126,4 @@ async function main(argv: string[]): Promise<number> {
     return EXIT[result.outcome];
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
-        console.error(err instanceof GateError || err instanceof TypeError ? err.message : err);
-        process.exit(EXIT.error);
-    });
-}
+if (require.main === module) runCommand(main);
