@@ -109,8 +109,8 @@ export function gateSettings(stack: string, agent: string, root = ROOT): GateSet
     const entry = agents.find((a) => a?.name === agent);
     if (entry === undefined) problems.push(`${key("agents")}: stack ${stack} has no agent named "${agent}" (agents: ${agents.map((a) => a?.name).join(", ")})`);
     else if (entry.canary === undefined) problems.push(`${key("agents")}: agent "${agent}" of stack ${stack} runs no canary`);
-    if (problems.length > 0) throw new GateError(problems.join("\n"));
-    const resolved = resolveMonitoring(monitoring.data!, { environment: environment as (typeof ENVIRONMENTS)[number] });
+    if (problems.length > 0 || !monitoring.success) throw new GateError(problems.join("\n"));
+    const resolved = resolveMonitoring(monitoring.data, { environment: environment as (typeof ENVIRONMENTS)[number] });
     return {
         namespace: typeof config[key("namespace")] === "string" ? config[key("namespace")] as string : "adk-agents",
         criteria: resolved.canary,
@@ -134,24 +134,54 @@ const VERDICT_TEXT: Record<Verdict, string> = {
     wait: "WAIT: not enough canary traffic to decide yet",
 };
 
-async function main(argv: string[]): Promise<number> {
-    const { values } = parseArgs({
-        args: argv,
-        options: {
-            stack: { type: "string" },
-            agent: { type: "string" },
-            prometheus: { type: "string" },
-            time: { type: "string" },
-            "project-dir": { type: "string" },
-        },
-        strict: true,
-    });
-    if (!values.stack || !values.agent || !values.prometheus) {
-        console.error("usage: npm run canary:gate -- --stack <name> --agent <agent> --prometheus <url> [--time <rfc3339|unix>] [--project-dir <dir>]");
-        return EXIT.error;
+/** What both canary commands are given: the stack, its agent, and the Prometheus that holds its traffic. */
+export interface CanaryTarget {
+    stack: string;
+    agent: string;
+    prometheus: string;
+    /** The project directory whose stack files are read. */
+    root: string;
+    /** The gate's evaluation time (`--time`), for the commands that accept one. */
+    time?: string;
+}
+
+const TARGET_OPTIONS = {
+    stack: { type: "string" },
+    agent: { type: "string" },
+    prometheus: { type: "string" },
+    time: { type: "string" },
+    "project-dir": { type: "string" },
+} as const;
+
+/** The command's target, or undefined after printing `usage` when an argument is missing or not accepted. */
+export function parseTarget(argv: string[], usage: string, acceptsTime: boolean): CanaryTarget | undefined {
+    const { values } = parseArgs({ args: argv, options: TARGET_OPTIONS, strict: true });
+    if (!values.stack || !values.agent || !values.prometheus || (!acceptsTime && values.time !== undefined)) {
+        console.error(usage);
+        return undefined;
     }
-    const { namespace, criteria, requestMetrics } = gateSettings(values.stack, values.agent, values["project-dir"] ? path.resolve(values["project-dir"]) : ROOT);
-    const scope = `namespace="${namespace}", agent_id="${values.agent}"`;
+    const root = values["project-dir"] ? path.resolve(values["project-dir"]) : ROOT;
+    return { stack: values.stack, agent: values.agent, prometheus: values.prometheus, root, time: values.time };
+}
+
+/** The selector of one agent's series, as the rules record them. */
+export function agentScope(namespace: string, agent: string): string {
+    return `namespace="${namespace}", agent_id="${agent}"`;
+}
+
+/** Runs a command's main and exits with its code; an error it cannot decide through exits 3. */
+export function runCommand(main: (argv: string[]) => Promise<number>): void {
+    main(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
+        console.error(err instanceof GateError || err instanceof TypeError ? err.message : err);
+        process.exit(EXIT.error);
+    });
+}
+
+async function main(argv: string[]): Promise<number> {
+    const values = parseTarget(argv, "usage: npm run canary:gate -- --stack <name> --agent <agent> --prometheus <url> [--time <rfc3339|unix>] [--project-dir <dir>]", true);
+    if (values === undefined) return EXIT.error;
+    const { namespace, criteria, requestMetrics } = gateSettings(values.stack, values.agent, values.root);
+    const scope = agentScope(namespace, values.agent);
     const tracks = await measure(values.prometheus, scope, criteria.window, values.time, process.env.PROMETHEUS_BEARER_TOKEN, requestMetrics);
     const decision = decide(tracks.get("canary"), criteria);
     const lines = [
@@ -165,9 +195,4 @@ async function main(argv: string[]): Promise<number> {
     return EXIT[decision.verdict];
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
-        console.error(err instanceof GateError || err instanceof TypeError ? err.message : err);
-        process.exit(EXIT.error);
-    });
-}
+if (require.main === module) runCommand(main);

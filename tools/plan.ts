@@ -18,6 +18,7 @@ import { DiffResult, diffPlans, formatDiff, PlanDocument } from "./engine/diff";
 import { attributeToConfig, evaluatePolicies, formatViolation, PolicyViolation } from "./policies";
 import { readStackConfig } from "./stackConfig";
 import { comparePreview, PreviewReport } from "./engine/preview";
+import { routingUrns } from "./engine/routing";
 import { GraphvizMissing, renderSvg, stackGraph } from "./render/graph";
 import { renderFailureMarkdown, renderMarkdown } from "./render/markdown";
 import { renderTree } from "./render/tree";
@@ -151,7 +152,18 @@ function render(result: PlanResult, format: Format, against?: { previous: PlanDo
     }
 }
 
-const USAGE = "usage: npm run plan -- --stack <name> [--out <dir>] [--against <previous plan.json>] [--format tree|table|markdown] [--graph]";
+const USAGE = "usage: npm run plan -- --stack <name> [--out <dir>] [--against <previous plan.json>] [--format tree|table|markdown] [--graph] | --stack <name> --routing-urns <agent>";
+
+/** `--routing-urns <agent>`: only the URNs a canary rollback targets, one per line, for `pulumi up --target`. */
+function printRoutingUrns(result: PlanResult, agent: string): number {
+    const urns = routingUrns(result.run, agent);
+    if (urns.length === 0) {
+        console.error(`stack ${result.run.stack} routes no canary traffic to an agent named "${agent}"`);
+        return 1;
+    }
+    console.log(urns.join("\n"));
+    return 0;
+}
 
 async function main(): Promise<number> {
     // The command prints messages, never stacks: without frames to collect, the stack the SDK
@@ -162,6 +174,7 @@ async function main(): Promise<number> {
         options: {
             stack: { type: "string", short: "s" }, out: { type: "string", short: "o" }, against: { type: "string" },
             format: { type: "string", short: "f", default: "tree" }, graph: { type: "boolean", default: false },
+            "routing-urns": { type: "string" },
         },
         strict: true,
     });
@@ -174,6 +187,7 @@ async function main(): Promise<number> {
     const say = format === "markdown" ? console.error : console.log;
     try {
         const result = await plan(values.stack);
+        if (values["routing-urns"] !== undefined) return printRoutingUrns(result, values["routing-urns"]);
         const outDir = values.out ?? path.join("out", values.stack);
         const files = writePlan(result, outDir);
         let against: Parameters<typeof render>[2];

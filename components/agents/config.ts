@@ -11,6 +11,7 @@ import { isPublic, type RawAuth } from "../edge/auth";
 import { ALB_RULE_SLOTS } from "../edge/routes";
 import type { AgentDemand } from "../namespace/config";
 import { agentModelSchema, resolveAgentModel, type AgentModel, type RawModel } from "../model/config";
+import { analysisSchema, checkAnalysis } from "./canaryAnalysis";
 import { CONTRACT_ENV, DEFAULT_PORT, DEFAULT_PROBE_PATH, defaultKeepAlive, gracefulShutdownSeconds } from "./contract";
 
 const httpPath = z.string().regex(/^\/[\w\-./~%]*$/, {
@@ -37,6 +38,8 @@ const canarySchema = z.strictObject({
     }).optional(),
     /** Blue-green: the colour that takes all traffic; blue is `image`, green is the canary image. */
     active: z.enum(["blue", "green"], { error: (issue) => `must be blue or green, got ${JSON.stringify(issue.input)}` }).optional(),
+    /** Strategy canary: how `npm run canary:step` judges each weight step (canaryAnalysis.ts). */
+    analysis: analysisSchema.optional(),
 });
 
 export const agentSchema = z.strictObject({
@@ -146,7 +149,7 @@ export function checkAgent(agent: RawAgent, i: number, { preset }: CheckContext)
     if (agent.canary?.image && agent.canary.tag) problems.push({ path: at("canary", "tag"), message: "set canary.image or canary.tag, not both" });
     if (strategy === "rolling" && agent.canary) problems.push({ path: at("canary"), message: `only applies to the canary, blue-green and ab-testing strategies; strategy is "rolling"` });
     if (strategy !== "rolling" && !agent.canary?.image && !agent.canary?.tag) problems.push({ path: at("canary", "image"), message: `is required for strategy "${strategy}" (set canary.image or canary.tag)` });
-    problems.push(...checkRouting(agent.canary, strategy, at));
+    problems.push(...checkRouting(agent.canary, strategy, at), ...checkAnalysis(agent.canary?.analysis, at));
     return problems;
 }
 
@@ -165,7 +168,9 @@ function strategyOf(agent: RawAgent): Strategy {
 function checkRouting(canary: RawAgent["canary"], strategy: Strategy, at: (...path: PropertyKey[]) => PropertyKey[]): Problem[] {
     if (canary === undefined || strategy === "rolling") return [];
     const problems: Problem[] = [];
-    if (canary.weight !== undefined && strategy !== "canary") problems.push({ path: at("canary", "weight"), message: `only applies to strategy "canary"; strategy is "${strategy}"` });
+    for (const key of ["weight", "analysis"] as const) {
+        if (canary[key] !== undefined && strategy !== "canary") problems.push({ path: at("canary", key), message: `only applies to strategy "canary"; strategy is "${strategy}"` });
+    }
     if (canary.active !== undefined && strategy !== "blue-green") problems.push({ path: at("canary", "active"), message: `only applies to strategy "blue-green"; strategy is "${strategy}"` });
     if (canary.header !== undefined && strategy === "canary") problems.push({ path: at("canary", "header"), message: `only applies to strategies "ab-testing" and "blue-green"; strategy is "canary"` });
     if (canary.header === undefined && strategy === "ab-testing") problems.push({ path: at("canary", "header"), message: `is required for strategy "ab-testing": the header (name and value) that sends a request to the canary` });

@@ -196,5 +196,13 @@ describe("offline plan (npm run plan)", () => {
             assert.equal(result.code, 2);
             assert.match(result.stderr, /usage: npm run plan -- --stack <name>/);
         });
+
+        it("--routing-urns prints only the URNs a canary rollback targets, and fails for an agent without a canary route", async () => {
+            const listed = await planCli("--stack", "prod", "--routing-urns", "research-agent");
+            assert.equal(listed.code, 0, listed.stderr);
+            assert.equal(listed.stdout, "urn:pulumi:prod::adk-platform::adk:aws:AlbCanary$aws:lb/listenerRule:ListenerRule::edge-research-agent\n");
+            const none = await planCli("--stack", "prod", "--routing-urns", "support-agent");
+            assert.deepEqual([none.code, none.stdout, none.stderr.trim()], [1, "", 'stack prod routes no canary traffic to an agent named "support-agent"']);
+        });
     });
 });

@@ -8,7 +8,8 @@ import { planDocument } from "../../../tools/plan";
 import { readStackConfig, stackNames } from "../../../tools/stackConfig";
 import { awsStack, gcpStack, IMAGE, planCli, planFor, SMALL_RESOURCES, temporaryStack } from "../../fixtures";
 import { ProgramRun } from "../../../tools/mockRuntime";
-import { BINDING, LISTENER, ROUTE, RULE, TARGET_GROUP } from "../../../tools/resourceTypes";
+import { BINDING, HPA, LISTENER, ROUTE, RULE, TARGET_GROUP } from "../../../tools/resourceTypes";
+import { routingUrns } from "../../../tools/engine/routing";
 
 const resources = SMALL_RESOURCES;
 const awsAgent = (name: string, fields: Record<string, unknown> = {}) => ({ name, image: IMAGE.replace("research-agent", name), resources, ...fields });
@@ -98,6 +99,33 @@ describe("diff against a previous plan (--against)", () => {
                 assert.deepEqual(result.steps.map((s) => [s.op, s.type]), [["update", routing[0]]]);
                 assert.deepEqual(result.steps[0].changes.map((c) => [c.before, c.after]), [[90, 80], [10, 20]]);
                 assert.ok(result.steps[0].changes.every((c) => /weight$/.test(c.path)));
+            });
+
+            describe("a rollback (canary weight 0)", () => {
+                // `pulumi up --target` updates only the listed URNs; every other resource gets a
+                // SameStep with its old inputs and outputs (pulumi/pulumi
+                // pkg/resource/deploy/step_generator.go, isTargetedForUpdate and the untargeted
+                // SameStep), so the targeted rollback is exactly the routing updates listed here.
+                for (const agents of [[agent("alpha", canary(10)), beta], [agent("alpha", canary(10))]]) {
+                    it(`updates only the routes that --routing-urns lists, with ${agents.length} agent(s)`, async () => {
+                        const rolledBack = [agent("alpha", canary(0)), ...agents.slice(1)];
+                        const current = (await planFor(stack({ agents: rolledBack }))).run;
+                        const result = diffPlans(await previousPlan(stack({ agents })), current);
+                        assert.deepEqual([result.refusals, result.warnings], [[], []]);
+                        assert.deepEqual(result.steps.map((s) => [s.op, s.urn]), routingUrns(current, "alpha").map((urn) => ["update", urn]));
+                        assert.ok(result.steps.every((s) => s.changes.every((c) => /weight$/.test(c.path) && [0, 100].includes(c.after as number))), formatDiff(result));
+                    });
+                }
+
+                it("from a weight that sized the canary track larger, leaves its scale-down to the follow-up full up", async () => {
+                    const current = (await planFor(stack({ agents: [agent("alpha", { ...canary(0), replicas: 4, maxReplicas: 6 }), beta] }))).run;
+                    const result = diffPlans(await previousPlan(stack({ agents: [agent("alpha", { ...canary(50), replicas: 4, maxReplicas: 6 }), beta] })), current);
+                    const targeted = routingUrns(current, "alpha");
+                    assert.deepEqual(result.steps.filter((s) => routing.includes(s.type as never)).map((s) => s.urn), targeted);
+                    const rest = result.steps.filter((s) => !targeted.includes(s.urn));
+                    assert.deepEqual(rest.map((s) => [s.op, s.type, s.name]), [["update", HPA, "alpha-canary-hpa"]]);
+                    assert.deepEqual(ofOp(result, "replace"), []);
+                });
             });
 
             it("switching canary to blue-green replaces nothing and refuses nothing", async () => {
