@@ -148,9 +148,9 @@ export class RdsSessionStore extends pulumi.ComponentResource {
             }, parent);
             // The structure AWS's rotation functions read and write (engine, host, username,
             // password, dbname, port, and masterarn for alternating users: Secrets Manager docs,
-            // "JSON structure of Secrets Manager secrets"). The password is URL-safe, so it needs no
-            // escaping in the URI; generated once: later runs generate another, which the engine
-            // ignores (ignoreChanges), so the stored one, and the rotated ones after it, stay.
+            // "JSON structure of Secrets Manager secrets"). Generated once: later runs generate
+            // another, which the engine ignores (ignoreChanges), so the stored one, and the rotated
+            // ones after it, stay.
             const value = new aws.secretsmanager.SecretVersion(`${name}-${agent.name}-value`, {
                 secretId: secret.id,
                 secretString: pulumi.secret(pulumi.all([this.instance.address, masterSecretArn]).apply(([host, masterarn]) => JSON.stringify({
@@ -158,7 +158,11 @@ export class RdsSessionStore extends pulumi.ComponentResource {
                 }))),
             }, { parent: this, ignoreChanges: ["secretString", "versionStages"] });
             rotate(`${name}-${agent.name}`, this, secret, value, args);
-            const uri = pulumi.interpolate`postgresql+asyncpg://{{ .username }}:{{ .password }}@${this.instance.address}:${POSTGRES_PORT}/${db}?ssl=require`;
+            // Escaped in the URI: the rotation function draws passwords from every printable
+            // character but / @ " ' \ (its EXCLUDE_CHARACTERS default, aws-samples/aws-secrets-manager-rotation-lambdas),
+            // so ':', '#', '?' or '%' would cut the URI short. Go's urlquery escapes them as %XX,
+            // which SQLAlchemy's make_url unquotes.
+            const uri = pulumi.interpolate`postgresql+asyncpg://{{ .username | urlquery }}:{{ .password | urlquery }}@${this.instance.address}:${POSTGRES_PORT}/${db}?ssl=require`;
             const synced = this.externalSecret(`${name}-${agent.name}`, args, `${agent.name}-sessions`, secret.name, [secret.arn], key.arn,
                 { [SESSION_URI_KEY]: uri, [PASSWORD_KEY]: "{{ .password }}" });
             this.agents[agent.name] = { uriSecret: { name: synced, key: SESSION_URI_KEY } };

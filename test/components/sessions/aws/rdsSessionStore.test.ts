@@ -44,7 +44,8 @@ describe("RdsSessionStore", () => {
             const policy = JSON.parse(plan.one("aws:iam/rolePolicy:RolePolicy", `sessions-${agent}-policy`).inputs.policy);
             assert.deepEqual(policy.Statement[0].Resource, [secret.state.arn]);
             const external = plan.ofType("kubernetes:external-secrets.io/v1:ExternalSecret").find((r) => r.state.metadata.name === `${agent}-sessions`)!;
-            assert.match(external.state.spec.target.template.data.SESSION_SERVICE_URI, /^postgresql\+asyncpg:\/\/\{\{ \.username \}\}:\{\{ \.password \}\}@.+:5432\/\w+\?ssl=require$/);
+            // Escaped: a rotated password may hold ':', '#', '?' or '%', which would end the userinfo early.
+            assert.match(external.state.spec.target.template.data.SESSION_SERVICE_URI, /^postgresql\+asyncpg:\/\/\{\{ \.username \| urlquery \}\}:\{\{ \.password \| urlquery \}\}@.+:5432\/\w+\?ssl=require$/);
             const container = plan.one("kubernetes:apps/v1:Deployment", `${agent}-stable`).state.spec.template.spec.containers[0];
             const env = container.env.find((e: any) => e.name === "SESSION_SERVICE_URI");
             assert.deepEqual(env.valueFrom, { secretKeyRef: { name: `${agent}-sessions-secrets`, key: "SESSION_SERVICE_URI" } });
