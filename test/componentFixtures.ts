@@ -1,0 +1,30 @@
+// Component tests: one component constructed with its typed args on the mocks, without the rest
+// of the program. Args come from a stack config resolved as the program resolves it.
+import type * as k8s from "@pulumi/kubernetes";
+import { loadConfig, PlatformConfig } from "../config";
+import { kubernetesProvider } from "../components/kubernetes/provider";
+import { ComponentRunOptions, Plan, runComponents } from "../tools/mockRuntime";
+
+export interface ComponentContext {
+    /** The stack's configuration as `loadConfig` resolves it (validation, preset, agent defaults). */
+    config: PlatformConfig;
+    /** Options that create objects through the stack's Kubernetes provider, as the program passes them. */
+    cluster: { provider: k8s.Provider };
+    /** The labels the program gives every object: environment and the security section's. */
+    labels: Record<string, string>;
+}
+
+/**
+ * Runs `build` on the mocks with `config` (as from `awsStack`/`gcpStack`) set as the stack's, and
+ * returns lookups over what it registered; `build` constructs the component under test.
+ */
+export async function componentPlan(config: Record<string, unknown>, build: (context: ComponentContext) => void, options: Omit<ComponentRunOptions, "config"> = {}): Promise<Plan> {
+    return new Plan(await runComponents(() => {
+        const resolved = loadConfig();
+        build({
+            config: resolved,
+            cluster: { provider: kubernetesProvider("cluster", resolved.kubernetes) },
+            labels: { environment: resolved.environment, ...resolved.security.labels },
+        });
+    }, { ...options, config }));
+}
