@@ -2,7 +2,9 @@
 // of the program. Args come from a stack config resolved as the program resolves it.
 import type * as k8s from "@pulumi/kubernetes";
 import { loadConfig, PlatformConfig } from "../config";
+import { AgentWorkload } from "../components/agents/agentWorkload";
 import { kubernetesProvider } from "../components/kubernetes/provider";
+import { AgentMonitoring } from "../components/observability/agentMonitoring";
 import { ComponentRunOptions, Plan, runComponents } from "../tools/mockRuntime";
 
 export interface ComponentContext {
@@ -27,4 +29,15 @@ export async function componentPlan(config: Record<string, unknown>, build: (con
             labels: { environment: resolved.environment, ...resolved.security.labels },
         });
     }, { ...options, config }));
+}
+
+/** One AgentWorkload per agent of the stack, with the args the stack's preset gives it. */
+export function agentWorkloads({ config, cluster, labels }: ComponentContext): void {
+    const { namespace, maxUnavailable, maxSurge, topologySpread } = config;
+    for (const agent of config.agents) new AgentWorkload(agent.name, { agent, namespace, maxUnavailable, maxSurge, topologySpread, labels }, cluster);
+}
+
+/** The stack's AgentMonitoring: rules, and per agent a dashboard and, scraping the agents, a ServiceMonitor. */
+export function agentMonitoring({ config, cluster, labels }: ComponentContext): void {
+    new AgentMonitoring("agents", { namespace: config.namespace, agentNames: config.agents.map((a) => a.name), monitoring: config.monitoring, labels }, cluster);
 }

@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
-import { AgentWorkload } from "../../../components/agents/agentWorkload";
-import { componentPlan } from "../../componentFixtures";
+import { agentWorkloads, componentPlan } from "../../componentFixtures";
 import { awsStack, IMAGE, planFor } from "../../fixtures";
 import { Plan, RecordedResource, RunOptions, SECRET } from "../../../tools/mockRuntime";
 import { CONFIG_MAP, DEPLOYMENT, HPA, PDB, SERVICE, SERVICE_ACCOUNT } from "../../../tools/resourceTypes";
@@ -10,15 +9,7 @@ const SECRET_TYPE = "kubernetes:core/v1:Secret";
 const podSpec = (d: RecordedResource) => d.inputs.spec.template.spec;
 const container = (d: RecordedResource) => podSpec(d).containers[0];
 
-/** One AgentWorkload per agent of the stack, with the args the stack's preset gives it. */
-function workloads(stack: Record<string, unknown>, options: Pick<RunOptions, "secretKeys"> = {}): Promise<Plan> {
-    return componentPlan(stack, ({ config, cluster, labels }) => {
-        for (const agent of config.agents) {
-            const { maxUnavailable, maxSurge, topologySpread } = config;
-            new AgentWorkload(agent.name, { agent, namespace: config.namespace, maxUnavailable, maxSurge, topologySpread, labels }, cluster);
-        }
-    }, options);
-}
+const workloads = (stack: Record<string, unknown>, options: Pick<RunOptions, "secretKeys"> = {}) => componentPlan(stack, agentWorkloads, options);
 
 const PROD = awsStack({
     environment: "prod",
