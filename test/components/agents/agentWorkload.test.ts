@@ -9,7 +9,7 @@ const SECRET_TYPE = "kubernetes:core/v1:Secret";
 const podSpec = (d: RecordedResource) => d.inputs.spec.template.spec;
 const container = (d: RecordedResource) => podSpec(d).containers[0];
 
-const workloads = (stack: Record<string, unknown>, options: Pick<RunOptions, "secretKeys"> = {}) => componentPlan(stack, agentWorkloads, options);
+const workloads = (stack: Record<string, unknown>, options: Pick<RunOptions, "secretKeys"> = {}) => componentPlan(stack, (context) => void agentWorkloads(context), options);
 
 const PROD = awsStack({
     environment: "prod",
