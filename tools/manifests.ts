@@ -6,7 +6,11 @@ import { z } from "zod";
 import type { RecordedResource } from "./mockRuntime";
 import { CRD_SCHEMAS } from "./crdSchemas";
 
-/** Model packages, each laid out as `<package>/<group>/<version>` exporting one class per kind. */
+/**
+ * Model packages, each laid out as `<package>/<group>/<version>/<Kind>`, one module per kind (their
+ * package.json `exports` map `./<group>/<version>/*`). The kind's own module, not the group's index,
+ * which loads every kind of the group: `kubernetes-models/v1` alone is 225 kinds and their schemas.
+ */
 const MODEL_PACKAGES = [
     "kubernetes-models",
     "@kubernetes-models/prometheus-operator",
@@ -64,7 +68,7 @@ async function findValidator(apiVersion: string, kind: string): Promise<Validato
     const groupVersion = apiVersion.includes("/") ? apiVersion : `v1`;
     for (const pkg of MODEL_PACKAGES) {
         try {
-            const module = await import(`${pkg}/${groupVersion}`);
+            const module = await import(`${pkg}/${groupVersion}/${kind}`);
             if (typeof module[kind] === "function") {
                 const model = module[kind] as Model;
                 return (manifest) => new model(manifest).validate();
