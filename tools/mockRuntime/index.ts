@@ -1,5 +1,5 @@
 // The one mock runtime of the project: unit tests and the offline `plan` command both run
-// `index.ts` through it. It answers resource registrations like a provider would (ids, ARNs,
+// `index.ts` through it, and component tests the components they construct. It answers resource registrations like a provider would (ids, ARNs,
 // auto-names), records every registration with its parent, and refuses invokes it does not know,
 // so that a new data-source lookup cannot slip through with an invented answer.
 import * as pulumi from "@pulumi/pulumi";
@@ -7,6 +7,7 @@ import { PROJECT } from "../../config";
 import { aliasUrns, generateUrn } from "../engine/urns";
 import { formatViolation, NameDriver, nameDrivers, NamingViolation, physicalName } from "../engine/naming";
 import { ACCOUNT, COMPUTED, INVOKES } from "./mocks";
+import type { ComponentRunOptions, ProgramRun, RecordedResource, RunOptions } from "./records";
 
 export const SECRET = "[secret]";
 /**
@@ -16,59 +17,7 @@ export const SECRET = "[secret]";
  */
 export const UNKNOWN = pulumi.runtime.unknownValue;
 
-export interface RecordedResource {
-    urn: string;
-    type: string;
-    name: string;
-    /** URN of the parent, or null at the top of the program. */
-    parent: string | null;
-    custom: boolean;
-    /** URN of the explicit provider reference the resource was registered with, if any. */
-    provider: string | null;
-    /** The `protect` option (policies require it on prod's stateful resources). */
-    protect: boolean;
-    /** The `replaceOnChanges` option: property paths whose change replaces the resource. */
-    replaceOnChanges: string[];
-    /** The `ignoreChanges` option: property paths whose new value the engine does not apply once the resource exists. */
-    ignoreChanges: string[];
-    /** The `aliases` option as the URNs the engine would look the resource up by when its own is not deployed. */
-    aliases: string[];
-    /** The `deleteBeforeReplace` option; unset leaves the choice to the provider. */
-    deleteBeforeReplace?: boolean;
-    /** Per input property, the URNs of the resources its value came from (policies link resources by them). */
-    propertyDependencies: Record<string, string[]>;
-    /** URNs the resource waits for: `dependsOn` and every input's sources, as the engine orders them. */
-    dependencies: string[];
-    /** Inputs as the engine would see them, with every secret value replaced by "[secret]". */
-    inputs: Record<string, any>;
-    /** The id the mock provider answered ("" until it has). */
-    id: string;
-    /** What the mock provider answered (inputs plus ids, ARNs, auto-names), redacted the same way. */
-    state: Record<string, any>;
-}
-
-export interface ProgramRun {
-    stack: string;
-    /** Evaluated as `pulumi preview` does on a new stack: provider-computed outputs unknown. */
-    preview: boolean;
-    resources: RecordedResource[];
-    /** Stack outputs; a secret output reads "[secret]". */
-    outputs: Record<string, unknown>;
-    /** Physical names the clouds or the API server would refuse (tools/engine/naming.ts), one line each. */
-    namingProblems: string[];
-}
-
-export interface RunOptions {
-    stack?: string;
-    /** Config values; keys without a namespace belong to the project. Objects are JSON-encoded. */
-    config: Record<string, unknown>;
-    /** Keys (same spelling as in `config`) whose values are secret. */
-    secretKeys?: string[];
-    /** Run as the first `pulumi preview` of the stack would, rather than as `pulumi up`. */
-    preview?: boolean;
-    /** The program's entry point as `pulumi up` loads it (package.json "main"); index.ts when unset. */
-    main?: string;
-}
+export type { ComponentRunOptions, ProgramRun, RecordedResource, RunOptions } from "./records";
 
 /** What a provider would return: the inputs plus ids, ARNs and physical names (auto-names filled in). */
 function stateFor(type: string, name: string, inputs: Record<string, any>, region: string): Record<string, unknown> {
@@ -259,12 +208,15 @@ async function resolveOutputs(outputs: Record<string, unknown>): Promise<Record<
 }
 
 /**
- * Runs `index.ts` on the mocks for one stack and config. Rejects with the program's error (a
- * ConfigError for bad configuration) exactly as `pulumi up` would fail.
+ * Runs `build` on freshly set mocks for one stack and config, as the engine runs a program:
+ * records what it registers, resolves what it returns (a record, or nothing) as stack outputs,
+ * and waits for every registration to finish. Component tests construct their component in
+ * `build` with its typed args and providers of their own; `runProgram` passes the whole program.
+ * The cloud region the mocks answer with is the config's `aws:region` or `gcp:region`.
  */
-export async function runProgram(options: RunOptions): Promise<ProgramRun> {
+export async function runComponents(build: () => unknown, options: ComponentRunOptions = {}): Promise<ProgramRun> {
     const stack = options.stack ?? "test";
-    const config = encodeConfig(options.config);
+    const config = encodeConfig(options.config ?? {});
     region = config["aws:region"] ?? config["gcp:region"] ?? "us-east-1";
     dryRun = options.preview ?? false;
     await pulumi.runtime.setMocks(mocks, PROJECT, stack, dryRun);
@@ -273,10 +225,6 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     namingViolations = [];
     drivers = nameDrivers(stack, config);
     pulumi.runtime.setAllConfig(config, Object.keys(encodeConfig(Object.fromEntries((options.secretKeys ?? []).map((k) => [k, ""])))));
-    // require, not import(): the program is CommonJS under both mocha and tsx, and stays cached
-    // between runs; each run calls its exported function afresh.
-    // A literal path for the sources, which a bundle (tools/launch.js) then contains.
-    const program = (options.main === undefined ? require("../../index") : require(options.main)) as () => Promise<Record<string, unknown>>;
     const run = recorded;
     // The SDK reads a full stack for every resource it registers (@pulumi/pulumi resource.ts
     // `Resource.callsites`, stackTraceLimit raised to Infinity); under a loader with source maps
@@ -285,7 +233,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     const sourceMaps = process.sourceMapsEnabled;
     process.setSourceMapsEnabled(false);
     try {
-        const outputs = await resolveOutputs(await program());
+        const outputs = await resolveOutputs((await build() ?? {}) as Record<string, unknown>);
         await waitForRPCs();
         return { stack, preview: dryRun, resources: run, outputs, namingProblems: namingProblems() };
     } finally {
@@ -293,26 +241,16 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     }
 }
 
-/** Lookups over a run, so that tests read as statements about the plan. */
-export class Plan {
-    constructor(readonly run: ProgramRun) {}
-
-    get resources(): RecordedResource[] {
-        return this.run.resources;
-    }
-
-    ofType(type: string): RecordedResource[] {
-        return this.resources.filter((r) => r.type === type);
-    }
-
-    /** The one resource of a type with the given logical name; throws when there is not exactly one. */
-    one(type: string, name: string): RecordedResource {
-        const found = this.ofType(type).filter((r) => r.name === name);
-        if (found.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${found.length}: ${this.ofType(type).map((r) => r.name).join(", ")}`);
-        return found[0];
-    }
-
-    childrenOf(urn: string): RecordedResource[] {
-        return this.resources.filter((r) => r.parent === urn);
-    }
+/**
+ * Runs `index.ts` on the mocks for one stack and config. Rejects with the program's error (a
+ * ConfigError for bad configuration) exactly as `pulumi up` would fail.
+ */
+export function runProgram(options: RunOptions): Promise<ProgramRun> {
+    // require, not import(): the program is CommonJS under both mocha and tsx, and stays cached
+    // between runs; each run calls its exported function afresh.
+    // A literal path for the sources, which a bundle (tools/launch.js) then contains.
+    const program = () => (options.main === undefined ? require("../../index") : require(options.main)) as () => Promise<Record<string, unknown>>;
+    return runComponents(() => program()(), options);
 }
+
+export { Plan } from "./plan";

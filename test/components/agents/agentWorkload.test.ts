@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
+import { agentWorkloads, componentPlan } from "../../componentFixtures";
 import { awsStack, IMAGE, planFor } from "../../fixtures";
-import { Plan, RecordedResource, SECRET } from "../../../tools/mockRuntime";
+import { Plan, RecordedResource, RunOptions, SECRET } from "../../../tools/mockRuntime";
 import { CONFIG_MAP, DEPLOYMENT, HPA, PDB, SERVICE, SERVICE_ACCOUNT } from "../../../tools/resourceTypes";
 
 const SECRET_TYPE = "kubernetes:core/v1:Secret";
@@ -8,20 +9,24 @@ const SECRET_TYPE = "kubernetes:core/v1:Secret";
 const podSpec = (d: RecordedResource) => d.inputs.spec.template.spec;
 const container = (d: RecordedResource) => podSpec(d).containers[0];
 
+const workloads = (stack: Record<string, unknown>, options: Pick<RunOptions, "secretKeys"> = {}) => componentPlan(stack, (context) => void agentWorkloads(context), options);
+
+const PROD = awsStack({
+    environment: "prod",
+    agents: [
+        { name: "research-agent", image: IMAGE, canary: { tag: "1.5.0", weight: 20 } },
+        { name: "support-agent", image: "ghcr.io/acme/support:2.0.0", replicas: 4, maxReplicas: 12, drainSeconds: 0 },
+    ],
+});
+
 describe("AgentWorkload (adk:k8s:AgentWorkload)", () => {
     let dev: Plan;
     let prod: Plan;
     let stable: RecordedResource;
 
     before(async () => {
-        dev = await planFor(awsStack({ agentSecrets: { "research-agent": { GOOGLE_API_KEY: "sk-dev-123" } } }), { secretKeys: ["agentSecrets"] });
-        prod = await planFor(awsStack({
-            environment: "prod",
-            agents: [
-                { name: "research-agent", image: IMAGE, canary: { tag: "1.5.0", weight: 20 } },
-                { name: "support-agent", image: "ghcr.io/acme/support:2.0.0", replicas: 4, maxReplicas: 12, drainSeconds: 0 },
-            ],
-        }));
+        dev = await workloads(awsStack({ agentSecrets: { "research-agent": { GOOGLE_API_KEY: "sk-dev-123" } } }), { secretKeys: ["agentSecrets"] });
+        prod = await workloads(PROD);
         stable = dev.one(DEPLOYMENT, "research-agent-stable");
     });
 
@@ -37,7 +42,9 @@ describe("AgentWorkload (adk:k8s:AgentWorkload)", () => {
             }
         });
 
-        it("creates every Kubernetes object through the stack's explicit provider", () => {
+        // The program's wiring: every object of the whole stack, not only the agents'.
+        it("creates every Kubernetes object through the stack's explicit provider", async () => {
+            const prod = await planFor(PROD);
             const provider = prod.one("pulumi:providers:kubernetes", "cluster");
             const objects = prod.resources.filter((r) => r.type.startsWith("kubernetes:"));
             assert.ok(objects.length > 10);
@@ -45,12 +52,13 @@ describe("AgentWorkload (adk:k8s:AgentWorkload)", () => {
         });
 
         it("passes the configured kube context to the provider and keeps a kubeconfig secret", async () => {
-            const plan = await planFor(awsStack({ kubeContext: "adk-dev", kubeconfig: "apiVersion: v1\nclusters: []" }), { secretKeys: ["kubeconfig"] });
+            const plan = await componentPlan(awsStack({ kubeContext: "adk-dev", kubeconfig: "apiVersion: v1\nclusters: []" }), () => undefined, { secretKeys: ["kubeconfig"] });
             const provider = plan.one("pulumi:providers:kubernetes", "cluster");
             assert.equal(provider.inputs.context, "adk-dev");
             assert.equal(provider.inputs.kubeconfig, SECRET);
         });
 
+        // The program's wiring as well: every namespaced object of the stack.
         it("puts every object in the configured namespace", async () => {
             const plan = await planFor(awsStack({ namespace: "agents-dev" }));
             // Grafana dashboards go where Grafana's sidecar looks (monitoring.dashboards.namespace).
@@ -91,7 +99,7 @@ describe("AgentWorkload (adk:k8s:AgentWorkload)", () => {
         });
 
         it("sets the UID and /tmp size from config", async () => {
-            const plan = await planFor(awsStack({ agents: [{ name: "research-agent", image: IMAGE, runAsUser: 20000, tmpSizeLimit: "1Gi" }] }));
+            const plan = await workloads(awsStack({ agents: [{ name: "research-agent", image: IMAGE, runAsUser: 20000, tmpSizeLimit: "1Gi" }] }));
             const d = plan.one(DEPLOYMENT, "research-agent-stable");
             assert.equal(podSpec(d).securityContext.runAsUser, 20000);
             assert.equal(podSpec(d).volumes[0].emptyDir.sizeLimit, "1Gi");
@@ -104,7 +112,7 @@ describe("AgentWorkload (adk:k8s:AgentWorkload)", () => {
                 requests: { cpu: "500m", memory: "512Mi" },
                 limits: { cpu: "1000m", memory: "1Gi" },
             });
-            const plan = await planFor(awsStack({ agents: [{ name: "research-agent", image: IMAGE, resources: { cpuRequest: "250m", memoryLimit: "2Gi" } }] }));
+            const plan = await workloads(awsStack({ agents: [{ name: "research-agent", image: IMAGE, resources: { cpuRequest: "250m", memoryLimit: "2Gi" } }] }));
             const resources = container(plan.one(DEPLOYMENT, "research-agent-stable")).resources;
             assert.equal(resources.requests.cpu, "250m");
             assert.equal(resources.limits.memory, "2Gi");
@@ -138,7 +146,7 @@ describe("AgentWorkload (adk:k8s:AgentWorkload)", () => {
         });
 
         it("puts the agent's env into the ConfigMap", async () => {
-            const plan = await planFor(awsStack({ agents: [{ name: "research-agent", image: IMAGE, env: { ADK_MODEL: "gemini-2.5-flash" } }] }));
+            const plan = await workloads(awsStack({ agents: [{ name: "research-agent", image: IMAGE, env: { ADK_MODEL: "gemini-2.5-flash" } }] }));
             assert.equal(plan.one(CONFIG_MAP, "research-agent-config").inputs.data.ADK_MODEL, "gemini-2.5-flash");
         });
 
@@ -213,7 +221,7 @@ describe("AgentWorkload (adk:k8s:AgentWorkload)", () => {
         it("an agent's own replica settings win over the stack's and the preset's", async () => {
             assert.equal(prod.one(DEPLOYMENT, "support-agent-stable").inputs.spec.replicas, 4);
             assert.equal(prod.one(HPA, "support-agent-stable-hpa").inputs.spec.maxReplicas, 12);
-            const plan = await planFor(awsStack({ replicas: 2, maxReplicas: 6 }));
+            const plan = await workloads(awsStack({ replicas: 2, maxReplicas: 6 }));
             assert.equal(plan.one(DEPLOYMENT, "research-agent-stable").inputs.spec.replicas, 2);
             assert.equal(plan.one(HPA, "research-agent-stable-hpa").inputs.spec.maxReplicas, 6);
         });
@@ -276,7 +284,7 @@ describe("AgentWorkload (adk:k8s:AgentWorkload)", () => {
         });
 
         it("gives blue-green a full second track", async () => {
-            const plan = await planFor(awsStack({ environment: "prod", agents: [{ name: "research-agent", image: IMAGE, strategy: "blue-green", canary: { tag: "1.5.0" } }] }));
+            const plan = await workloads(awsStack({ environment: "prod", agents: [{ name: "research-agent", image: IMAGE, strategy: "blue-green", canary: { tag: "1.5.0" } }] }));
             assert.equal(plan.one(DEPLOYMENT, "research-agent-canary").inputs.spec.replicas, 3);
         });
     });

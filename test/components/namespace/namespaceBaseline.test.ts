@@ -2,17 +2,28 @@
 // from the environment, and read-only operator access with no rights for the agents themselves.
 import * as assert from "node:assert/strict";
 import { POD_SECURITY_VERSION } from "../../../components/kubernetes/hardening";
+import { NamespaceBaseline } from "../../../components/namespace/namespaceBaseline";
 import { READ } from "../../../components/namespace/operatorAccess";
+import { platformFor } from "../../../components/platform";
+import { componentPlan } from "../../componentFixtures";
 import { awsStack, gcpStack, IMAGE, planFor } from "../../fixtures";
 import { Plan } from "../../../tools/mockRuntime";
+
+/** The stack's NamespaceBaseline, with the namespace labels its cloud asks for. */
+function baseline(stack: Record<string, unknown>): Promise<Plan> {
+    return componentPlan(stack, ({ config, cluster, labels }) => {
+        const { quota, containerDefaults, operatorGroup } = config.security;
+        new NamespaceBaseline("agents", { name: config.namespace, labels, namespaceLabels: platformFor(config).namespaceLabels, quota, containerDefaults, operatorGroup }, cluster);
+    });
+}
 
 describe("NamespaceBaseline", () => {
     let dev: Plan;
     let prod: Plan;
 
     before(async () => {
-        dev = await planFor(awsStack({ security: { operatorGroup: "oncall", aws: {} } }));
-        prod = await planFor(awsStack({ environment: "prod" }));
+        dev = await baseline(awsStack({ security: { operatorGroup: "oncall", aws: {} } }));
+        prod = await baseline(awsStack({ environment: "prod" }));
     });
 
     it("enforces, audits and warns at restricted, pinned to a version", () => {
@@ -27,7 +38,7 @@ describe("NamespaceBaseline", () => {
     it("on AWS, has the load balancer controller give every pod behind a target group a readiness gate", async () => {
         const label = "elbv2.k8s.aws/pod-readiness-gate-inject";
         assert.equal(dev.one("kubernetes:core/v1:Namespace", "agents-ns").inputs.metadata.labels[label], "enabled");
-        const gcp = await planFor(gcpStack());
+        const gcp = await baseline(gcpStack());
         assert.equal(gcp.one("kubernetes:core/v1:Namespace", "agents-ns").inputs.metadata.labels[label], undefined, "GKE's NEG controller adds its own gate");
     });
 
@@ -39,7 +50,7 @@ describe("NamespaceBaseline", () => {
     });
 
     it("takes quota and container defaults from config", async () => {
-        const plan = await planFor(awsStack({ security: { quota: { pods: 50 }, containerDefaults: { cpuLimit: "250m" }, aws: {} } }));
+        const plan = await baseline(awsStack({ security: { quota: { pods: 50 }, containerDefaults: { cpuLimit: "250m" }, aws: {} } }));
         assert.equal(plan.one("kubernetes:core/v1:ResourceQuota", "agents-quota").inputs.spec.hard.pods, "50");
         assert.deepEqual(plan.one("kubernetes:core/v1:LimitRange", "agents-limits").inputs.spec.limits, [{
             type: "Container",
@@ -60,6 +71,7 @@ describe("NamespaceBaseline", () => {
         assert.equal(binding.roleRef.name, role.metadata.name);
     });
 
+    // Every binding of the whole stack, whichever component makes it.
     it("binds nothing to the agents' ServiceAccounts", async () => {
         const plan = await planFor(awsStack({ agents: [{ name: "research-agent", image: IMAGE }, { name: "support-agent", image: IMAGE }] }));
         const bindings = plan.resources.filter((r) => /rbac.authorization.k8s.io\/v1:(Cluster)?RoleBinding$/.test(r.type));

@@ -1,13 +1,17 @@
 // A Grafana dashboard per agent, as a ConfigMap the Grafana sidecar picks up.
 import assert from "node:assert/strict";
-import { awsStack, IMAGE, planFor } from "../../fixtures";
+import { agentMonitoring, componentPlan } from "../../componentFixtures";
+import { awsStack, IMAGE } from "../../fixtures";
+import type { Plan } from "../../../tools/mockRuntime";
 
-const configMaps = (plan: Awaited<ReturnType<typeof planFor>>) =>
+const monitoring = (stack: Record<string, unknown>) => componentPlan(stack, agentMonitoring);
+
+const configMaps = (plan: Plan) =>
     plan.ofType("kubernetes:core/v1:ConfigMap").filter((c) => c.inputs.metadata.labels?.grafana_dashboard === "1");
 
 describe("AgentDashboard", () => {
     it("ships one dashboard per agent into the sidecar's namespace, with the panels an operator needs", async () => {
-        const plan = await planFor(awsStack({
+        const plan = await monitoring(awsStack({
             agents: [{ name: "research-agent", image: IMAGE }, { name: "support-agent", image: IMAGE.replace("research", "support") }],
             monitoring: { prometheusNamespace: "observability", dashboards: { folder: "Agents" }, requestMetrics: "app-metrics" },
         }));
@@ -38,7 +42,7 @@ describe("AgentDashboard", () => {
     });
 
     it("reads the span-derived series by default: invocation spans for requests, tool spans instead of MCP calls and conversations", async () => {
-        const [map] = configMaps(await planFor(awsStack()));
+        const [map] = configMaps(await monitoring(awsStack()));
         const dashboard = JSON.parse(map.inputs.data["adk-research-agent.json"]);
         assert.deepEqual(dashboard.panels.map((p: { title: string }) => p.title), [
             "Request rate by track", "Error ratio (failed agent runs) by track", "p95 latency by track", "Canary vs stable over 30m",
@@ -51,10 +55,10 @@ describe("AgentDashboard", () => {
     });
 
     it("follows a custom sidecar label, and can be switched off", async () => {
-        const labelled = await planFor(awsStack({ monitoring: { dashboards: { label: "grafana.io/dashboard", namespace: "grafana" } } }));
+        const labelled = await monitoring(awsStack({ monitoring: { dashboards: { label: "grafana.io/dashboard", namespace: "grafana" } } }));
         const [map] = labelled.ofType("kubernetes:core/v1:ConfigMap").filter((c) => c.inputs.metadata.labels?.["grafana.io/dashboard"] === "1");
         assert.equal(map.inputs.metadata.namespace, "grafana");
-        const off = await planFor(awsStack({ monitoring: { dashboards: { enabled: false } } }));
+        const off = await monitoring(awsStack({ monitoring: { dashboards: { enabled: false } } }));
         assert.equal(off.ofType("adk:monitoring:AgentDashboard").length, 0);
     });
 });

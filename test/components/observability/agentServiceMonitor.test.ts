@@ -1,17 +1,25 @@
 // One ServiceMonitor per agent that exposes the application metrics: both tracks' Services, with
 // `track` and `version` on every series. With request metrics from spans, none.
 import assert from "node:assert/strict";
+import { agentMonitoring, agentWorkloads, componentPlan, ComponentContext } from "../../componentFixtures";
 import { awsStack, IMAGE, planFor } from "../../fixtures";
+import type { Plan } from "../../../tools/mockRuntime";
 
 const SERVICE_MONITOR = "kubernetes:monitoring.coreos.com/v1:ServiceMonitor";
 
 /** The agents' ServiceMonitors (the collector has its own). */
-const agentMonitors = (plan: Awaited<ReturnType<typeof planFor>>) =>
+const agentMonitors = (plan: Plan) =>
     plan.ofType(SERVICE_MONITOR).filter((m) => plan.resources.find((r) => r.urn === m.parent)?.type === "adk:monitoring:AgentServiceMonitor");
+
+/** The agents' monitoring with the workloads whose Services it selects. */
+const monitored = (stack: Record<string, unknown>) => componentPlan(stack, (context: ComponentContext) => {
+    agentWorkloads(context);
+    agentMonitoring(context);
+});
 
 describe("AgentServiceMonitor", () => {
     it("scrapes each agent's track Services on the http port at /metrics, keeping track and version", async () => {
-        const plan = await planFor(awsStack({
+        const plan = await monitored(awsStack({
             namespace: "research",
             agents: [
                 { name: "research-agent", image: IMAGE, maxReplicas: 2, canary: { tag: "1.5.0", weight: 10 } },
@@ -43,12 +51,13 @@ describe("AgentServiceMonitor", () => {
     });
 
     it("carries kube-prometheus-stack's release label and the configured scrape interval", async () => {
-        const plan = await planFor(awsStack({ monitoring: { release: "monitoring", scrapeInterval: "15s", requestMetrics: "app-metrics" } }));
+        const plan = await monitored(awsStack({ monitoring: { release: "monitoring", scrapeInterval: "15s", requestMetrics: "app-metrics" } }));
         const [monitor] = agentMonitors(plan);
         assert.equal(monitor.inputs.metadata.labels.release, "monitoring");
         assert.equal(monitor.inputs.spec.endpoints[0].interval, "15s");
     });
 
+    // The collector's ServiceMonitor is the only one of the whole stack.
     it("scrapes no agent when the request metrics come from spans: ADK serves no /metrics", async () => {
         const plan = await planFor(awsStack());
         assert.deepEqual(agentMonitors(plan), []);

@@ -2,9 +2,22 @@
 import assert from "node:assert/strict";
 import { parse } from "yaml";
 import { awsStack, gcpStack, planFor } from "../../fixtures";
-import { SPAN_METRICS_RELABELINGS } from "../../../components/observability/otelCollector";
+import { componentPlan } from "../../componentFixtures";
+import { OTEL_COLLECTOR_NAME, OtelCollector, SPAN_METRICS_RELABELINGS } from "../../../components/observability/otelCollector";
+import { platformFor } from "../../../components/platform";
+import { Plan } from "../../../tools/mockRuntime";
 
-type Plan = Awaited<ReturnType<typeof planFor>>;
+/**
+ * The stack's collector alone, with its cloud's exporter and identity for `backend: cloud`. Tests
+ * of the agents' environment (agentEnv) run the whole program, which gives it to every workload.
+ */
+function collector(stack: Record<string, unknown>): Promise<Plan> {
+    return componentPlan(stack, ({ config, cluster, labels }) => {
+        const { namespace, monitoring: { tracing, requestMetrics, release, scrapeInterval } } = config;
+        const cloud = tracing.backend === "cloud" ? platformFor(config).cloudTracing("traces", { namespace, serviceAccountName: OTEL_COLLECTOR_NAME }) : {};
+        new OtelCollector("traces", { namespace, tracing, requestMetrics, scrape: { release, interval: scrapeInterval }, labels, ...cloud }, cluster);
+    });
+}
 
 function collectorConfig(plan: Plan): any {
     const map = plan.ofType("kubernetes:core/v1:ConfigMap").find((c) => c.name === "traces-config")!;
@@ -17,7 +30,7 @@ function agentEnv(plan: Plan, agent = "research-agent"): Record<string, string> 
 
 describe("OtelCollector", () => {
     it("receives OTLP on 4317 and 4318, limits memory first, tail-samples, batches, and exports OTLP to Jaeger", async () => {
-        const plan = await planFor(awsStack({ monitoring: { requestMetrics: "app-metrics" } }));
+        const plan = await collector(awsStack({ monitoring: { requestMetrics: "app-metrics" } }));
         const config = collectorConfig(plan);
         assert.deepEqual(config.receivers.otlp.protocols, { grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } });
         assert.deepEqual(config.service.pipelines, { traces: { receivers: ["otlp"], processors: ["memory_limiter", "tail_sampling", "batch"], exporters: ["otlp"] } });
@@ -27,7 +40,7 @@ describe("OtelCollector", () => {
     });
 
     it("counts every span into request metrics before tail sampling, and samples and exports the traces after", async () => {
-        const config = collectorConfig(await planFor(awsStack()));
+        const config = collectorConfig(await collector(awsStack()));
         assert.deepEqual(config.service.pipelines, {
             traces: { receivers: ["otlp"], processors: ["memory_limiter"], exporters: ["spanmetrics", "forward"] },
             "traces/sampled": { receivers: ["forward"], processors: ["tail_sampling", "batch"], exporters: ["otlp"] },
@@ -39,7 +52,7 @@ describe("OtelCollector", () => {
     });
 
     it("derives the request metrics with an explicit namespace, the track and version dimensions, and buckets in seconds that hold every SLO threshold", async () => {
-        const { spanmetrics } = collectorConfig(await planFor(awsStack())).connectors;
+        const { spanmetrics } = collectorConfig(await collector(awsStack())).connectors;
         assert.equal(spanmetrics.namespace, "adk.spans");
         assert.deepEqual(spanmetrics.dimensions, [{ name: "adk.track" }, { name: "service.version" }]);
         assert.deepEqual(spanmetrics.resource_metrics_key_attributes, ["service.name", "service.version", "adk.track"]);
@@ -50,7 +63,7 @@ describe("OtelCollector", () => {
     });
 
     it("uses only keys the contrib collector defines (connector/spanmetricsconnector, connector/forwardconnector, exporter/prometheusexporter, service)", async () => {
-        const config = collectorConfig(await planFor(awsStack()));
+        const config = collectorConfig(await collector(awsStack()));
         // Config structs at the pinned release: spanmetricsconnector config.go `Config`,
         // `HistogramConfig`, `ExplicitHistogramConfig`, `Dimension`; prometheusexporter config.go
         // (confighttp.ServerConfig squashed gives `endpoint`); the forward connector has no settings.
@@ -84,7 +97,7 @@ describe("OtelCollector", () => {
     });
 
     it("exposes the span metrics on a Service port the collector's ServiceMonitor scrapes, renaming the labels to the platform's", async () => {
-        const plan = await planFor(awsStack());
+        const plan = await collector(awsStack());
         const container = plan.one("kubernetes:apps/v1:Deployment", "traces-deployment").inputs.spec.template.spec.containers[0];
         assert.deepEqual(container.ports.find((p: { name: string }) => p.name === "span-metrics"), { name: "span-metrics", containerPort: 8889, protocol: "TCP" });
         const service = plan.one("kubernetes:core/v1:Service", "traces-svc");
@@ -119,8 +132,8 @@ describe("OtelCollector", () => {
     });
 
     it("keeps every error and every slow trace beside the sampled share", async () => {
-        const dev = collectorConfig(await planFor(awsStack()));
-        const prod = collectorConfig(await planFor(awsStack({ environment: "prod", monitoring: { tracing: { slowTraceMs: 1500 } } })));
+        const dev = collectorConfig(await collector(awsStack()));
+        const prod = collectorConfig(await collector(awsStack({ environment: "prod", monitoring: { tracing: { slowTraceMs: 1500 } } })));
         assert.deepEqual(prod.processors.tail_sampling.policies, [
             { name: "errors", type: "status_code", status_code: { status_codes: ["ERROR"] } },
             { name: "slow", type: "latency", latency: { threshold_ms: 1500 } },
@@ -130,12 +143,12 @@ describe("OtelCollector", () => {
     });
 
     it("exports to Tempo at a configured endpoint", async () => {
-        const config = collectorConfig(await planFor(awsStack({ monitoring: { tracing: { backend: "tempo", endpoint: "tempo.tracing:4317", insecure: false } } })));
+        const config = collectorConfig(await collector(awsStack({ monitoring: { tracing: { backend: "tempo", endpoint: "tempo.tracing:4317", insecure: false } } })));
         assert.deepEqual(config.exporters.otlp, { endpoint: "tempo.tracing:4317", tls: { insecure: false } });
     });
 
     it("runs hardened in the agents' namespace, with the labels and ports NetworkPolicies select", async () => {
-        const plan = await planFor(awsStack());
+        const plan = await collector(awsStack());
         const deployment = plan.one("kubernetes:apps/v1:Deployment", "traces-deployment");
         assert.equal(deployment.inputs.metadata.namespace, "adk-agents");
         assert.equal(deployment.inputs.spec.replicas, 1);
@@ -194,7 +207,7 @@ describe("OtelCollector", () => {
 
     it("exports to X-Ray on AWS with an IRSA role bound to the collector's ServiceAccount", async () => {
         const oidc = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC";
-        const plan = await planFor(awsStack({ monitoring: { tracing: { backend: "cloud" } }, security: { aws: { oidcProviderArn: oidc } } }));
+        const plan = await collector(awsStack({ monitoring: { tracing: { backend: "cloud" } }, security: { aws: { oidcProviderArn: oidc } } }));
         assert.deepEqual(collectorConfig(plan).exporters.awsxray, { region: "eu-west-1" });
         assert.deepEqual(collectorConfig(plan).service.pipelines["traces/sampled"].exporters, ["awsxray"]);
         const role = plan.one("aws:iam/role:Role", "traces-role");
@@ -207,7 +220,7 @@ describe("OtelCollector", () => {
     });
 
     it("exports to Cloud Trace on GCP through Workload Identity", async () => {
-        const plan = await planFor(gcpStack({ monitoring: { tracing: { backend: "cloud" } } }));
+        const plan = await collector(gcpStack({ monitoring: { tracing: { backend: "cloud" } } }));
         assert.deepEqual(collectorConfig(plan).exporters.googlecloud, { project: "adk-prod-123" });
         const binding = plan.one("gcp:serviceaccount/iAMMember:IAMMember", "traces-workload-identity");
         assert.equal(binding.inputs.member, "serviceAccount:adk-prod-123.svc.id.goog[adk-agents/otel-collector]");

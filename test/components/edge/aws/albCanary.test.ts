@@ -1,11 +1,14 @@
 import * as assert from "node:assert/strict";
 import { DEFAULT_SSL_POLICY } from "../../../../components/edge/config";
-import { AWS_COGNITO_AUTH, AWS_LOAD_BALANCER, awsStack, IMAGE, planFor, SMALL_RESOURCES } from "../../../fixtures";
+import { AWS_COGNITO_AUTH, AWS_LOAD_BALANCER, awsStack, IMAGE, SMALL_RESOURCES } from "../../../fixtures";
+import { canaryEdge, componentPlan } from "../../../componentFixtures";
 import { Plan } from "../../../../tools/mockRuntime";
 import { BINDING, LISTENER, RULE, TARGET_GROUP } from "../../../../tools/resourceTypes";
 
 const SUPPORT = IMAGE.replace("research-agent", "support-agent");
 const resources = SMALL_RESOURCES;
+/** The load balancer in front of the stack's agents, built on its own. */
+const edge = (stack: Record<string, unknown>) => componentPlan(stack, canaryEdge);
 const canary = (weight: number) => ({ name: "research-agent", image: IMAGE, resources, strategy: "canary", canary: { tag: "1.5.0", weight } });
 
 /** The target group ARN a forward action entry points at, as the mock provider names it. */
@@ -34,7 +37,7 @@ describe("AlbCanary (AWS)", () => {
     describe("one canary agent", () => {
         let plan: Plan;
         before(async () => {
-            plan = await planFor(awsStack({ agents: [{ ...canary(20), drainSeconds: 25, readyPath: "/ready" }] }));
+            plan = await edge(awsStack({ agents: [{ ...canary(20), drainSeconds: 25, readyPath: "/ready" }] }));
         });
 
         it("redirects HTTP on 80 to HTTPS 443 with a 301 and does nothing else", () => {
@@ -132,7 +135,7 @@ describe("AlbCanary (AWS)", () => {
 
         it("reaches pods in the configured pod ranges (secondary CIDRs, custom networking), each its own rule", async () => {
             const podCidrs = ["100.64.0.0/16", "2001:db8:1::/56"];
-            const withPods = await planFor(awsStack({ loadBalancer: { ...AWS_LOAD_BALANCER, aws: { ...AWS_LOAD_BALANCER.aws, podCidrs } } }));
+            const withPods = await edge(awsStack({ loadBalancer: { ...AWS_LOAD_BALANCER, aws: { ...AWS_LOAD_BALANCER.aws, podCidrs } } }));
             const egress = withPods.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule");
             assert.deepEqual(egress.map((r) => [r.name, r.inputs.cidrIpv4 ?? r.inputs.cidrIpv6, r.inputs.fromPort]), [
                 ["edge-out-8000-100-64-0-0-16", "100.64.0.0/16", 8000],
@@ -159,7 +162,7 @@ describe("AlbCanary (AWS)", () => {
     });
 
     it("rolling: one target group, all traffic to stable", async () => {
-        const plan = await planFor(awsStack());
+        const plan = await edge(awsStack());
         assert.deepEqual(plan.ofType(TARGET_GROUP).map((g) => `${g.inputs.tags.agent}-${g.inputs.tags.track}`), ["research-agent-stable"]);
         const [action] = plan.one(LISTENER, "edge-https").inputs.defaultActions;
         assert.deepEqual(weightsOf(plan, action.forward), { "research-agent-stable": 100 });
@@ -168,14 +171,14 @@ describe("AlbCanary (AWS)", () => {
 
     it("canary weights follow config: 0 and 100 are allowed", async () => {
         for (const weight of [0, 100]) {
-            const plan = await planFor(awsStack({ agents: [canary(weight)] }));
+            const plan = await edge(awsStack({ agents: [canary(weight)] }));
             const [action] = plan.one(LISTENER, "edge-https").inputs.defaultActions;
             assert.deepEqual(weightsOf(plan, action.forward), { "research-agent-stable": 100 - weight, "research-agent-canary": weight });
         }
     });
 
     it("ab-testing: the header goes to canary in a rule ahead of the default, the rest to stable", async () => {
-        const plan = await planFor(awsStack({ agents: [{ name: "research-agent", image: IMAGE, strategy: "ab-testing", canary: { tag: "2.0.0", header: { name: "x-agent-variant", value: "canary" } } }] }));
+        const plan = await edge(awsStack({ agents: [{ name: "research-agent", image: IMAGE, strategy: "ab-testing", canary: { tag: "2.0.0", header: { name: "x-agent-variant", value: "canary" } } }] }));
         const rule = plan.one(RULE, "edge-research-agent-header").inputs;
         assert.deepEqual(rule.conditions, [{ httpHeader: { httpHeaderName: "x-agent-variant", values: ["canary"] } }]);
         assert.equal(groupName(plan, rule.actions[0].targetGroupArn), "research-agent-canary");
@@ -188,7 +191,7 @@ describe("AlbCanary (AWS)", () => {
 
         for (const [active, live, idle] of [["blue", "stable", "canary"], ["green", "canary", "stable"]]) {
             it(`${active} active: 100% to the ${live} track, the preview header reaches the idle one`, async () => {
-                const plan = await planFor(blueGreen(active));
+                const plan = await edge(blueGreen(active));
                 const [action] = plan.one(LISTENER, "edge-https").inputs.defaultActions;
                 assert.deepEqual(weightsOf(plan, action.forward), { [`research-agent-${live}`]: 100, [`research-agent-${idle}`]: 0 });
                 const rule = plan.one(RULE, "edge-research-agent-header").inputs;
@@ -197,10 +200,10 @@ describe("AlbCanary (AWS)", () => {
         }
 
         it("runs both colours at full size, so that the switch needs no scale-up", async () => {
-            const plan = await planFor(blueGreen("blue"));
+            const plan = await edge(blueGreen("blue"));
             const replicas = agentObjects(plan, "kubernetes:apps/v1:Deployment").map((d) => d.inputs.spec.replicas);
             assert.deepEqual(replicas, [1, 1]);
-            const prod = await planFor(awsStack({ environment: "prod", agents: [{ name: "research-agent", image: IMAGE, strategy: "blue-green", canary: { tag: "2.0.0" } }] }));
+            const prod = await edge(awsStack({ environment: "prod", agents: [{ name: "research-agent", image: IMAGE, strategy: "blue-green", canary: { tag: "2.0.0" } }] }));
             assert.deepEqual(agentObjects(prod, "kubernetes:apps/v1:Deployment").map((d) => d.inputs.spec.replicas), [3, 3]);
         });
     });
@@ -209,7 +212,7 @@ describe("AlbCanary (AWS)", () => {
         const agents = [canary(10), { name: "support-agent", image: SUPPORT, resources }];
 
         it("host routing: each agent on <agent>.<domain> with its own weights; unknown hosts get 404", async () => {
-            const plan = await planFor(awsStack({ agents }));
+            const plan = await edge(awsStack({ agents }));
             const [fallback] = plan.one(LISTENER, "edge-https").inputs.defaultActions;
             assert.equal(fallback.type, "fixed-response");
             assert.equal(fallback.fixedResponse.statusCode, "404");
@@ -228,7 +231,7 @@ describe("AlbCanary (AWS)", () => {
         });
 
         it("path routing: /<agent> prefixes, stripped before the pods; the header rule keeps the agent's path", async () => {
-            const plan = await planFor(awsStack({
+            const plan = await edge(awsStack({
                 loadBalancer: { ...AWS_LOAD_BALANCER, routing: "path" },
                 agents: [agents[0], { name: "support-agent", image: SUPPORT, resources, strategy: "ab-testing", canary: { tag: "3.0.0", header: { name: "x-v", value: "b" } } }],
             }));
@@ -243,7 +246,7 @@ describe("AlbCanary (AWS)", () => {
         it("gives an agent the priorities of its rule slot, header rule first, wherever it stands in the list", async () => {
             const support = { name: "support-agent", image: SUPPORT, resources, priority: 42, strategy: "ab-testing", canary: { tag: "3.0.0", header: { name: "x-v", value: "b" } } };
             for (const order of [[agents[0], support], [support, agents[0]]]) {
-                const plan = await planFor(awsStack({ agents: order }));
+                const plan = await edge(awsStack({ agents: order }));
                 assert.deepEqual([plan.one(RULE, "edge-support-agent-header").inputs.priority, plan.one(RULE, "edge-support-agent").inputs.priority], [83, 84]);
                 // Without a slot of its own, an agent's slot comes from its name, not its position.
                 assert.equal(plan.one(RULE, "edge-research-agent").inputs.priority, 14634);
@@ -254,7 +257,7 @@ describe("AlbCanary (AWS)", () => {
     describe("prod", () => {
         let plan: Plan;
         before(async () => {
-            plan = await planFor(awsStack({
+            plan = await edge(awsStack({
                 environment: "prod",
                 // Cognito, whose actions carry no secret, so that the forward stays readable.
                 loadBalancer: { ...AWS_LOAD_BALANCER, auth: AWS_COGNITO_AUTH, stickinessSeconds: 600, aws: { ...AWS_LOAD_BALANCER.aws, certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/6f1c2a4e-8b3d-4e5f-9a7b-0c1d2e3f4a5b" } },
@@ -286,9 +289,9 @@ describe("AlbCanary (AWS)", () => {
     });
 
     it("switches the WAF off in prod, or on in dev, when the stack says so", async () => {
-        const prodOff = await planFor(awsStack({ environment: "prod", loadBalancer: { ...AWS_LOAD_BALANCER, waf: false } }));
+        const prodOff = await edge(awsStack({ environment: "prod", loadBalancer: { ...AWS_LOAD_BALANCER, waf: false } }));
         assert.equal(prodOff.ofType("aws:wafv2/webAcl:WebAcl").length, 0);
-        const devOn = await planFor(awsStack({ loadBalancer: { ...AWS_LOAD_BALANCER, waf: true, accessLogs: false } }));
+        const devOn = await edge(awsStack({ loadBalancer: { ...AWS_LOAD_BALANCER, waf: true, accessLogs: false } }));
         assert.equal(devOn.ofType("aws:wafv2/webAcl:WebAcl").length, 1);
         assert.equal(devOn.ofType("aws:s3/bucket:Bucket").length, 0);
         assert.equal(devOn.one("aws:lb/loadBalancer:LoadBalancer", "edge").inputs.accessLogs, undefined);

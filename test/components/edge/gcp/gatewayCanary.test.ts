@@ -1,10 +1,13 @@
 import * as assert from "node:assert/strict";
-import { gcpStack, planFor, SMALL_RESOURCES } from "../../../fixtures";
+import { gcpStack, SMALL_RESOURCES } from "../../../fixtures";
+import { canaryEdge, componentPlan } from "../../../componentFixtures";
 import { Plan } from "../../../../tools/mockRuntime";
 import { CERTIFICATE, DNS_AUTHORIZATION, GATEWAY, MAP_ENTRY, ROUTE } from "../../../../tools/resourceTypes";
 
 const IMAGE = "europe-west1-docker.pkg.dev/adk-prod-123/agents/research-agent:1.4.2";
 const resources = SMALL_RESOURCES;
+/** The load balancer in front of the stack's agents, built on its own. */
+const edge = (stack: Record<string, unknown>) => componentPlan(stack, canaryEdge);
 const research = (fields: Record<string, unknown> = {}) => ({ name: "research-agent", image: IMAGE, resources, ...fields });
 
 function route(plan: Plan, agent: string) {
@@ -15,7 +18,7 @@ describe("GatewayCanary (GCP)", () => {
     describe("one canary agent in prod", () => {
         let plan: Plan;
         before(async () => {
-            plan = await planFor(gcpStack({ environment: "prod", agents: [research({ strategy: "canary", canary: { tag: "1.5.0", weight: 30 }, drainSeconds: 20 })] }));
+            plan = await edge(gcpStack({ environment: "prod", agents: [research({ strategy: "canary", canary: { tag: "1.5.0", weight: 30 }, drainSeconds: 20 })] }));
         });
 
         it("uses the global external managed class on a static address, HTTPS from the certificate map and no pre-shared certificate", () => {
@@ -102,16 +105,16 @@ describe("GatewayCanary (GCP)", () => {
     });
 
     it("has no Cloud Armor in dev unless switched on", async () => {
-        const dev = await planFor(gcpStack());
+        const dev = await edge(gcpStack());
         assert.equal(dev.ofType("gcp:compute/securityPolicy:SecurityPolicy").length, 0);
         assert.equal(dev.ofType("kubernetes:networking.gke.io/v1:GCPBackendPolicy")[0].inputs.spec.default.securityPolicy, undefined);
-        const on = await planFor(gcpStack({ loadBalancer: { domain: "agents.example.com", waf: true, gcp: { sslProfile: "RESTRICTED" } } }));
+        const on = await edge(gcpStack({ loadBalancer: { domain: "agents.example.com", waf: true, gcp: { sslProfile: "RESTRICTED" } } }));
         assert.equal(on.ofType("gcp:compute/securityPolicy:SecurityPolicy").length, 1);
         assert.equal(on.one("gcp:compute/sSLPolicy:SSLPolicy", "edge-tls").inputs.profile, "RESTRICTED");
     });
 
     it("ab-testing: an exact header match to canary ranked before the default to stable", async () => {
-        const plan = await planFor(gcpStack({ agents: [research({ strategy: "ab-testing", canary: { tag: "2.0.0", header: { name: "x-agent-variant", value: "canary" } } })] }));
+        const plan = await edge(gcpStack({ agents: [research({ strategy: "ab-testing", canary: { tag: "2.0.0", header: { name: "x-agent-variant", value: "canary" } } })] }));
         const [header, rest] = route(plan, "research-agent").rules;
         assert.deepEqual(header.matches, [{ headers: [{ type: "Exact", name: "x-agent-variant", value: "canary" }] }]);
         assert.deepEqual(header.backendRefs, [{ name: "research-agent-canary", port: 80 }]);
@@ -119,7 +122,7 @@ describe("GatewayCanary (GCP)", () => {
     });
 
     it("blue-green: switching to green moves all traffic to the canary track", async () => {
-        const plan = await planFor(gcpStack({ agents: [research({ strategy: "blue-green", canary: { tag: "2.0.0", active: "green" } })] }));
+        const plan = await edge(gcpStack({ agents: [research({ strategy: "blue-green", canary: { tag: "2.0.0", active: "green" } })] }));
         const [only] = route(plan, "research-agent").rules;
         assert.deepEqual(only.backendRefs, [{ name: "research-agent", port: 80, weight: 0 }, { name: "research-agent-canary", port: 80, weight: 100 }]);
     });
@@ -129,7 +132,7 @@ describe("GatewayCanary (GCP)", () => {
         const two = [agent("research-agent"), agent("support-agent")];
 
         it("host routing: one host each, each with its own certificate and map entry", async () => {
-            const hosts = await planFor(gcpStack({ agents: two }));
+            const hosts = await edge(gcpStack({ agents: two }));
             assert.deepEqual(route(hosts, "support-agent").hostnames, ["support-agent.agents.example.com"]);
             for (const name of ["research-agent", "support-agent"]) {
                 const host = `${name}.agents.example.com`;
@@ -144,8 +147,8 @@ describe("GatewayCanary (GCP)", () => {
         });
 
         it("adding an agent adds its certificate, authorization and entry and changes no other one", async () => {
-            const before = await planFor(gcpStack({ agents: two }));
-            const after = await planFor(gcpStack({ agents: [...two, agent("billing-agent")] }));
+            const before = await edge(gcpStack({ agents: two }));
+            const after = await edge(gcpStack({ agents: [...two, agent("billing-agent")] }));
             for (const type of [CERTIFICATE, DNS_AUTHORIZATION, MAP_ENTRY, "gcp:certificatemanager/certificateMap:CertificateMap"]) {
                 const later = new Map(after.ofType(type).map((r) => [r.urn, r.inputs]));
                 for (const existing of before.ofType(type)) assert.deepEqual(later.get(existing.urn), existing.inputs, `${existing.urn} changed`);
@@ -155,7 +158,7 @@ describe("GatewayCanary (GCP)", () => {
         });
 
         it("path routing: one certificate for the shared host; the prefix is stripped", async () => {
-            const paths = await planFor(gcpStack({ agents: two, loadBalancer: { domain: "agents.example.com", routing: "path" } }));
+            const paths = await edge(gcpStack({ agents: two, loadBalancer: { domain: "agents.example.com", routing: "path" } }));
             assert.deepEqual(paths.ofType(CERTIFICATE).map((c) => c.inputs.managed.domains), [["agents.example.com"]]);
             const [rule] = route(paths, "support-agent").rules;
             assert.deepEqual(rule.matches, [{ path: { type: "PathPrefix", value: "/support-agent" } }]);
