@@ -1,111 +1,19 @@
 // The PrometheusRule of a stack: what the plan ships, and proof with promtool that the rules parse
-// and fire when they should (fixtures in test/promtool/, rendered with the default settings): files
-// named spans-* hold series as the collector derives them from spans, container-* cAdvisor's series
-// that both sources share, the others the application metrics.
+// (that they fire when they should: test/promtool/fixtures.test.ts).
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
-import { stringify } from "yaml";
 import { dashboardModel } from "../../../components/observability/agentDashboard";
 import { leMatcher, num } from "../../../components/observability/promql";
 import { BURN_WINDOWS, ruleGroups } from "../../../components/observability/ruleGroups";
-import { REQUEST_METRICS, RequestMetrics, resolveMonitoring } from "../../../components/observability/config";
-import { ROOT, stackNames } from "../../../tools/stackConfig";
+import { REQUEST_METRICS, resolveMonitoring } from "../../../components/observability/config";
+import { stackNames } from "../../../tools/stackConfig";
 import { awsStack, planFor, stackPlan } from "../../fixtures";
+import { AGENTS, promtool, rulesFor, withRules } from "../../promtool/promtool";
 
-const FIXTURES = path.join(ROOT, "test", "promtool");
-/** The agents the promtool fixtures are written for. */
-const AGENTS = ["research-agent", "support-agent"];
 const CONTRACT_ALERTS = ["ADKAgentHighErrorRate", "ADKAgentHighLatency", "ADKAgentMCPCallFailures", "ADKAgentMemoryLeak", "ADKContainerCPUThrottling", "ADKAgentErrorBudgetBurn", "ADKCanaryUnhealthy"];
-
-function promtool(args: string[], cwd: string) {
-    const result = spawnSync("promtool", args, { cwd, encoding: "utf8" });
-    // CI installs promtool (.ci/run); a missing binary is a failure, never a skip.
-    if (result.error) throw new Error(`promtool could not run (${result.error.message}); install it with: apt-get install -y prometheus`);
-    return { status: result.status, output: result.stdout + result.stderr };
-}
-
-function withRules(groups: unknown, use: (dir: string) => void): void {
-    const dir = mkdtempSync(path.join(tmpdir(), "adk-rules-"));
-    try {
-        writeFileSync(path.join(dir, "rules.yaml"), stringify({ groups }, { lineWidth: 0 }));
-        use(dir);
-    } finally {
-        rmSync(dir, { recursive: true, force: true });
-    }
-}
 
 const alertsOf = (groups: { rules: { alert?: string }[] }[]) => groups.flatMap((g) => g.rules).filter((r) => r.alert);
 
-/** The request sources a fixture file is written for. */
-function sourcesOf(file: string): RequestMetrics[] {
-    if (file.startsWith("spans-")) return ["spans"];
-    if (file.startsWith("container-")) return [...REQUEST_METRICS];
-    return ["app-metrics"];
-}
-
-const rulesFor = (requestMetrics: RequestMetrics, monitoring: Parameters<typeof resolveMonitoring>[0] = {}) =>
-    ruleGroups({ namespace: "adk-agents", agents: AGENTS, monitoring: resolveMonitoring({ ...monitoring, requestMetrics }, { environment: "prod" }) });
-
 describe("AgentRules", () => {
-    describe("promtool", () => {
-        for (const source of REQUEST_METRICS) {
-            it(`accepts the rendered rules for request metrics from ${source} (promtool check rules)`, () => {
-                withRules(rulesFor(source), (dir) => {
-                    const result = promtool(["check", "rules", "rules.yaml"], dir);
-                    assert.equal(result.status, 0, result.output);
-                    assert.match(result.output, /SUCCESS: \d+ rules found/);
-                });
-            });
-        }
-
-        for (const file of readdirSync(FIXTURES).filter((f) => f.endsWith(".test.yaml"))) {
-            for (const source of sourcesOf(file)) {
-                it(`passes ${file} with request metrics from ${source} (promtool test rules)`, () => {
-                    withRules(rulesFor(source), (dir) => {
-                        copyFileSync(path.join(FIXTURES, file), path.join(dir, file));
-                        const result = promtool(["test", "rules", file], dir);
-                        assert.equal(result.status, 0, result.output);
-                    });
-                });
-            }
-        }
-
-        it("has a scenario with span-shaped series for every alert the application metrics' scenarios test", () => {
-            const alertsIn = (prefix: (f: string) => boolean) => new Set(readdirSync(FIXTURES).filter(prefix)
-                .flatMap((f) => [...readFileSync(path.join(FIXTURES, f), "utf8").matchAll(/alertname: (\w+)/g)].map((m) => m[1])));
-            const spans = alertsIn((f) => f.startsWith("spans-") || f.startsWith("container-"));
-            const app = alertsIn((f) => !f.startsWith("spans-"));
-            assert.deepEqual([...app].filter((a) => !spans.has(a)), []);
-        });
-
-        it("fails the span fixtures when the rules read the application metrics, so they test the span series", () => {
-            withRules(rulesFor("app-metrics"), (dir) => {
-                copyFileSync(path.join(FIXTURES, "spans-canary.test.yaml"), path.join(dir, "spans-canary.test.yaml"));
-                assert.equal(promtool(["test", "rules", "spans-canary.test.yaml"], dir).status, 1);
-            });
-        });
-
-        it("fails the fixtures when a threshold is wrong, so they can catch a regression", () => {
-            const loose = rulesFor("app-metrics", { canary: { minRequests: 50 } });
-            withRules(loose, (dir) => {
-                copyFileSync(path.join(FIXTURES, "canary.test.yaml"), path.join(dir, "canary.test.yaml"));
-                const result = promtool(["test", "rules", "canary.test.yaml"], dir);
-                assert.equal(result.status, 1, result.output);
-                assert.match(result.output, /a canary below the minimum sample fires nothing/);
-            });
-            const eager = rulesFor("app-metrics", { alerts: { minRequests: 5 } });
-            withRules(eager, (dir) => {
-                copyFileSync(path.join(FIXTURES, "agent-alerts.test.yaml"), path.join(dir, "agent-alerts.test.yaml"));
-                const result = promtool(["test", "rules", "agent-alerts.test.yaml"], dir);
-                assert.equal(result.status, 1, result.output);
-                assert.match(result.output, /a canary with 9 requests in 5 minutes, 1 of them failed, pages nobody/);
-            });
-        });
-    });
-
     describe("rules", () => {
         it("has every documented alert and ADKAgentNotScraped, each with summary, description and a runbook link", () => {
             const alerts = alertsOf(ruleGroups({ namespace: "adk-agents", agents: AGENTS, monitoring: resolveMonitoring({}, { environment: "prod" }) })) as { alert: string; annotations: Record<string, string>; labels: Record<string, string> }[];
