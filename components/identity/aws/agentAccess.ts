@@ -11,7 +11,7 @@ import { vertexEnv } from "../../model/config";
 import { FederatedCredentials, federatedPrincipal } from "../../model/aws/federatedCredentials";
 import type { AwsConfig } from "../../../config";
 import type { AgentAccess as PlatformAgentAccess, AgentAccessArgs as AgentAccessArgsOfPlatform } from "../../platform/cloud";
-import { irsaRole } from "./irsaRole";
+import { IRSA_ANNOTATION, irsaRole } from "./irsaRole";
 
 export interface AgentAccessArgs {
     agent: AgentConfig;
@@ -85,9 +85,6 @@ interface AgentRole {
     arn: pulumi.Input<string>;
     annotations?: Record<string, pulumi.Input<string>>;
 }
-
-/** The annotation through which EKS's pod identity webhook hands a pod its IRSA role (components/identity/aws/irsaRole.ts). */
-const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
 
 /**
  * Every agent's access on AWS, for the platform (components/platform/aws.ts): the namespace's

@@ -15,6 +15,9 @@ export interface IrsaRoleArgs {
     description: string;
 }
 
+/** The annotation through which EKS's pod identity webhook hands a pod its IRSA role (aws/amazon-eks-pod-identity-webhook README). */
+export const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
+
 export interface IrsaRole {
     role: aws.iam.Role;
     /** The ServiceAccount annotation that makes the EKS pod identity webhook inject the role. */
@@ -47,5 +50,5 @@ export function irsaRole(name: string, args: IrsaRoleArgs, opts: pulumi.CustomRe
         role: role.id,
         policy: pulumi.output(args.statements).apply((statements) => JSON.stringify({ Version: "2012-10-17", Statement: statements })),
     }, children);
-    return { role, serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": role.arn } };
+    return { role, serviceAccountAnnotations: { [IRSA_ANNOTATION]: role.arn } };
 }

@@ -9,6 +9,7 @@ import { ARTIFACT_ENV } from "../../artifacts/config";
 import { vertexEnv } from "../../model/config";
 import type { GcpConfig } from "../../../config";
 import { fitName, maxNameLength, nameSafe } from "../../naming/names";
+import { GKE_SERVICE_ACCOUNT_ANNOTATION } from "./workloadIdentity";
 import type { AgentAccess as PlatformAgentAccess, AgentAccessArgs as AgentAccessArgsOfPlatform } from "../../platform/cloud";
 
 /**
@@ -16,9 +17,6 @@ import type { AgentAccess as PlatformAgentAccess, AgentAccessArgs as AgentAccess
  * in between (GKE docs, "Authenticate to Google Cloud APIs from GKE workloads"; adk-docs
  * docs/deploy/gke.md grants roles/aiplatform.user to it).
  */
-/** The annotation that makes a Kubernetes ServiceAccount act as a Google service account (GKE docs, "Workload Identity Federation for GKE"). */
-const GKE_SERVICE_ACCOUNT_ANNOTATION = "iam.gke.io/gcp-service-account";
-
 export function gkePrincipal(projectNumber: pulumi.Input<string>, project: string, namespace: string, serviceAccount: string): pulumi.Output<string> {
     return pulumi.interpolate`principal://iam.googleapis.com/projects/${projectNumber}/locations/global/workloadIdentityPools/${project}.svc.id.goog/subject/ns/${namespace}/sa/${serviceAccount}`;
 }

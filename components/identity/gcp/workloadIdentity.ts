@@ -16,6 +16,9 @@ export interface WorkloadIdentityArgs {
     projectRoles?: string[];
 }
 
+/** The annotation that makes a Kubernetes ServiceAccount act as a Google service account (GKE docs, "Workload Identity Federation for GKE"). */
+export const GKE_SERVICE_ACCOUNT_ANNOTATION = "iam.gke.io/gcp-service-account";
+
 export interface WorkloadIdentity {
     email: pulumi.Output<string>;
     /** The ServiceAccount annotation that lets GKE's metadata server hand the pod this account's tokens. */
@@ -47,5 +50,5 @@ export function workloadIdentity(name: string, args: WorkloadIdentityArgs, opts:
             member: pulumi.interpolate`serviceAccount:${email}`,
         }, children);
     }
-    return { email, serviceAccountAnnotations: { "iam.gke.io/gcp-service-account": email } };
+    return { email, serviceAccountAnnotations: { [GKE_SERVICE_ACCOUNT_ANNOTATION]: email } };
 }

@@ -6,7 +6,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { workloadIdentity } from "../../identity/gcp/workloadIdentity";
+import { GKE_SERVICE_ACCOUNT_ANNOTATION, workloadIdentity } from "../../identity/gcp/workloadIdentity";
 import { serviceKey } from "../../secrets/gcp/serviceKey";
 import type { DatabaseSettings } from "../config";
 import { SessionBootstrap } from "../bootstrap";
@@ -24,7 +24,6 @@ export interface CloudSqlSessionStoreArgs extends SessionStoreArgs {
     protect: boolean;
 }
 
-export const GKE_SERVICE_ACCOUNT_ANNOTATION = "iam.gke.io/gcp-service-account";
 /** Connect through the proxy (`roles/cloudsql.client`) and log in as an IAM user (`roles/cloudsql.instanceUser`). */
 const CLOUD_SQL_ROLES = ["roles/cloudsql.client", "roles/cloudsql.instanceUser"];
 /** Cloud SQL KMS keys must be rotated like the stack's other keys. */
