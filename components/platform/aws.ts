@@ -13,7 +13,7 @@ import { BOOTSTRAP_POD_LABELS } from "../sessions/bootstrap";
 import { POSTGRES_PORT, type SessionStore, type SessionStoreArgs } from "../sessions/store";
 import { fitName, maxNameLength, nameSafe } from "../naming/names";
 import { CLOUD_SECRETS, CLOUD_TRACING_IDENTITY, Capability } from "./capability";
-import { servedAgents, type AgentCloudSecret, type AgentSecretsArgs, type CanaryLoadBalancerArgs, type CloudPlatform, type CloudTracing, type CloudTracingArgs, type ContainerLogs, type ContainerLogsArgs } from "./cloud";
+import { required, servedAgents, type AgentCloudSecret, type AgentSecretsArgs, type CanaryLoadBalancerArgs, type CloudPlatform, type CloudTracing, type CloudTracingArgs, type ContainerLogs, type ContainerLogsArgs } from "./cloud";
 
 export function awsPlatform(config: AwsConfig): CloudPlatform {
     const provider = new aws.Provider("aws", {
@@ -130,13 +130,4 @@ function albCanary(config: AwsConfig, provider: aws.Provider, name: string, args
         protect: config.protect,
     }, { provider });
     return { url: alb.url, dnsName: alb.dnsName, endpoints: alb.endpoints, backends: alb.targetGroupArns };
-}
-
-/**
- * A setting that the config checks require wherever this builder uses it: unset here would be a
- * gap in those checks, not a user's mistake, and fails loudly instead of planning a broken resource.
- */
-function required<T>(value: T | undefined, key: string): T {
-    if (value === undefined) throw new Error(`${key} is unset, although the config checks require it here`);
-    return value;
 }

@@ -137,6 +137,15 @@ export function servedAgents(config: PlatformConfig, args: CanaryLoadBalancerArg
     };
 }
 
+/**
+ * A setting that the config checks require wherever a platform builder uses it: unset there would
+ * be a gap in those checks, not a user's mistake, and fails loudly instead of planning a broken resource.
+ */
+export function required<T>(value: T | undefined, key: string): T {
+    if (value === undefined) throw new Error(`${key} is unset, although the config checks require it here`);
+    return value;
+}
+
 export interface CanaryLoadBalancer {
     /** `https://<domain>`. */
     url: pulumi.Output<string>;

@@ -17,7 +17,7 @@ import type { EgressRule } from "../namespace/config";
 import { formerlyAtTop } from "../naming/formerComponent";
 import { fitName, maxNameLength, nameSafe } from "../naming/names";
 import { CLOUD_SECRETS, CLOUD_TRACING_IDENTITY, Capability } from "./capability";
-import { servedAgents, type AgentCloudSecret, type AgentSecretsArgs, type CanaryLoadBalancerArgs, type CloudPlatform } from "./cloud";
+import { required, servedAgents, type AgentCloudSecret, type AgentSecretsArgs, type CanaryLoadBalancerArgs, type CloudPlatform } from "./cloud";
 
 /**
  * On GKE the metadata address is served by the GKE metadata server, which hands a pod only its
@@ -123,8 +123,7 @@ function cloudSqlSessions(config: GcpConfig, provider: gcp.Provider, name: strin
     if (sessions.store === "memory") return undefined;
     if (sessions.store === "agentengine") return agentEngineSessions(name, args, sessions.agentEngineId);
     // components/sessions/config.ts checkSessions: required on gcp.
-    const network = sessions.database.gcp;
-    if (network === undefined) throw new Error("sessions.database.gcp is unset, although the config checks require it here");
+    const network = required(sessions.database.gcp, "sessions.database.gcp");
     const store = new CloudSqlSessionStore(name, {
         ...args,
         stack: nameSafe(config.stack),

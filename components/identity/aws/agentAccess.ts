@@ -10,7 +10,7 @@ import { ARTIFACT_ENV } from "../../artifacts/config";
 import { vertexEnv } from "../../model/config";
 import { FederatedCredentials, federatedPrincipal } from "../../model/aws/federatedCredentials";
 import type { AwsConfig } from "../../../config";
-import type { AgentAccess as PlatformAgentAccess, AgentAccessArgs as AgentAccessArgsOfPlatform } from "../../platform/cloud";
+import { required, type AgentAccess as PlatformAgentAccess, type AgentAccessArgs as AgentAccessArgsOfPlatform } from "../../platform/cloud";
 import { IRSA_ANNOTATION, irsaRole } from "./irsaRole";
 
 export interface AgentAccessArgs {
@@ -68,9 +68,8 @@ export class AgentAccess extends pulumi.ComponentResource {
 
     private newRole(name: string, args: AgentAccessArgs, statements: pulumi.Output<aws.iam.PolicyStatement[]>): AgentRole {
         // components/artifacts/config.ts checkArtifacts: required on aws for an agent with artifacts.
-        if (args.oidcProviderArn === undefined) throw new Error("security.aws.oidcProviderArn is unset, although the config checks require it here");
         const role = irsaRole(name, {
-            oidcProviderArn: args.oidcProviderArn,
+            oidcProviderArn: required(args.oidcProviderArn, "security.aws.oidcProviderArn"),
             namespace: args.namespace,
             serviceAccountName: args.agent.name,
             description: `ADK agent ${args.namespace}/${args.agent.name}: its own artifacts only`,
