@@ -5,6 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { irsaRole, type IrsaRole, type IrsaRoleArgs } from "../../identity/aws/irsaRole";
 import { underFormerComponent } from "../../naming/formerComponent";
+import { secretRotation } from "./secretRotation";
 
 export interface AgentSecretArgs extends Pick<IrsaRoleArgs, "oidcProviderArn" | "namespace" | "serviceAccountName"> {
     /** Secret name, e.g. `adk/prod/research-agent`. */
@@ -42,26 +43,7 @@ export function agentSecret(name: string, args: AgentSecretArgs, opts: pulumi.Cu
         // Rotation moves AWSCURRENT to the Lambda's new version; `up` must not move it back.
         ignoreChanges: ["versionStages"],
     });
-    // Secrets Manager invokes the function for rotation steps only when allowed to, and only for this secret.
-    const invoke = new aws.lambda.Permission(`${name}-rotation-invoke`, {
-        function: args.rotationLambdaArn,
-        action: "lambda:InvokeFunction",
-        principal: "secretsmanager.amazonaws.com",
-        sourceArn: secret.arn,
-    }, children);
-    new aws.secretsmanager.SecretRotation(`${name}-rotation`, {
-        secretId: secret.id,
-        rotationLambdaArn: args.rotationLambdaArn,
-        rotationRules: { automaticallyAfterDays: args.rotationDays },
-        // The value from config stays until the first scheduled rotation.
-        rotateImmediately: false,
-    }, {
-        ...children,
-        // Configuring rotation makes Secrets Manager run the function's testSecret step at once
-        // (RotateSecret with RotateImmediately false, AWS Secrets Manager API reference), which
-        // needs a current value to test and the right to invoke the function.
-        dependsOn: [value, invoke],
-    });
+    secretRotation(name, secret, value, args, children);
 
     const reader = irsaRole(name, {
         oidcProviderArn: args.oidcProviderArn,

@@ -14,6 +14,7 @@ import { randomBytes } from "node:crypto";
 import { irsaRole } from "../../identity/aws/irsaRole";
 import { fitName, maxNameLength, nameSafe } from "../../naming/names";
 import { AgentExternalSecret } from "../../secrets/agentExternalSecret";
+import { secretRotation } from "../../secrets/aws/secretRotation";
 import type { DatabaseSettings } from "../config";
 import { fromSecret, SessionBootstrap } from "../bootstrap";
 import { databaseName, POSTGRES_PORT, SESSION_URI_KEY, type AgentSession, type SessionStoreArgs } from "../store";
@@ -49,23 +50,6 @@ SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'role') WHERE NOT EXISTS (S
 REVOKE ALL ON DATABASE :"db" FROM PUBLIC;
 GRANT CONNECT, TEMPORARY ON DATABASE :"db" TO :"role";
 `;
-
-/** Rotation by the alternating-users function: the previous credentials stay valid until the next rotation, so pods started before it keep connecting. */
-function rotate(name: string, parent: pulumi.Resource, secret: aws.secretsmanager.Secret, value: aws.secretsmanager.SecretVersion, args: RdsSessionStoreArgs): void {
-    const invoke = new aws.lambda.Permission(`${name}-rotation-invoke`, {
-        function: args.rotationLambdaArn,
-        action: "lambda:InvokeFunction",
-        principal: "secretsmanager.amazonaws.com",
-        sourceArn: secret.arn,
-    }, { parent });
-    new aws.secretsmanager.SecretRotation(`${name}-rotation`, {
-        secretId: secret.id,
-        rotationLambdaArn: args.rotationLambdaArn,
-        rotationRules: { automaticallyAfterDays: args.rotationDays },
-        // The first password must reach the database (the bootstrap Job) before a rotation changes it.
-        rotateImmediately: false,
-    }, { parent, dependsOn: [value, invoke] });
-}
 
 export class RdsSessionStore extends pulumi.ComponentResource {
     public readonly instance: aws.rds.Instance;
@@ -157,7 +141,10 @@ export class RdsSessionStore extends pulumi.ComponentResource {
                     engine: "postgres", host, port: POSTGRES_PORT, dbname: db, username: db, password: randomBytes(24).toString("base64url"), masterarn,
                 }))),
             }, { parent: this, ignoreChanges: ["secretString", "versionStages"] });
-            rotate(`${name}-${agent.name}`, this, secret, value, args);
+            // The alternating-users function: the previous credentials stay valid until the next
+            // rotation, so pods started before it keep connecting; the first password reaches the
+            // database (the bootstrap Job) before a rotation changes it.
+            secretRotation(`${name}-${agent.name}`, secret, value, args, parent);
             // Escaped in the URI: the rotation function draws passwords from every printable
             // character but / @ " ' \ (its EXCLUDE_CHARACTERS default, aws-samples/aws-secrets-manager-rotation-lambdas),
             // so ':', '#', '?' or '%' would cut the URI short. Go's urlquery escapes them as %XX,
