@@ -32,8 +32,6 @@ export interface AgentWorkloadArgs {
     trackEnv?: Record<string, string>;
     /** Annotations for the ServiceAccount, e.g. the cloud workload identity it maps to. */
     serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
-    /** Annotations for each track's Service, e.g. for the cloud's network endpoint groups. */
-    serviceAnnotations?: (track: Track) => Record<string, pulumi.Input<string>>;
     /**
      * Name of a Secret that something else maintains (External Secrets Operator). Without it the
      * component creates the Secret from `agent.secrets`.
@@ -200,7 +198,7 @@ export class AgentWorkload extends pulumi.ComponentResource {
         });
 
         const service = new k8s.core.v1.Service(`${child}-svc`, {
-            metadata: { ...metadata, annotations: args.serviceAnnotations?.(track) },
+            metadata,
             spec: {
                 type: "ClusterIP",
                 selector,
