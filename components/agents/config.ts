@@ -62,7 +62,7 @@ export const agentSchema = z.strictObject({
         cpuLimit: cpu.default("1000m"),
         memoryRequest: memory.default("512Mi"),
         memoryLimit: memory.default("1Gi"),
-    }).default({ cpuRequest: "500m", cpuLimit: "1000m", memoryRequest: "512Mi", memoryLimit: "1Gi" }),
+    }).prefault({}),
     env: z.record(z.string().regex(ENV_NAME, { error: (issue) => `is not a valid environment variable name, got ${JSON.stringify(issue.input)}` }), z.coerce.string()).default({}),
     healthPath: httpPath.default(DEFAULT_PROBE_PATH),
     readyPath: httpPath.default(DEFAULT_PROBE_PATH),
