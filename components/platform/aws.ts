@@ -3,7 +3,7 @@ import { AlbCanary } from "../edge/aws/albCanary";
 import { CloudWatchLogs } from "../observability/logs/aws/cloudWatchLogs";
 import { irsaRole } from "../identity/aws/irsaRole";
 import { agentAccessOnAws } from "../identity/aws/agentAccess";
-import { agentSecret } from "../secrets/aws/agentSecret";
+import { agentSecret, secretsManagerStore } from "../secrets/aws/agentSecret";
 import { secretsKey } from "../secrets/aws/secretsKey";
 import { KUBE_DNS } from "../namespace/networkPolicies";
 import type { AwsConfig } from "../../config";
@@ -81,8 +81,7 @@ function secretsManager(config: AwsConfig, provider: aws.Provider, name: string,
             serviceAccountName: agent.name,
             region: config.aws.region,
         }, opts);
-        const storeProvider = { aws: { service: "SecretsManager", region: config.aws.region, auth: { jwt: { serviceAccountRef: { name: agent.name } } } } };
-        return [agent.name, { serviceAccountAnnotations: secret.serviceAccountAnnotations, storeProvider, remoteKey: secret.secret.name }];
+        return [agent.name, { serviceAccountAnnotations: secret.serviceAccountAnnotations, storeProvider: secretsManagerStore(config.aws.region, agent.name), remoteKey: secret.secret.name }];
     }));
 }
 

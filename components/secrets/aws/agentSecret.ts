@@ -25,6 +25,15 @@ export interface AgentSecret extends Pick<IrsaRole, "serviceAccountAnnotations">
     secret: aws.secretsmanager.Secret;
 }
 
+/**
+ * `spec.provider` of an External Secrets SecretStore that reads Secrets Manager as the IRSA role of
+ * a ServiceAccount, for which ESO requests a token (external-secrets.io/latest/api/secretstore:
+ * `aws.auth.jwt.serviceAccountRef`).
+ */
+export function secretsManagerStore(region: string, serviceAccountName: string): Record<string, unknown> {
+    return { aws: { service: "SecretsManager", region, auth: { jwt: { serviceAccountRef: { name: serviceAccountName } } } } };
+}
+
 /** The secret `${name}-secret`, its value, rotation and reader role, under `opts.parent`. */
 export function agentSecret(name: string, args: AgentSecretArgs, opts: pulumi.CustomResourceOptions): AgentSecret {
     // Formerly a component of this type: its children keep their URNs.

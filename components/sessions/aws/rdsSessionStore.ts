@@ -14,6 +14,7 @@ import { randomBytes } from "node:crypto";
 import { irsaRole } from "../../identity/aws/irsaRole";
 import { fitName, maxNameLength, nameSafe } from "../../naming/names";
 import { AgentExternalSecret } from "../../secrets/agentExternalSecret";
+import { secretsManagerStore } from "../../secrets/aws/agentSecret";
 import { secretRotation } from "../../secrets/aws/secretRotation";
 import type { DatabaseSettings } from "../config";
 import { fromSecret, SessionBootstrap } from "../bootstrap";
@@ -199,7 +200,7 @@ export class RdsSessionStore extends pulumi.ComponentResource {
         const synced = new AgentExternalSecret(name, {
             namespace: args.namespace,
             agent: objectName,
-            storeProvider: { aws: { service: "SecretsManager", region: args.region, auth: { jwt: { serviceAccountRef: { name: objectName } } } } },
+            storeProvider: secretsManagerStore(args.region, objectName),
             remoteKey,
             refreshInterval: args.refreshInterval,
             labels: args.labels,
