@@ -14,8 +14,8 @@ import { BOOTSTRAP_RESOURCES } from "./store";
 /** The bootstrap pods' labels: the NetworkPolicies give them the database egress and nothing else. */
 export const BOOTSTRAP_POD_LABELS = { ...appLabels("sessions-bootstrap"), "app.kubernetes.io/component": "sessions-bootstrap", ...PLATFORM_LABELS };
 
-/** Non-root, above 10000, as the agents. */
-const BOOTSTRAP_USER = 10001;
+/** Non-root, above 10000, as the agents; the bootstrap pods' sidecars run as it too. */
+export const BOOTSTRAP_USER = 10001;
 const SQL_MOUNT = "/sql";
 
 export interface BootstrapJob {

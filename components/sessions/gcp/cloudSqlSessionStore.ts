@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GKE_SERVICE_ACCOUNT_ANNOTATION, workloadIdentity } from "../../identity/gcp/workloadIdentity";
 import { serviceKey } from "../../secrets/gcp/serviceKey";
 import type { DatabaseSettings } from "../config";
-import { SessionBootstrap } from "../bootstrap";
+import { BOOTSTRAP_USER, SessionBootstrap } from "../bootstrap";
 import { databaseName, POSTGRES_PORT, SESSION_URI_KEY, type AgentSession, type SessionStoreArgs } from "../store";
 import { authProxySidecar } from "./authProxy";
 
@@ -163,7 +163,7 @@ export class CloudSqlSessionStore extends pulumi.ComponentResource {
                 { name: "PGUSER", value: adminUser.name },
             ],
             jobs,
-            sidecars: [authProxySidecar(settings.proxyImage, connectionName, 10001)],
+            sidecars: [authProxySidecar(settings.proxyImage, connectionName, BOOTSTRAP_USER)],
             serviceAccountName: ADMIN,
             labels: args.labels,
         }, k8sOpts);
