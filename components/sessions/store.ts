@@ -1,6 +1,6 @@
 // What a session store gives the agents, whatever the cloud: the Secret that holds each agent's
 // session URI, the identity and sidecars its pods need to use it, and where they connect.
-import type * as k8s from "@pulumi/kubernetes";
+import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { AgentConfig } from "../agents/config";
 import { SESSION_URI_ENV } from "../agents/contract";
@@ -57,6 +57,16 @@ export interface SessionStoreArgs {
 /** The agent's database and role: PostgreSQL identifiers without quoting trouble (ADK's tables live in it). */
 export function databaseName(agent: string): string {
     return agent.replace(/-/g, "_");
+}
+
+/** The agent's session Secret `<agent>-sessions` (`${name}-${agent}-uri`), holding its URI under SESSION_URI_KEY. */
+export function sessionUriSecret(name: string, agent: string, uri: pulumi.Input<string>, args: Pick<SessionStoreArgs, "namespace" | "labels">, opts: pulumi.CustomResourceOptions): AgentSession["uriSecret"] {
+    const secret = new k8s.core.v1.Secret(`${name}-${agent}-uri`, {
+        metadata: { name: `${agent}-sessions`, namespace: args.namespace, labels: args.labels },
+        type: "Opaque",
+        stringData: { [SESSION_URI_KEY]: uri },
+    }, opts);
+    return { name: secret.metadata.name, key: SESSION_URI_KEY };
 }
 
 /** The agent's `SESSION_SERVICE_URI`, from its session Secret. */

@@ -2,17 +2,12 @@
 // `agentengine://<reasoning engine>` URI (google/adk-python cli/service_registry.py). Nothing to
 // connect to in the VPC; the agent's identity needs Vertex AI access, which the model access
 // settings give it. The URI goes in a Secret all the same, so every store reaches the agent one way.
-import * as k8s from "@pulumi/kubernetes";
-import { SESSION_URI_KEY, type SessionStore, type SessionStoreArgs } from "../store";
+import { sessionUriSecret, type SessionStore, type SessionStoreArgs } from "../store";
 
 export function agentEngineSessions(name: string, args: SessionStoreArgs, engineId: string): SessionStore {
     const agents = Object.fromEntries(args.agents.map((agent) => {
-        const secret = new k8s.core.v1.Secret(`${name}-${agent.name}-uri`, {
-            metadata: { name: `${agent.name}-sessions`, namespace: args.namespace, labels: args.labels },
-            type: "Opaque",
-            stringData: { [SESSION_URI_KEY]: `agentengine://${engineId}` },
-        }, { provider: args.kubernetesProvider, dependsOn: args.dependsOn });
-        return [agent.name, { uriSecret: { name: secret.metadata.name, key: SESSION_URI_KEY } }];
+        const uriSecret = sessionUriSecret(name, agent.name, `agentengine://${engineId}`, args, { provider: args.kubernetesProvider, dependsOn: args.dependsOn });
+        return [agent.name, { uriSecret }];
     }));
     return { agents, egress: [], bootstrapNeedsHttps: false };
 }

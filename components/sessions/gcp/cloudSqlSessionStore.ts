@@ -10,7 +10,7 @@ import { GKE_SERVICE_ACCOUNT_ANNOTATION, workloadIdentity } from "../../identity
 import { serviceKey } from "../../secrets/gcp/serviceKey";
 import type { DatabaseSettings } from "../config";
 import { BOOTSTRAP_USER, SessionBootstrap } from "../bootstrap";
-import { databaseName, POSTGRES_PORT, SESSION_URI_KEY, type AgentSession, type SessionStoreArgs } from "../store";
+import { databaseName, POSTGRES_PORT, sessionUriSecret, type AgentSession, type SessionStoreArgs } from "../store";
 import { authProxySidecar } from "./authProxy";
 
 type GcpNetwork = Required<DatabaseSettings>["gcp"];
@@ -139,13 +139,8 @@ export class CloudSqlSessionStore extends pulumi.ComponentResource {
                 deletionPolicy: "ABANDON",
             }, parent);
             const uri = pulumi.interpolate`postgresql+asyncpg://${user.name.apply(encodeURIComponent)}@127.0.0.1:${POSTGRES_PORT}/${database.name}`;
-            const secret = new k8s.core.v1.Secret(`${name}-${agent.name}-uri`, {
-                metadata: { name: `${agent.name}-sessions`, namespace: args.namespace, labels: args.labels },
-                type: "Opaque",
-                stringData: { [SESSION_URI_KEY]: uri },
-            }, k8sOpts);
             this.agents[agent.name] = {
-                uriSecret: { name: secret.metadata.name, key: SESSION_URI_KEY },
+                uriSecret: sessionUriSecret(name, agent.name, uri, args, k8sOpts),
                 serviceAccountAnnotations: existing === undefined ? { [GKE_SERVICE_ACCOUNT_ANNOTATION]: identity.email } : undefined,
                 sidecars: [authProxySidecar(settings.proxyImage, connectionName, agent.runAsUser)],
             };
