@@ -9,7 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { restrictedContainer, restrictedPod } from "../kubernetes/hardening";
 import { appLabels, PLATFORM_LABELS } from "../kubernetes/labels";
-import { BOOTSTRAP_RESOURCES } from "./store";
+import { BOOTSTRAP_RESOURCES, containerResources } from "./store";
 
 /** The bootstrap pods' labels: the NetworkPolicies give them the database egress and nothing else. */
 export const BOOTSTRAP_POD_LABELS = { ...appLabels("sessions-bootstrap"), "app.kubernetes.io/component": "sessions-bootstrap", ...PLATFORM_LABELS };
@@ -77,7 +77,7 @@ export class SessionBootstrap extends pulumi.ComponentResource {
                                     ...Object.entries(job.variables).flatMap(([key, value]) => ["-v", pulumi.interpolate`${key}=${value}`]),
                                     "-f", `${SQL_MOUNT}/bootstrap.sql`],
                                 env: [...args.env, ...job.env],
-                                resources: { requests: { cpu: BOOTSTRAP_RESOURCES.cpuRequest, memory: BOOTSTRAP_RESOURCES.memoryRequest }, limits: { cpu: BOOTSTRAP_RESOURCES.cpuLimit, memory: BOOTSTRAP_RESOURCES.memoryLimit } },
+                                resources: containerResources(BOOTSTRAP_RESOURCES),
                                 securityContext: restrictedContainer(BOOTSTRAP_USER),
                                 volumeMounts: [{ name: "sql", mountPath: SQL_MOUNT, readOnly: true }, { name: "tmp", mountPath: "/tmp" }],
                             }],

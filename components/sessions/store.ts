@@ -12,6 +12,11 @@ export const POSTGRES_PORT = 5432;
 export const PROXY_RESOURCES = { cpuRequest: "50m", cpuLimit: "500m", memoryRequest: "64Mi", memoryLimit: "256Mi" };
 export const BOOTSTRAP_RESOURCES = { cpuRequest: "50m", cpuLimit: "200m", memoryRequest: "64Mi", memoryLimit: "128Mi" };
 
+/** One of those as a container's `resources`; the quota check (sessionDemands) counts the same figures. */
+export function containerResources(r: typeof PROXY_RESOURCES): k8s.types.input.core.v1.ResourceRequirements {
+    return { requests: { cpu: r.cpuRequest, memory: r.memoryRequest }, limits: { cpu: r.cpuLimit, memory: r.memoryLimit } };
+}
+
 /** The key of the agent's session Secret that holds the URI (`SESSION_SERVICE_URI` in the container). */
 export const SESSION_URI_KEY = SESSION_URI_ENV;
 

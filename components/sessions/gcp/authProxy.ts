@@ -8,7 +8,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { restrictedContainer } from "../../kubernetes/hardening";
-import { POSTGRES_PORT, PROXY_RESOURCES } from "../store";
+import { containerResources, POSTGRES_PORT, PROXY_RESOURCES } from "../store";
 
 /** The proxy connects to the instance's server-side proxy on 3307 (Cloud SQL docs, "About the Cloud SQL Auth Proxy"). */
 export const CLOUD_SQL_PROXY_PORT = 3307;
@@ -39,7 +39,7 @@ export function authProxySidecar(image: string, connectionName: pulumi.Input<str
         ],
         startupProbe: { ...probe("/startup"), failureThreshold: 30 },
         livenessProbe: { ...probe("/liveness"), failureThreshold: 3 },
-        resources: { requests: { cpu: PROXY_RESOURCES.cpuRequest, memory: PROXY_RESOURCES.memoryRequest }, limits: { cpu: PROXY_RESOURCES.cpuLimit, memory: PROXY_RESOURCES.memoryLimit } },
+        resources: containerResources(PROXY_RESOURCES),
         securityContext: restrictedContainer(runAsUser),
     };
 }
