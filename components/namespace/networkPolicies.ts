@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AGENT_POD_SELECTOR } from "../agents/contract";
 import type { EgressRule } from "./config";
+import { BOOTSTRAP_POD_LABELS } from "../sessions/bootstrap";
 import type { SessionStore } from "../sessions/store";
 
 /** IMDS (AWS, GCP, Azure) on IPv4, and AWS's (fd00:ec2::254) and GCP's (fd20:ce::254) IPv6 metadata addresses. */
@@ -112,13 +113,13 @@ export class AgentNetworkPolicies extends pulumi.ComponentResource {
             egress: [...collector, internetHttps, ...sessions, ...extra],
         });
 
-        const bootstrap = args.sessionStore?.bootstrapPodLabels;
+        const bootstrap = args.sessionStore?.bootstrap;
         if (bootstrap) {
             // The database only, plus the cloud's API and workload identity where the proxy needs them.
             policy("sessions-bootstrap", "sessions-bootstrap-egress", {
-                podSelector: { matchLabels: bootstrap },
+                podSelector: { matchLabels: BOOTSTRAP_POD_LABELS },
                 policyTypes: ["Egress"],
-                egress: [...sessions, ...(args.sessionStore?.bootstrapNeedsHttps ? [internetHttps, ...extra] : [])],
+                egress: [...sessions, ...(bootstrap.needsHttps ? [internetHttps, ...extra] : [])],
             });
         }
 

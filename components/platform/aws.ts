@@ -9,7 +9,6 @@ import { KUBE_DNS } from "../namespace/networkPolicies";
 import type { AwsConfig } from "../../config";
 import { formerlyAtTop } from "../naming/formerComponent";
 import { RdsSessionStore } from "../sessions/aws/rdsSessionStore";
-import { BOOTSTRAP_POD_LABELS } from "../sessions/bootstrap";
 import { POSTGRES_PORT, type SessionStore, type SessionStoreArgs } from "../sessions/store";
 import { fitName, maxNameLength, nameSafe } from "../naming/names";
 import { CLOUD_SECRETS, CLOUD_TRACING_IDENTITY, Capability } from "./capability";
@@ -59,7 +58,7 @@ function rdsSessions(config: AwsConfig, provider: aws.Provider, name: string, ar
         rotationDays: config.security.secretRotationDays,
         protect: config.protect,
     }, { provider });
-    return { agents: store.agents, egress: [{ cidrs: store.subnetCidrs, ports: [POSTGRES_PORT] }], bootstrapPodLabels: BOOTSTRAP_POD_LABELS, bootstrapNeedsHttps: false };
+    return { agents: store.agents, egress: [{ cidrs: store.subnetCidrs, ports: [POSTGRES_PORT] }], bootstrap: { needsHttps: false } };
 }
 
 function secretsManager(config: AwsConfig, provider: aws.Provider, name: string, args: AgentSecretsArgs): Record<string, AgentCloudSecret> {

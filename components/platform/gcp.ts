@@ -11,7 +11,6 @@ import type { GcpConfig } from "../../config";
 import { agentEngineSessions } from "../sessions/gcp/agentEngine";
 import { CLOUD_SQL_PROXY_PORT } from "../sessions/gcp/authProxy";
 import { CloudSqlSessionStore } from "../sessions/gcp/cloudSqlSessionStore";
-import { BOOTSTRAP_POD_LABELS } from "../sessions/bootstrap";
 import type { SessionStore, SessionStoreArgs } from "../sessions/store";
 import type { EgressRule } from "../namespace/config";
 import { formerlyAtTop } from "../naming/formerComponent";
@@ -133,7 +132,7 @@ function cloudSqlSessions(config: GcpConfig, provider: gcp.Provider, name: strin
         protect: config.protect,
     }, { provider });
     // The proxy reaches the instance on 3307 in the private services range, and the Cloud SQL Admin API over HTTPS.
-    return { agents: store.agents, egress: [{ cidrs: [network.privateServicesCidr], ports: [CLOUD_SQL_PROXY_PORT] }], bootstrapPodLabels: BOOTSTRAP_POD_LABELS, bootstrapNeedsHttps: true };
+    return { agents: store.agents, egress: [{ cidrs: [network.privateServicesCidr], ports: [CLOUD_SQL_PROXY_PORT] }], bootstrap: { needsHttps: true } };
 }
 
 /** Cloud KMS's own ceiling is a day to 100 years; the policy pack's is 90 days. */

@@ -40,10 +40,11 @@ export interface SessionStore {
     agents: Record<string, AgentSession>;
     /** Where the agents connect. */
     egress: SessionEgress[];
-    /** Labels of the pods of the Jobs that create each agent's database and role; absent when there are none. */
-    bootstrapPodLabels?: Record<string, string>;
-    /** Whether the bootstrap pods call a cloud API over HTTPS (the proxy's Cloud SQL Admin API). */
-    bootstrapNeedsHttps: boolean;
+    /** The Jobs that create each agent's database and role (SessionBootstrap), when the store has them. */
+    bootstrap?: {
+        /** Whether their pods call a cloud API over HTTPS (the proxy's Cloud SQL Admin API). */
+        needsHttps: boolean;
+    };
 }
 
 export interface SessionStoreArgs {

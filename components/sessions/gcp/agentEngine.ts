@@ -9,5 +9,5 @@ export function agentEngineSessions(name: string, args: SessionStoreArgs, engine
         const uriSecret = sessionUriSecret(name, agent.name, `agentengine://${engineId}`, args, { provider: args.kubernetesProvider, dependsOn: args.dependsOn });
         return [agent.name, { uriSecret }];
     }));
-    return { agents, egress: [], bootstrapNeedsHttps: false };
+    return { agents, egress: [] };
 }
