@@ -39,7 +39,11 @@ function gkeMetadataServer(dataplaneV2: boolean): EgressRule[] {
 /** https://cloud.google.com/resource-manager/docs/labels-overview#requirements */
 const GCP_LABEL_VALUE_LENGTH = 63;
 
-/** Google front ends and health checkers: where a global external Application Load Balancer's requests come from. */
+/**
+ * Google front ends and health checkers: where a global external Application Load Balancer's
+ * requests come from; for zonal NEG backends the GFE proxies use the health check ranges
+ * (https://cloud.google.com/load-balancing/docs/firewall-rules).
+ */
 export const GOOGLE_FRONT_END_RANGES = ["35.191.0.0/16", "130.211.0.0/22"];
 
 /**
