@@ -19,7 +19,9 @@ export function awsPlatform(config: AwsConfig): CloudPlatform {
         region: config.aws.region as aws.Region,
         defaultTags: { tags: { project: config.project, stack: config.stack, environment: config.environment, "managed-by": "pulumi", ...config.security.labels } },
     });
-    // Until the load balancer component reports its own: an ALB reaches IP targets from its subnets.
+    // Until the load balancer component reports its own: an ALB reaches IP targets from its subnets,
+    // its nodes' network interfaces being the requests' source (AWS Knowledge Center,
+    // https://aws.amazon.com/premiumsupport/knowledge-center/elb-find-load-balancer-IP/).
     const loadBalancerSourceRanges = (config.loadBalancer.aws?.publicSubnetIds ?? [])
         .map((id) => aws.ec2.getSubnetOutput({ id }, { provider }).cidrBlock);
     // IRSA exchanges the projected token with STS over HTTPS, which the agents may reach anyway.
