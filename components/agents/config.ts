@@ -18,7 +18,7 @@ const httpPath = z.string().regex(/^\/[\w\-./~%]*$/, {
     error: (issue) => `must be an absolute HTTP path such as /health, got ${JSON.stringify(issue.input)}`,
 });
 
-export const STRATEGIES = ["rolling", "canary", "blue-green", "ab-testing"] as const;
+const STRATEGIES = ["rolling", "canary", "blue-green", "ab-testing"] as const;
 
 const canarySchema = z.strictObject({
     /** Full image of the canary track; or `tag`, which reuses the stable repository. */

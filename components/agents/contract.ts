@@ -37,7 +37,7 @@ export const SESSION_URI_ENV = "SESSION_SERVICE_URI";
  * Balancer", connection idle timeout). Google's front ends keep backend connections for a fixed
  * 600 s and ask backends for more (Cloud Load Balancing, "Backend HTTP keepalive timeout").
  */
-export const GCP_BACKEND_KEEPALIVE_SECONDS = 600;
+const GCP_BACKEND_KEEPALIVE_SECONDS = 600;
 
 /** Seconds the agent keeps an idle connection beyond the load balancer, so that the load balancer always closes first. */
 const KEEP_ALIVE_MARGIN_SECONDS = 5;

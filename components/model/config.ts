@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Problem } from "../../config/errors";
 import type { CheckContext, Cloud, ConfigContext } from "../../config/presets";
 
-export const MODEL_ACCESS = ["vertex-ai", "api-key", "none"] as const;
+const MODEL_ACCESS = ["vertex-ai", "api-key", "none"] as const;
 const access = z.enum(MODEL_ACCESS, { error: (issue) => `must be one of ${MODEL_ACCESS.join(", ")}, got ${JSON.stringify(issue.input)}` });
 
 /**
@@ -19,7 +19,7 @@ const location = z.string().regex(/^(global|us|eu|[a-z]+-[a-z]+\d+)$/, {
 });
 
 /** The environment variables through which the google-genai client takes a key (GEMINI_API_KEY is its alias). */
-export const MODEL_KEY_VARIABLES = ["GOOGLE_API_KEY", "GEMINI_API_KEY"] as const;
+const MODEL_KEY_VARIABLES = ["GOOGLE_API_KEY", "GEMINI_API_KEY"] as const;
 
 export const agentModelSchema = z.strictObject({
     access: access.optional(),
@@ -85,7 +85,7 @@ export function vertexEnv(project: string, location: string): Record<string, str
     return { [VERTEX_ENV.project]: project, [VERTEX_ENV.location]: location, [VERTEX_ENV.useVertex]: "True", [VERTEX_ENV.useEnterprise]: "True" };
 }
 
-export function defaultAccess(cloud: Cloud): ModelAccess {
+function defaultAccess(cloud: Cloud): ModelAccess {
     return cloud === "gcp" ? "vertex-ai" : "api-key";
 }
 

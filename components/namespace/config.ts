@@ -10,7 +10,7 @@ import { checkSecrets, resolveSecrets, rotationLambdaArn, secretsFields } from "
 export const CLASSIFICATIONS = ["public", "internal", "confidential", "restricted"] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
 /** Who answers the pods' DNS queries on GKE: Cloud DNS (through the node's metadata address) or kube-dns pods. */
-export const GKE_DNS_PROVIDERS = ["cloud-dns", "kube-dns"] as const;
+const GKE_DNS_PROVIDERS = ["cloud-dns", "kube-dns"] as const;
 
 // A value that is at once a valid Kubernetes label value, AWS tag value and GCP label value.
 const LABEL_VALUE = /^[a-z0-9]([-a-z0-9_]{0,61}[a-z0-9])?$/;

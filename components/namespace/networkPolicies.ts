@@ -11,10 +11,10 @@ import { BOOTSTRAP_POD_LABELS } from "../sessions/bootstrap";
 import type { SessionStore } from "../sessions/store";
 
 /** IMDS (AWS, GCP, Azure) on IPv4, and AWS's (fd00:ec2::254) and GCP's (fd20:ce::254) IPv6 metadata addresses. */
-export const METADATA_CIDRS = { ipv4: ["169.254.169.254/32"], ipv6: ["fd00:ec2::254/128", "fd20:ce::254/128"] };
-export const OTLP_PORTS = [4317, 4318];
+const METADATA_CIDRS = { ipv4: ["169.254.169.254/32"], ipv6: ["fd00:ec2::254/128", "fd20:ce::254/128"] };
+const OTLP_PORTS = [4317, 4318];
 /** CoreDNS on EKS and kube-dns on GKE both carry this label. */
-export const DNS_POD_SELECTOR = { "k8s-app": "kube-dns" };
+const DNS_POD_SELECTOR = { "k8s-app": "kube-dns" };
 
 /**
  * Where the pods' resolver answers: DNS pods in a namespace (CoreDNS, kube-dns), or an address on

@@ -50,7 +50,7 @@ export const GOOGLE_FRONT_END_RANGES = ["35.191.0.0/16", "130.211.0.0/22"];
  * The Google APIs the stack's resources call, by what the config turns on. A new project has none
  * of them enabled, and every create fails with SERVICE_DISABLED until they are.
  */
-export function requiredApis(config: GcpConfig): string[] {
+function requiredApis(config: GcpConfig): string[] {
     const secrets = config.security.secretDelivery === "external-secrets";
     const cloudSql = config.sessions.store === "database";
     const cloudTracing = config.monitoring.tracing.enabled && config.monitoring.tracing.backend === "cloud";

@@ -4,7 +4,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-export const ESO_API_VERSION = "external-secrets.io/v1";
+const ESO_API_VERSION = "external-secrets.io/v1";
 
 export interface AgentExternalSecretArgs {
     namespace: pulumi.Input<string>;

@@ -6,11 +6,11 @@ import type { CheckContext, ConfigContext, Environment } from "../../config/pres
 import { intBetween as int } from "../../config/primitives";
 import type { Problem } from "../../config/errors";
 
-export const SECRET_DELIVERIES = ["kubernetes", "external-secrets"] as const;
+const SECRET_DELIVERIES = ["kubernetes", "external-secrets"] as const;
 export type SecretDelivery = (typeof SECRET_DELIVERIES)[number];
 
 /** CKV_AWS_304: a secret is rotated at least every 90 days. */
-export const MAX_ROTATION_DAYS = 90;
+const MAX_ROTATION_DAYS = 90;
 
 const LAMBDA_ARN = /^arn:aws[\w-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(:[\w$-]+)?$/;
 
@@ -35,7 +35,7 @@ const secretsObject = z.object(secretsFields);
 /** The part of the parsed `security` section this module reads. */
 export type RawSecrets = z.output<typeof secretsObject> & { aws: { oidcProviderArn?: string; rotationLambdaArn?: string } };
 
-export function defaultSecretDelivery(environment: Environment): SecretDelivery {
+function defaultSecretDelivery(environment: Environment): SecretDelivery {
     return environment === "prod" ? "external-secrets" : "kubernetes";
 }
 

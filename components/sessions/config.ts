@@ -10,7 +10,7 @@ import type { AgentDemand } from "../namespace/config";
 import { SESSION_URI_ENV } from "../agents/contract";
 import { BOOTSTRAP_RESOURCES, PROXY_RESOURCES } from "./store";
 
-export const SESSION_STORES = ["memory", "database", "agentengine"] as const;
+const SESSION_STORES = ["memory", "database", "agentengine"] as const;
 export type SessionStoreKind = (typeof SESSION_STORES)[number];
 
 const pattern = (re: RegExp, what: string) => z.string().regex(re, { error: (issue) => `must be ${what}, got ${JSON.stringify(issue.input)}` });
@@ -82,8 +82,8 @@ const DATABASE_PRESETS: Record<Environment, Required<Pick<RawDatabase, "instance
 };
 
 /** Images pinned by tag: the official PostgreSQL image (mirrored on ECR Public) and Google's Cloud SQL Auth Proxy v2. */
-export const DEFAULT_BOOTSTRAP_IMAGE = "public.ecr.aws/docker/library/postgres:16.6-alpine";
-export const DEFAULT_PROXY_IMAGE = "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.25.3";
+const DEFAULT_BOOTSTRAP_IMAGE = "public.ecr.aws/docker/library/postgres:16.6-alpine";
+const DEFAULT_PROXY_IMAGE = "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.25.3";
 
 export type DatabaseSettings = Required<Omit<RawDatabase, "aws" | "gcp">> & Pick<RawDatabase, "aws" | "gcp">;
 
@@ -93,7 +93,7 @@ export type SessionsConfig =
     | { store: "database"; database: DatabaseSettings };
 
 /** Outside dev every agent runs more than one replica by default, so the default store is the database. */
-export function defaultStore(environment: Environment): SessionStoreKind {
+function defaultStore(environment: Environment): SessionStoreKind {
     return environment === "dev" ? "memory" : "database";
 }
 

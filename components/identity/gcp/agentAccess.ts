@@ -17,7 +17,7 @@ import type { AgentAccess as PlatformAgentAccess, AgentAccessArgs as AgentAccess
  * in between (GKE docs, "Authenticate to Google Cloud APIs from GKE workloads"; adk-docs
  * docs/deploy/gke.md grants roles/aiplatform.user to it).
  */
-export function gkePrincipal(projectNumber: pulumi.Input<string>, project: string, namespace: string, serviceAccount: string): pulumi.Output<string> {
+function gkePrincipal(projectNumber: pulumi.Input<string>, project: string, namespace: string, serviceAccount: string): pulumi.Output<string> {
     return pulumi.interpolate`principal://iam.googleapis.com/projects/${projectNumber}/locations/global/workloadIdentityPools/${project}.svc.id.goog/subject/ns/${namespace}/sa/${serviceAccount}`;
 }
 

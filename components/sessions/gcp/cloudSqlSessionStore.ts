@@ -42,7 +42,7 @@ GRANT ALL ON SCHEMA public TO :"role";
 `;
 
 /** The IAM database user of a service account: its email without `.gserviceaccount.com` (Cloud SQL docs, "Add an IAM user or service account"). */
-export function iamDatabaseUser(email: pulumi.Input<string>): pulumi.Output<string> {
+function iamDatabaseUser(email: pulumi.Input<string>): pulumi.Output<string> {
     return pulumi.output(email).apply((e) => e.replace(/\.gserviceaccount\.com$/, ""));
 }
 
