@@ -99,6 +99,12 @@ export function stepSettings(stack: string, agent: string, root = ROOT): StepSet
     return { ...gate, analysis, criteria: { ...gate.criteria, minRequests: analysis.minRequests ?? gate.criteria.minRequests } };
 }
 
+/** The gate's decision on the canary of `scope` at a given instant, as `runStep` evaluates it. */
+export function gateAt(prometheus: string, scope: string, settings: Pick<GateSettings, "criteria" | "requestMetrics">, token?: string): (at: number) => Promise<Decision> {
+    const { criteria, requestMetrics } = settings;
+    return async (at) => decide((await measure(prometheus, scope, criteria.window, String(at), token, requestMetrics)).get("canary"), criteria);
+}
+
 const OUTCOME_TEXT: Record<Outcome, string> = {
     promote: "PROMOTE",
     rollback: "ROLL BACK",
@@ -109,14 +115,11 @@ const OUTCOME_TEXT: Record<Outcome, string> = {
 async function main(argv: string[]): Promise<number> {
     const values = parseTarget(argv, "usage: npm run canary:step -- --stack <name> --agent <agent> --prometheus <url> [--project-dir <dir>]", false);
     if (values === undefined) return EXIT.error;
-    const prometheus = values.prometheus;
     const settings = stepSettings(values.stack, values.agent, values.root);
     const { analysis, criteria } = settings;
-    const scope = agentScope(settings.namespace, values.agent);
     console.log(`Canary step for ${values.agent} (stack ${values.stack}): a check every ${analysis.intervalSeconds}s for ${analysis.stepSeconds}s, `
         + `roll back after ${analysis.failureThreshold} failed checks, window ${criteria.window}, at least ${criteria.minRequests} requests`);
-    const token = process.env.PROMETHEUS_BEARER_TOKEN;
-    const evaluate = async (at: number) => decide((await measure(prometheus, scope, criteria.window, String(at), token, settings.requestMetrics)).get("canary"), criteria);
+    const evaluate = gateAt(values.prometheus, agentScope(settings.namespace, values.agent), settings, process.env.PROMETHEUS_BEARER_TOKEN);
     const result = await runStep(analysis, evaluate, SYSTEM_CLOCK, (check) => {
         console.log(`${new Date(check.at * 1000).toISOString()}  ${check.outcome.toUpperCase()}  ${check.lines.join("; ")}`);
     });
