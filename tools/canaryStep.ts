@@ -87,9 +87,10 @@ export interface StepSettings extends GateSettings {
 
 /** The gate's settings for the agent, its analysis settings, and its own minRequests if set. */
 export function stepSettings(stack: string, agent: string, root = ROOT): StepSettings {
-    const gate = gateSettings(stack, agent, root);
+    const file = readStackConfig(stack, root);
+    const gate = gateSettings(stack, agent, root, file);
     const schema = z.object({ agents: rawConfigSchema.shape.agents });
-    const parsed = schema.safeParse({ agents: readStackConfig(stack, root).config[`${PROJECT}:agents`] }, { reportInput: true });
+    const parsed = schema.safeParse({ agents: file.config[`${PROJECT}:agents`] }, { reportInput: true });
     if (!parsed.success) throw new GateError(formatIssues(PROJECT, schema, parsed.error.issues, []).join("\n"));
     const index = parsed.data.agents.findIndex((a) => a.name === agent);
     const raw = parsed.data.agents[index].canary?.analysis;
