@@ -25,7 +25,10 @@ export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
 
 const awsSchema = z.strictObject({
     vpcId: awsId("vpc"),
-    /** Public subnets in at least two Availability Zones (an ALB requires two). */
+    /**
+     * Public subnets in at least two Availability Zones: CreateLoadBalancer refuses an ALB with fewer
+     * (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html, `Subnets`).
+     */
     publicSubnetIds: z.array(awsId("subnet")).min(2, { error: (issue) => `must list at least two public subnets in different Availability Zones, got ${JSON.stringify(issue.input)}` }),
     /** An issued ACM certificate; without it, a DNS-validated one is created in `hostedZoneId`. */
     certificateArn: z.string().regex(/^arn:aws[-a-z]*:acm:[a-z0-9-]+:\d{12}:certificate\/[-0-9a-f]+$/, {
