@@ -14,8 +14,8 @@
 import { type CanaryAnalysis, resolveAnalysis } from "../components/agents/canaryAnalysis";
 import { type CanaryCriteria, durationSeconds, type RequestMetrics, resolveMonitoring } from "../components/observability/config";
 import { APP_METRICS, SPAN_METRICS } from "../components/observability/promql";
-import { decide, measure } from "../tools/canaryGate";
-import { type Clock, runStep, type StepResult } from "../tools/canaryStep";
+import { agentScope } from "../tools/canaryGate";
+import { type Clock, gateAt, runStep, type StepResult } from "../tools/canaryStep";
 import type { PrometheusServer } from "./prometheus";
 
 export const NAMESPACE = "adk-agents";
@@ -111,9 +111,7 @@ export function defaults(): Settings {
 /** One step of `agent` from STEP_START against `server`, with `settings`. */
 export async function stepOf(server: PrometheusServer, agent: string, settings = defaults()): Promise<Detection> {
     const { criteria, analysis } = settings;
-    const scope = `namespace="${NAMESPACE}", agent_id="${agent}"`;
-    const evaluate = async (at: number) => decide((await measure(server.url, scope, criteria.window, String(at), undefined, settings.requestMetrics)).get("canary"), criteria);
-    const result = await runStep(analysis, evaluate, dataClock(STEP_START));
+    const result = await runStep(analysis, gateAt(server.url, agentScope(NAMESPACE, agent), settings), dataClock(STEP_START));
     const dilution = (criteria.maxErrorRatio * durationSeconds(criteria.window)) / FAILED_SHARE;
     return {
         result,

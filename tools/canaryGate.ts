@@ -96,9 +96,8 @@ export interface GateSettings {
     requestMetrics: RequestMetrics;
 }
 
-/** The stack's namespace, canary criteria and request metrics, through the same schema `pulumi up` validates with. */
-export function gateSettings(stack: string, agent: string, root = ROOT): GateSettings {
-    const { config } = readStackConfig(stack, root);
+/** The stack's namespace, canary criteria and request metrics, through the same schema `pulumi up` validates with; the caller may hand over the stack file it has read. */
+export function gateSettings(stack: string, agent: string, root = ROOT, { config } = readStackConfig(stack, root)): GateSettings {
     const key = (name: string) => `${PROJECT}:${name}`;
     const problems: string[] = [];
     const environment = config[key("environment")];

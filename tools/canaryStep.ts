@@ -87,9 +87,10 @@ export interface StepSettings extends GateSettings {
 
 /** The gate's settings for the agent, its analysis settings, and its own minRequests if set. */
 export function stepSettings(stack: string, agent: string, root = ROOT): StepSettings {
-    const gate = gateSettings(stack, agent, root);
+    const file = readStackConfig(stack, root);
+    const gate = gateSettings(stack, agent, root, file);
     const schema = z.object({ agents: rawConfigSchema.shape.agents });
-    const parsed = schema.safeParse({ agents: readStackConfig(stack, root).config[`${PROJECT}:agents`] }, { reportInput: true });
+    const parsed = schema.safeParse({ agents: file.config[`${PROJECT}:agents`] }, { reportInput: true });
     if (!parsed.success) throw new GateError(formatIssues(PROJECT, schema, parsed.error.issues, []).join("\n"));
     const index = parsed.data.agents.findIndex((a) => a.name === agent);
     const raw = parsed.data.agents[index].canary?.analysis;
@@ -97,6 +98,12 @@ export function stepSettings(stack: string, agent: string, root = ROOT): StepSet
     if (problems.length > 0) throw new GateError(problems.map((p) => `${formatKey(PROJECT, p.path)}: ${p.message}`).join("\n"));
     const analysis = resolveAnalysis(raw);
     return { ...gate, analysis, criteria: { ...gate.criteria, minRequests: analysis.minRequests ?? gate.criteria.minRequests } };
+}
+
+/** The gate's decision on the canary of `scope` at a given instant, as `runStep` evaluates it. */
+export function gateAt(prometheus: string, scope: string, settings: Pick<GateSettings, "criteria" | "requestMetrics">, token?: string): (at: number) => Promise<Decision> {
+    const { criteria, requestMetrics } = settings;
+    return async (at) => decide((await measure(prometheus, scope, criteria.window, String(at), token, requestMetrics)).get("canary"), criteria);
 }
 
 const OUTCOME_TEXT: Record<Outcome, string> = {
@@ -109,14 +116,11 @@ const OUTCOME_TEXT: Record<Outcome, string> = {
 async function main(argv: string[]): Promise<number> {
     const values = parseTarget(argv, "usage: npm run canary:step -- --stack <name> --agent <agent> --prometheus <url> [--project-dir <dir>]", false);
     if (values === undefined) return EXIT.error;
-    const prometheus = values.prometheus;
     const settings = stepSettings(values.stack, values.agent, values.root);
     const { analysis, criteria } = settings;
-    const scope = agentScope(settings.namespace, values.agent);
     console.log(`Canary step for ${values.agent} (stack ${values.stack}): a check every ${analysis.intervalSeconds}s for ${analysis.stepSeconds}s, `
         + `roll back after ${analysis.failureThreshold} failed checks, window ${criteria.window}, at least ${criteria.minRequests} requests`);
-    const token = process.env.PROMETHEUS_BEARER_TOKEN;
-    const evaluate = async (at: number) => decide((await measure(prometheus, scope, criteria.window, String(at), token, settings.requestMetrics)).get("canary"), criteria);
+    const evaluate = gateAt(values.prometheus, agentScope(settings.namespace, values.agent), settings, process.env.PROMETHEUS_BEARER_TOKEN);
     const result = await runStep(analysis, evaluate, SYSTEM_CLOCK, (check) => {
         console.log(`${new Date(check.at * 1000).toISOString()}  ${check.outcome.toUpperCase()}  ${check.lines.join("; ")}`);
     });

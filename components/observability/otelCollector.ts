@@ -99,9 +99,10 @@ export const SPAN_METRICS_RELABELINGS = [
  * the spans before it does.
  */
 export function collectorConfig(tracing: TracingConfig, requestMetrics: RequestMetrics, cloudExporter?: TraceExporter): Record<string, unknown> {
-    const exporter: TraceExporter = tracing.backend === "cloud"
-        ? cloudExporter!
+    const exporter = tracing.backend === "cloud"
+        ? cloudExporter
         : { name: "otlp", config: { endpoint: tracing.endpoint, tls: { insecure: tracing.insecure } } };
+    if (exporter === undefined) throw new Error("OtelCollector: tracing backend \"cloud\" needs the platform's cloudExporter");
     const sampled = { processors: ["tail_sampling", "batch"], exporters: [exporter.name] };
     const spans = requestMetrics === "spans";
     return {
@@ -156,9 +157,8 @@ export class OtelCollector extends pulumi.ComponentResource {
 
     constructor(name: string, args: OtelCollectorArgs, opts?: pulumi.ComponentResourceOptions) {
         super("adk:monitoring:OtelCollector", name, {}, opts);
-        if (args.tracing.backend === "cloud" && args.cloudExporter === undefined) {
-            throw new Error("OtelCollector: tracing backend \"cloud\" needs the platform's cloudExporter");
-        }
+        // Before any child is registered: a cloud backend without the platform's exporter throws here.
+        const configYaml = stringify(collectorConfig(args.tracing, args.requestMetrics, args.cloudExporter), { lineWidth: 0 });
         this.podLabels = appLabels(OTEL_COLLECTOR_NAME, name);
         const spanMetrics = args.requestMetrics === "spans";
         this.scrapePorts = spanMetrics ? [METRICS_PORT, SPAN_METRICS_PORT] : [METRICS_PORT];
@@ -174,7 +174,7 @@ export class OtelCollector extends pulumi.ComponentResource {
         const config = new k8s.core.v1.ConfigMap(`${name}-config`, {
             metadata: { namespace: args.namespace, labels },
             immutable: true,
-            data: { "config.yaml": stringify(collectorConfig(args.tracing, args.requestMetrics, args.cloudExporter), { lineWidth: 0 }) },
+            data: { "config.yaml": configYaml },
         }, { parent: this });
 
         const probe = { httpGet: { path: "/", port: "health" }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 };

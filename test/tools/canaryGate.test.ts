@@ -4,15 +4,15 @@
 // their spans (series shaped as in test/promtool/spans-*.test.yaml). The gate runs as the CLI a
 // pipeline runs, at a fixed evaluation time, for a stack of each request source.
 import assert from "node:assert/strict";
-import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { resolveMonitoring } from "../../components/observability/config";
 import { decide, EXIT } from "../../tools/canaryGate";
 import { ROOT } from "../../tools/stackConfig";
+import { freePort, type PrometheusServer, startPrometheus } from "../prometheus";
 
 const NAMESPACE = "adk-agents";
 /** 2026-01-01T00:00:00Z; the gate evaluates 40 minutes later. */
@@ -85,37 +85,11 @@ function openMetrics(): string {
     ].join("\n");
 }
 
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = createServer().once("error", reject).listen(0, "127.0.0.1", () => {
-            const { port } = server.address() as { port: number };
-            server.close(() => resolve(port));
-        });
-    });
-}
-
-function run(command: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const result = spawnSync(command, args, { encoding: "utf8", cwd: ROOT });
-    if (result.error) throw new Error(`${command} could not run (${result.error.message}); install it with: apt-get install -y prometheus`);
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Polls readiness a bounded number of times; no wall-clock assertion. */
-async function waitReady(url: string, server: ChildProcess, log: () => string): Promise<void> {
-    for (let attempt = 0; attempt < 300; attempt++) {
-        if (server.exitCode !== null) throw new Error(`prometheus exited with ${server.exitCode}:\n${log()}`);
-        const ready = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
-        if (ready) return;
-        await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`prometheus did not become ready:\n${log()}`);
-}
-
 function gate(projectDir: string, prometheus: string, agent: string, extra: string[] = [], stack = "e2e") {
-    return run(process.execPath, [
+    return spawnSync(process.execPath, [
         path.join(ROOT, "tools/launch.js"), "tools/canaryGate.ts",
         "--project-dir", projectDir, "--stack", stack, "--agent", agent, "--prometheus", prometheus, ...extra,
-    ]);
+    ], { encoding: "utf8", cwd: ROOT });
 }
 
 describe("canary gate", () => {
@@ -148,28 +122,13 @@ describe("canary gate", () => {
 
     describe("against a real Prometheus", function () {
         let dir: string;
-        let server: ChildProcess | undefined;
+        let server: PrometheusServer | undefined;
         let url: string;
 
         before(async function () {
+            server = await startPrometheus(openMetrics());
+            url = server.url;
             dir = mkdtempSync(path.join(tmpdir(), "adk-canary-gate-"));
-            writeFileSync(path.join(dir, "traffic.om"), openMetrics());
-            const backfill = run("promtool", ["tsdb", "create-blocks-from", "openmetrics", path.join(dir, "traffic.om"), path.join(dir, "data")]);
-            assert.equal(backfill.status, 0, backfill.stderr);
-            writeFileSync(path.join(dir, "prometheus.yml"), "global:\n  evaluation_interval: 1m\n");
-            const port = await freePort();
-            url = `http://127.0.0.1:${port}`;
-            let log = "";
-            server = spawn("prometheus", [
-                `--config.file=${path.join(dir, "prometheus.yml")}`,
-                `--storage.tsdb.path=${path.join(dir, "data")}`,
-                `--web.listen-address=127.0.0.1:${port}`,
-                // The backfilled blocks are dated; retention must not drop them.
-                "--storage.tsdb.retention.time=100y",
-            ], { stdio: ["ignore", "ignore", "pipe"] });
-            server.stderr!.on("data", (chunk) => (log += chunk));
-            server.on("error", (err) => (log += `\ncannot start prometheus (${err.message}); install it with: apt-get install -y prometheus`));
-            await waitReady(url, server, () => log);
 
             copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
             const stackFile = (monitoring: Record<string, unknown> | undefined) => stringify({
@@ -191,11 +150,7 @@ describe("canary gate", () => {
         });
 
         after(async () => {
-            if (server && server.exitCode === null) {
-                const exited = new Promise((resolve) => server!.once("exit", resolve));
-                server.kill("SIGTERM");
-                await exited;
-            }
+            await server?.stop();
             if (dir) rmSync(dir, { recursive: true, force: true });
         });
 

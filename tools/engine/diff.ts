@@ -151,8 +151,9 @@ function ruleKey(inputs: Record<string, unknown>, changes: PropertyChange[] = []
  * create-before-delete replacements included (pkg/resource/deploy/deployment_executor.go: source
  * events first, then "we should begin processing deletes"), and unrelated updates in parallel.
  * So a rule created or moved onto a priority fails if any other rule held it before this `up`
- * (deleted, replaced or moving away: it still holds it when the new claim runs), and a rule
- * replaced create-before-delete collides with itself.
+ * (deleted, replaced or moving away: it still holds it when the new claim runs) unless the claim
+ * waits for the holder's move (the SDK registers a resource after its dependencies' steps are done),
+ * and a rule replaced create-before-delete collides with itself.
  */
 function priorityCollisions(previous: PlanDocument, current: Map<string, RecordedResource>, steps: Map<string, ResourceStep>, formerUrns: Map<string, string>): Finding[] {
     const renamed = new Map([...formerUrns].map(([urn, former]) => [former, urn]));
@@ -172,6 +173,8 @@ function priorityCollisions(previous: PlanDocument, current: Map<string, Recorde
         const holder = holders.get(key);
         if (holder === undefined) continue;
         if (holder !== resource.urn) {
+            // A holder that moves away in place and that the claim waits for (dependsOn) is gone first.
+            if (current.has(holder) && steps.get(holder)?.op === "update" && resource.dependencies.includes(holder)) continue;
             const fate = !current.has(holder) ? "deleted only after every create and update"
                 : steps.get(holder)?.op === "replace" ? "replaced, its old rule deleted last" : "still there or moving away in parallel";
             findings.push({ kind: "priority-collision", urn: resource.urn, message: `${resource.name} would take ${key}, held by ${nameOf(holder)} (${fate}): ALB answers PriorityInUse` });

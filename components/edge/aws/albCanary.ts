@@ -91,8 +91,8 @@ export class AlbCanary extends pulumi.ComponentResource {
             tags: single && only.public ? { [PUBLIC_ROUTE_LABEL]: "true" } : undefined,
         }, parent);
 
-        this.devPathsRule = lb.devPathsClosed ? this.devPathsRuleFor(name, args) : undefined;
         this.rules = args.agents.flatMap((agent) => this.rulesFor(name, args, agent));
+        this.devPathsRule = lb.devPathsClosed ? this.devPathsRuleFor(name, args) : undefined;
         this.bindings = args.agents.flatMap((agent) => targetGroupBindings(this, name, args, agent, this.targetGroups[agent.agent], this.securityGroup));
         this.webAcl = !lb.waf ? undefined : new WebAcl(`${name}-waf`, { resourceArn: this.loadBalancer.arn, rateLimit: lb.wafRateLimit }, parent);
 
@@ -169,7 +169,13 @@ export class AlbCanary extends pulumi.ComponentResource {
             conditions: [{ pathPattern: { regexValues: [`^${prefix}/(${paths})(/.*)?$`] } }],
             actions: [notFound("development endpoints are not served here")],
             tags: { route: "dev-paths-closed" },
-        }, { parent: this });
+            // After the agents' rules: a stack deployed before slot 1 was reserved has an agent rule
+            // there, which this `up` moves to its own slot. The SDK registers a resource only once
+            // its dependsOn resources' URNs resolve (pulumi/pulumi sdk/nodejs/runtime/dependsOn.ts
+            // getAllTransitivelyReferencedResourceURNs), and the engine answers a registration only
+            // when its step is done (pkg/resource/deploy/source_eval.go RegisterResource, "block
+            // waiting for the operation to finish"): the priority is free when this rule claims it.
+        }, { parent: this, dependsOn: this.rules });
     }
 
     /** The agent's own route when several agents share the listener, and its header route. */

@@ -16,7 +16,7 @@ const alertsOf = (groups: { rules: { alert?: string }[] }[]) => groups.flatMap((
 describe("AgentRules", () => {
     describe("rules", () => {
         it("has every documented alert and ADKAgentNotScraped, each with summary, description and a runbook link", () => {
-            const alerts = alertsOf(ruleGroups({ namespace: "adk-agents", agents: AGENTS, monitoring: resolveMonitoring({}, { environment: "prod" }) })) as { alert: string; annotations: Record<string, string>; labels: Record<string, string> }[];
+            const alerts = alertsOf(rulesFor("spans")) as { alert: string; annotations: Record<string, string>; labels: Record<string, string> }[];
             assert.deepEqual([...new Set(alerts.map((a) => a.alert))].sort(), [...CONTRACT_ALERTS, "ADKAgentNotScraped"].sort());
             for (const alert of alerts) {
                 assert.deepEqual(Object.keys(alert.annotations).sort(), ["description", "runbook_url", "summary"], alert.alert);
@@ -26,7 +26,7 @@ describe("AgentRules", () => {
         });
 
         it("pages on 14.4x and 6x and tickets on 3x and 1x for each SLO (Workbook, 30 days)", () => {
-            const burns = alertsOf(ruleGroups({ namespace: "adk-agents", agents: AGENTS, monitoring: resolveMonitoring({}, { environment: "prod" }) }))
+            const burns = alertsOf(rulesFor("spans"))
                 .filter((r) => r.alert === "ADKAgentErrorBudgetBurn") as { labels: Record<string, string>; expr: string }[];
             assert.deepEqual(burns.map((b) => `${b.labels.slo} ${b.labels.long_window}/${b.labels.short_window} ${b.labels.burn_rate} ${b.labels.severity}`), [
                 "availability 1h/5m 14.4 critical", "availability 6h/30m 6 critical", "availability 1d/2h 3 warning", "availability 3d/6h 1 warning",
@@ -37,7 +37,7 @@ describe("AgentRules", () => {
         });
 
         it("scales the burn factors to a 28-day period", () => {
-            const burns = alertsOf(ruleGroups({ namespace: "adk-agents", agents: AGENTS, monitoring: resolveMonitoring({ slo: { periodDays: 28 } }, { environment: "prod" }) }))
+            const burns = alertsOf(rulesFor("spans", { slo: { periodDays: 28 } }))
                 .filter((r) => r.alert === "ADKAgentErrorBudgetBurn") as { labels: Record<string, string> }[];
             assert.deepEqual(burns.slice(0, BURN_WINDOWS.length).map((b) => b.labels.burn_rate), ["13.44", "5.6", "2.8", "0.933333333333"]);
         });

@@ -197,6 +197,23 @@ describe("diff against a previous plan (--against)", () => {
             assert.deepEqual(kinds(result.refusals), ["priority-collision", "priority-collision"]);
         });
 
+        it("lets the dev-paths rule take an agent rule's old priority once that rule has moved to its slot", async () => {
+            // A stack deployed before the platform reserved its slot has an agent rule there.
+            const config = awsStack({ environment: "staging", agents: [awsAgent("alpha"), awsAgent("beta")] });
+            const run = (await planFor(config)).run;
+            const devPaths = run.resources.find((r) => r.type === RULE && r.name === "edge-dev-paths")!;
+            const previous = await previousPlan(config);
+            previous.resources = previous.resources.filter((r) => r.urn !== devPaths.urn);
+            previous.resources.find((r) => r.type === RULE && r.name === "edge-alpha")!.inputs.priority = devPaths.inputs.priority;
+            assert.deepEqual(kinds(diffPlans(previous, run).refusals), []);
+            // Without waiting for the agents' rules, its claim would race the move.
+            const racing: ProgramRun = JSON.parse(JSON.stringify(run));
+            racing.resources.find((r) => r.urn === devPaths.urn)!.dependencies = [];
+            const refusals = diffPlans(previous, racing).refusals;
+            assert.deepEqual(kinds(refusals), ["priority-collision"]);
+            assert.match(refusals[0].message, /held by edge-alpha \(still there or moving away in parallel\)/);
+        });
+
         it("refuses a rule replaced create-before-delete on the priority it keeps", async () => {
             const config = awsStack({ agents: [awsAgent("alpha"), awsAgent("beta")] });
             const previous = await previousPlan(config);

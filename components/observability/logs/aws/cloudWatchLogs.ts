@@ -11,7 +11,10 @@ import { podSecurityLabels, rootReaderContainer } from "../../../kubernetes/hard
 import { appLabels, PLATFORM_LABELS } from "../../../kubernetes/labels";
 import { irsaRole } from "../../../identity/aws/irsaRole";
 
-/** The retention periods CloudWatch Logs accepts, in days. */
+/**
+ * The retention periods CloudWatch Logs accepts, in days (PutRetentionPolicy, "retentionInDays":
+ * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html).
+ */
 export const CLOUDWATCH_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 /** The shortest accepted retention that keeps logs at least `days`. */

@@ -5,7 +5,10 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { fitName, maxNameLength } from "../../../naming/names";
 
-/** Cloud Logging's limits for a bucket's retention, in days. */
+/**
+ * Cloud Logging's limits for a bucket's retention, in days; "the minimum retention period is 1 day"
+ * (LogBucket.retentionDays, https://cloud.google.com/logging/docs/reference/v2/rest/v2/locations.buckets).
+ */
 export const MIN_RETENTION_DAYS = 1;
 export const MAX_RETENTION_DAYS = 3650;
 
@@ -44,7 +47,9 @@ export class CloudLoggingBucket extends pulumi.ComponentResource {
             filter,
             uniqueWriterIdentity: true,
         }, { parent: this });
-        // Project exclusions apply to the _Default sink only; our sink above still receives these entries.
+        // A project exclusion is one "in the _Default sink"
+        // (https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.exclusions/create);
+        // our sink above still receives these entries.
         new gcp.logging.ProjectExclusion(`${name}-exclusion`, {
             project: args.project,
             name: fitName(`${args.bucketId}-not-default`, maxNameLength("gcp:logging/projectExclusion:ProjectExclusion")),
