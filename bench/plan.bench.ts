@@ -3,19 +3,18 @@
 //     a process that only loads the four Pulumi SDKs: wall and CPU medians, peak RSS;
 //   - the scale curve: the prod stacks of both clouds with 1, 10, 30 and 60 agents, and the
 //     marginal milliseconds and MiB per agent (least-squares slope, r² for linearity);
-//   - `npm run typecheck`, bench/canaryDetection.bench.ts's detection times when it exists, and
+//   - `npm run typecheck`, bench/canaryDetection.bench.ts's detection time, and
 //     the mocha suite by folder (BENCH_TESTS=0 leaves it out).
 // CPU of child processes is read from /proc/self/stat (cutime, cstime: the children waited for),
 // which holds when the machine is shared; wall times need an idle machine.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { ROOT } from "../tools/stackConfig";
 import { planCommand } from "../test/fixtures";
-// Plain JavaScript beside the sources (tools/launch.js), typed here.
-const { compiled } = require("../tools/launch") as { compiled(entry: string): Promise<string> };
+import { canaryDetection } from "./canaryDetection.bench";
 import { linearFit, median } from "./stats";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -111,23 +110,14 @@ function tests(): string[] {
     ];
 }
 
-const CANARY_DETECTION = path.join(ROOT, "bench", "canaryDetection.bench.ts");
-
-/** Every function bench/canaryDetection.bench.ts exports, called, with what it answers. */
-async function canaryDetection(): Promise<string[]> {
-    const module = require(await compiled(CANARY_DETECTION)) as Record<string, unknown>;
-    const lines = ["canary detection (bench/canaryDetection.bench.ts):"];
-    for (const [name, fn] of Object.entries(module)) {
-        if (typeof fn === "function") lines.push(`  ${name}: ${JSON.stringify(await fn())}`);
-    }
-    return lines;
+async function detection(): Promise<string[]> {
+    return ["canary detection (bench/canaryDetection.bench.ts):", `  canaryDetection: ${JSON.stringify(await canaryDetection())}`];
 }
 
 async function main(): Promise<void> {
     console.log(`npm run bench: node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
     const sections = [
-        coldPlan, scaleCurve, typecheck,
-        ...(existsSync(CANARY_DETECTION) ? [canaryDetection] : []),
+        coldPlan, scaleCurve, typecheck, detection,
         ...(process.env.BENCH_TESTS === "0" ? [] : [tests]),
     ];
     for (const section of sections) console.log(["", ...await section()].join("\n"));

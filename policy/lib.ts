@@ -77,18 +77,21 @@ export function isNodeAgent(labels: Record<string, string> | undefined): boolean
     return labels?.[PROFILE_LABEL] === NODE_AGENT;
 }
 
+/** A workload's pod template (metadata and spec), wherever its kind keeps it: a Pod is its own. */
+function podTemplateOf(type: string, props: Record<string, any>): Record<string, any> | undefined {
+    if (type === "kubernetes:core/v1:Pod") return props;
+    if (type === "kubernetes:batch/v1:CronJob") return props.spec?.jobTemplate?.spec?.template;
+    return props.spec?.template;
+}
+
 /** Labels of a workload's pods. */
 export function podLabelsOf(type: string, props: Record<string, any>): Record<string, string> | undefined {
-    if (type === "kubernetes:core/v1:Pod") return props.metadata?.labels;
-    if (type === "kubernetes:batch/v1:CronJob") return props.spec?.jobTemplate?.spec?.template?.metadata?.labels;
-    return props.spec?.template?.metadata?.labels;
+    return podTemplateOf(type, props)?.metadata?.labels;
 }
 
 /** The pod spec of a workload, wherever its kind keeps it. */
 export function podSpecOf(type: string, props: Record<string, any>): Record<string, any> | undefined {
-    if (type === "kubernetes:core/v1:Pod") return props.spec;
-    if (type === "kubernetes:batch/v1:CronJob") return props.spec?.jobTemplate?.spec?.template?.spec;
-    return props.spec?.template?.spec;
+    return podTemplateOf(type, props)?.spec;
 }
 
 export function containersOf(spec: Record<string, any>, { init = true } = {}): Record<string, any>[] {

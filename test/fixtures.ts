@@ -13,6 +13,7 @@ import { plan, PlanResult } from "../tools/plan";
 const run = promisify(execFile);
 
 export const IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/adk/research-agent:1.4.2";
+export const GCP_IMAGE = "europe-west1-docker.pkg.dev/adk-prod-123/agents/research-agent:1.4.2";
 
 /** Small enough that several agents with both tracks fit the dev namespace quota. */
 export const SMALL_RESOURCES = { cpuRequest: "100m", cpuLimit: "200m", memoryRequest: "128Mi", memoryLimit: "256Mi" };
@@ -110,7 +111,7 @@ export function gcpStack(overrides: Record<string, unknown> = {}): Record<string
         "gcp:region": "europe-west1",
         cloud: "gcp",
         environment: "dev",
-        agents: [{ name: "research-agent", image: "europe-west1-docker.pkg.dev/adk-prod-123/agents/research-agent:1.4.2" }],
+        agents: [{ name: "research-agent", image: GCP_IMAGE }],
         loadBalancer: { domain: "agents.example.com" },
         ...overrides,
     }, GCP_AUTH), GCP_SESSIONS);

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { plan, writePlan } from "../tools/plan";
 import { stackNames } from "../tools/stackConfig";
-import { AWS_SECURITY, awsStack, gcpStack, SMALL_RESOURCES } from "./fixtures";
+import { AWS_SECURITY, awsStack, GCP_IMAGE, gcpStack, IMAGE as AWS_IMAGE, SMALL_RESOURCES } from "./fixtures";
 import { runProgram } from "../tools/mockRuntime";
 
 const tracks = (image: string) => [
@@ -20,8 +20,6 @@ const everything = {
     agentSecrets: { alpha: { API_KEY: "k" }, delta: { OTHER_KEY: "v" } },
     monitoring: { tracing: { backend: "cloud" }, logging: { ship: true } },
 };
-const AWS_IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/adk/research-agent:1.4.2";
-const GCP_IMAGE = "europe-west1-docker.pkg.dev/adk-prod-123/agents/research-agent:1.4.2";
 const FIXTURES: Record<string, Record<string, unknown>> = {
     "aws-dev": awsStack(),
     "gcp-dev": gcpStack(),

@@ -21,7 +21,7 @@ import { comparePreview, PreviewReport } from "./engine/preview";
 import { routingUrns } from "./engine/routing";
 import { GraphvizMissing, renderSvg, stackGraph } from "./render/graph";
 import { renderFailureMarkdown, renderMarkdown } from "./render/markdown";
-import { renderTree } from "./render/tree";
+import { countByType, renderTree } from "./render/tree";
 
 export interface PlanResult {
     run: ProgramRun;
@@ -118,12 +118,9 @@ function checks(result: PlanResult): string[] {
 
 /** The `table` format: the resources to create, counted by type. */
 export function summary(result: PlanResult): string {
-    const counts = new Map<string, number>();
-    for (const r of result.run.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
-    const width = Math.max(...[...counts.keys()].map((t) => t.length));
-    const lines = [...counts.entries()]
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([type, n]) => `  + ${type.padEnd(width)}  ${n}`);
+    const counts = countByType(result.run.resources.map((r) => r.type));
+    const width = Math.max(...counts.map(([type]) => type.length));
+    const lines = counts.map(([type, n]) => `  + ${type.padEnd(width)}  ${n}`);
     return [`Stack ${result.run.stack}: ${result.run.resources.length} resources to create`, ...lines, ...checks(result)].join("\n");
 }
 

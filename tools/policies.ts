@@ -11,6 +11,8 @@ import type {
 import * as path from "node:path";
 import { POLICIES } from "../policy/all";
 import { computedOutputs } from "./engine/computedOutputs";
+import { leaves } from "./engine/propertyPaths";
+import { formatKey } from "../config/errors";
 import type { AdkPolicy } from "../policy/lib";
 import { PROJECT } from "../config";
 import { ProgramRun, RecordedResource, SECRET, UNKNOWN } from "./mockRuntime";
@@ -167,13 +169,6 @@ const SWITCHES: Record<string, string[]> = {
     "log-retention-prod": ["auditRetentionDays", "logRetentionDays"],
 };
 
-/** Every leaf of the stack's config with its full key (`adk-platform:agents[0].image`). */
-function leaves(value: unknown, key: string): [string, unknown][] {
-    if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, `${key}[${i}]`));
-    if (typeof value === "object" && value !== null) return Object.entries(value).flatMap(([k, v]) => leaves(v, `${key}.${k}`));
-    return [[key, value]];
-}
-
 /**
  * A value specific enough that a message quoting it points at it: an image, a CIDR, an ARN or a
  * domain, not a word such as "prod" that any message may contain.
@@ -187,7 +182,11 @@ function quotable(value: unknown): value is string {
  * stack set, or a key whose text value the violation quotes (an image, a CIDR).
  */
 export function attributeToConfig(violations: PolicyViolation[], stackConfig: Record<string, unknown>): PolicyViolation[] {
-    const set = Object.entries(stackConfig).flatMap(([key, value]) => leaves(value, key));
+    // Every leaf of the stack's config with its full key (`adk-platform:agents[0].image`).
+    const set = Object.entries(stackConfig).flatMap(([fullKey, value]) => {
+        const [namespace, key] = fullKey.split(":", 2);
+        return leaves(value, [key]).map(([path, leaf]) => [formatKey(namespace, path), leaf] as const);
+    });
     return violations.map((v) => {
         const switches = (SWITCHES[v.policy] ?? []).map((k) => `${PROJECT}:${k}`);
         const keys = set.filter(([key, value]) =>

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { authSchema, checkAuth, EdgeAuth, resolveAuth } from "./auth";
 import { loadBalancerKeepAlive } from "../agents/contract";
 import { checkLimits, LimitAgent } from "./limits";
-import type { CheckContext, ConfigContext } from "../../config/presets";
+import type { CheckContext, ConfigContext, Environment } from "../../config/presets";
 import { cidr, flag, intBetween } from "../../config/primitives";
 import type { Problem } from "../../config/errors";
 
@@ -25,7 +25,10 @@ export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
 
 const awsSchema = z.strictObject({
     vpcId: awsId("vpc"),
-    /** Public subnets in at least two Availability Zones (an ALB requires two). */
+    /**
+     * Public subnets in at least two Availability Zones: CreateLoadBalancer refuses an ALB with fewer
+     * (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html, `Subnets`).
+     */
     publicSubnetIds: z.array(awsId("subnet")).min(2, { error: (issue) => `must list at least two public subnets in different Availability Zones, got ${JSON.stringify(issue.input)}` }),
     /** An issued ACM certificate; without it, a DNS-validated one is created in `hostedZoneId`. */
     certificateArn: z.string().regex(/^arn:aws[-a-z]*:acm:[a-z0-9-]+:\d{12}:certificate\/[-0-9a-f]+$/, {
@@ -89,15 +92,18 @@ export type LoadBalancerConfig = Omit<RawLoadBalancer, "accessLogs" | "waf" | "d
     aws?: NonNullable<RawLoadBalancer["aws"]> & { aliasRecords: boolean };
 };
 
+/** The environment's defaults that checks and resolution share; an environment that is itself invalid is unknown. */
+const wafOn = (lb: RawLoadBalancer, environment: Environment | undefined) => lb.waf ?? environment === "prod";
+const closesDevPaths = (environment: Environment | undefined) => environment !== undefined && environment !== "dev";
+
 export function resolveLoadBalancer(raw: RawLoadBalancer, { environment }: Pick<ConfigContext, "environment">): LoadBalancerConfig {
-    const prod = environment === "prod";
     return {
         ...raw,
         accessLogs: raw.accessLogs ?? true,
-        waf: raw.waf ?? prod,
-        deletionProtection: raw.deletionProtection ?? prod,
+        waf: wafOn(raw, environment),
+        deletionProtection: raw.deletionProtection ?? environment === "prod",
         auth: resolveAuth(raw.auth),
-        devPathsClosed: environment !== "dev",
+        devPathsClosed: closesDevPaths(environment),
         aws: raw.aws && { ...raw.aws, aliasRecords: raw.aws.aliasRecords ?? raw.aws.hostedZoneId !== undefined },
     };
 }
@@ -115,10 +121,10 @@ export type CheckedAgent = LimitAgent & { public?: boolean; keepAliveSeconds?: n
 /** Checks that need the cloud, the environment or the agents as well as `loadBalancer`. */
 export function checkLoadBalancer(lb: RawLoadBalancer | undefined, { cloud, environment }: CheckContext, agents: CheckedAgent[]): Problem[] {
     if (lb === undefined || cloud === undefined) return [];
-    const waf = lb.waf ?? environment === "prod";
+    const waf = wafOn(lb, environment);
     const limits = checkLimits({
         cloud, ingressCidrs: lb.ingressCidrs, wafRateLimit: waf ? lb.wafRateLimit : undefined, allowedCidrs: allowedCidrs(lb.ingressCidrs),
-        podCidrs: lb.aws?.podCidrs?.length ?? 1, devPathsClosed: environment !== undefined && environment !== "dev",
+        podCidrs: lb.aws?.podCidrs?.length ?? 1, devPathsClosed: closesDevPaths(environment),
         authenticates: lb.auth?.oidc !== undefined || lb.auth?.cognito !== undefined, agents,
     });
     return [...cloudChecks(lb, cloud, waf), ...checkAuth(lb, { cloud, environment }, agents), ...checkKeepAlive(lb, cloud, agents), ...limits];

@@ -60,6 +60,9 @@ export function checkRuleSlots(agents: (readonly [number, { name?: string; prior
     return problems;
 }
 
+/** How both clouds' load balancers probe an agent's readiness path: every 30 s, 5 s timeout, healthy after 2, unhealthy after 3. */
+export const HEALTH_CHECK = { intervalSeconds: 30, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3 };
+
 /** What a rollout strategy asks of the load balancer for one agent. */
 export interface TrafficSplit {
     /** Percentages; they add up to 100. */

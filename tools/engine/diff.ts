@@ -236,6 +236,11 @@ function dataLoss(step: ResourceStep, what: string): Finding {
     return { kind: "data-loss", urn: step.urn, message: `${step.name} holds the agents' sessions and ${what}: the conversations in it are lost (restore from a backup or snapshot to keep them)` };
 }
 
+/** A create or delete: the whole resource, no property diffed. */
+function wholeStep(op: "create" | "delete", resource: Pick<RecordedResource, "urn" | "type" | "name">): ResourceStep {
+    return { op, urn: resource.urn, type: resource.type, name: resource.name, changes: [], forcedBy: [], deleteBeforeReplace: false };
+}
+
 /** What `pulumi up` of `current` would do to a stack deployed from `previous`. */
 export function diffPlans(previous: PlanDocument, current: ProgramRun): DiffResult {
     // URNs embed the stack's name: against another stack's plan every resource would look new.
@@ -249,16 +254,14 @@ export function diffPlans(previous: PlanDocument, current: ProgramRun): DiffResu
     // replacement before the inputs it feeds.
     for (const resource of current.resources) {
         const old = before.get(formerUrns.get(resource.urn) ?? resource.urn);
-        const step = old === undefined
-            ? { op: "create" as const, urn: resource.urn, type: resource.type, name: resource.name, changes: [], forcedBy: [], deleteBeforeReplace: false }
-            : stepFor(resource, old.inputs, replaced);
+        const step = old === undefined ? wholeStep("create", resource) : stepFor(resource, old.inputs, replaced);
         if (step === undefined) continue;
         steps.set(resource.urn, step);
         if (step.op === "replace") replaced.set(resource.urn, resource);
     }
     const kept = new Set(formerUrns.values());
     const deletes: ResourceStep[] = previous.resources.filter((r) => !now.has(r.urn) && !kept.has(r.urn))
-        .map((r) => ({ op: "delete", urn: r.urn, type: r.type, name: r.name, changes: [], forcedBy: [], deleteBeforeReplace: false }));
+        .map((r) => wholeStep("delete", r));
     const refusals: Finding[] = [];
     const warnings: Finding[] = [];
     for (const step of steps.values()) {

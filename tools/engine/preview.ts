@@ -23,8 +23,9 @@ export function comparePreview(up: ProgramRun, preview: ProgramRun, previewViola
             `${r.type} ${r.name}: registered by \`pulumi preview\` but not by \`pulumi up\``),
     ];
     const notes: string[] = [];
-    for (const v of previewViolations.filter((f) => f.unknownInPreview !== undefined)) {
-        if (v.unknownInPreview!.intendedLevel === "mandatory") {
+    for (const v of previewViolations) {
+        if (v.unknownInPreview === undefined) continue;
+        if (v.unknownInPreview.intendedLevel === "mandatory") {
             problems.push(`${formatViolation(v)}: the engine downgrades this mandatory policy to advisory in \`pulumi preview\`; make it decide on values known before the cloud answers`);
         } else notes.push(formatViolation(v));
     }

@@ -165,11 +165,13 @@ function providerUrn(reference: string): string | null {
     return reference ? reference.slice(0, reference.lastIndexOf("::")) : null;
 }
 
+/** A key without a namespace is the project's. */
+function qualified(key: string): string {
+    return key.includes(":") ? key : `${PROJECT}:${key}`;
+}
+
 function encodeConfig(config: Record<string, unknown>): Record<string, string> {
-    return Object.fromEntries(Object.entries(config).map(([key, value]) => [
-        key.includes(":") ? key : `${PROJECT}:${key}`,
-        typeof value === "string" ? value : JSON.stringify(value),
-    ]));
+    return Object.fromEntries(Object.entries(config).map(([key, value]) => [qualified(key), typeof value === "string" ? value : JSON.stringify(value)]));
 }
 
 // Internal to the SDK (not in its typings): resolves once every pending registration has finished.
@@ -224,7 +226,7 @@ export async function runComponents(build: () => unknown, options: ComponentRunO
     recorded = [];
     namingViolations = [];
     drivers = nameDrivers(stack, config);
-    pulumi.runtime.setAllConfig(config, Object.keys(encodeConfig(Object.fromEntries((options.secretKeys ?? []).map((k) => [k, ""])))));
+    pulumi.runtime.setAllConfig(config, (options.secretKeys ?? []).map(qualified));
     const run = recorded;
     // The SDK reads a full stack for every resource it registers (@pulumi/pulumi resource.ts
     // `Resource.callsites`, stackTraceLimit raised to Infinity); under a loader with source maps

@@ -6,7 +6,7 @@ import type { DiffResult, Operation, ResourceStep } from "../engine/diff";
 import type { PropertyChange } from "../engine/propertyPaths";
 import { MARKERS } from "../engine/diff";
 import { shortType } from "./graph";
-import { countParts } from "./tree";
+import { countByType, countParts } from "./tree";
 
 /** Longer values are cut: a policy document or a dashboard is unreadable in a comment anyway. */
 const MAX_VALUE = 160;
@@ -92,9 +92,7 @@ export interface MarkdownInput {
 export function renderMarkdown({ stack, diff, types, notes, parents }: MarkdownInput): string {
     const advisory = findings("**Advisory findings:**", notes);
     if (diff === undefined) {
-        const byType = new Map<string, number>();
-        for (const t of types) byType.set(t, (byType.get(t) ?? 0) + 1);
-        const rows = [...byType.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => `| ${code(t)} | ${n} |`);
+        const rows = countByType(types).map(([t, n]) => `| ${code(t)} | ${n} |`);
         return section(stack, `**${code(MARKERS.create)} ${types.length} to create** (no previous plan to compare with)`, [advisory],
             { summary: "Resources by type", lines: ["| type | count |", "| --- | ---: |", ...rows] });
     }

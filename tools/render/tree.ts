@@ -90,6 +90,13 @@ export function countParts(diff: DiffResult, mark: (marker: string) => string = 
     return [...parts, `${diff.unchanged} unchanged`];
 }
 
+/** How many resources of each type, types in alphabetical order. */
+export function countByType(types: string[]): [type: string, count: number][] {
+    const counts = new Map<string, number>();
+    for (const type of types) counts.set(type, (counts.get(type) ?? 0) + 1);
+    return [...counts.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
 /** The one-line count: `Resources: + 3 to create, ~ 2 to update, 40 unchanged`. */
 export function countsLine(diff: DiffResult | undefined, total: number): string {
     return `Resources: ${diff === undefined ? `${MARKERS.create} ${total} to create` : countParts(diff).join(", ")}`;

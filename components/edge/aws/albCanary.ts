@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DEV_ONLY_PREFIXES, Track } from "../../agents/contract";
-import { EdgeAgent, PLATFORM_RULE_SLOT } from "../routes";
+import { EdgeAgent, HEALTH_CHECK, PLATFORM_RULE_SLOT } from "../routes";
 import { PUBLIC_ROUTE_LABEL } from "../../../policy/labels";
 import { autoNameBudget, fitName } from "../../naming/names";
 import { accessLogBucket, type AccessLogBucket } from "./accessLogBucket";
@@ -17,8 +17,11 @@ import { targetGroupBindings } from "./targetGroupBindings";
 import { ValidatedCertificate } from "./validatedCertificate";
 import { WebAcl } from "./webAcl";
 
-/** The platform's health-check thresholds (healthy 2, unhealthy 3, every 30 s, 5 s timeout), on the readiness path. */
-const HEALTH_CHECK = { interval: 30, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: "200" };
+/** The platform's health check (routes.ts) as a target group spells it, ready only on 200. */
+const TARGET_HEALTH_CHECK = {
+    interval: HEALTH_CHECK.intervalSeconds, timeout: HEALTH_CHECK.timeoutSeconds,
+    healthyThreshold: HEALTH_CHECK.healthyThreshold, unhealthyThreshold: HEALTH_CHECK.unhealthyThreshold, matcher: "200",
+};
 
 export class AlbCanary extends pulumi.ComponentResource {
     public readonly loadBalancer: aws.lb.LoadBalancer;
@@ -144,7 +147,7 @@ export class AlbCanary extends pulumi.ComponentResource {
             // requests going until the pod has had its time to finish them (the default, 300 s,
             // would cut a longer one; the maximum is 3600).
             deregistrationDelay: agent.drainingSeconds,
-            healthCheck: { enabled: true, protocol: "HTTP", port: "traffic-port", path: agent.readyPath, ...HEALTH_CHECK },
+            healthCheck: { enabled: true, protocol: "HTTP", port: "traffic-port", path: agent.readyPath, ...TARGET_HEALTH_CHECK },
             stickiness: { type: "lb_cookie", enabled: sticky, cookieDuration: Math.max(1, args.loadBalancer.stickinessSeconds) },
             tags: { agent: agent.agent, track },
         }, { parent: this })]));

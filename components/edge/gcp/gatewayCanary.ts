@@ -9,7 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { EdgeAuth } from "../auth";
 import { allowedCidrs, LoadBalancerConfig } from "../config";
-import type { EdgeAgent, EdgeArgs } from "../routes";
+import { HEALTH_CHECK, type EdgeAgent, type EdgeArgs } from "../routes";
 import { MANAGED_BY, PART_OF } from "../../kubernetes/labels";
 import { PUBLIC_ROUTE_LABEL } from "../../../policy/labels";
 import { agentSelector, DEV_ONLY_PREFIXES, SERVICE_PORT, Track } from "../../agents/contract";
@@ -40,8 +40,11 @@ const IAP_ACCESSOR_ROLE = "roles/iap.httpsResourceAccessor";
 export const GATEWAY_CLASS = "gke-l7-global-external-managed";
 /** The Gateway annotation that attaches a Certificate Manager map to the load balancer's HTTPS proxy. */
 export const CERTMAP_ANNOTATION = "networking.gke.io/certmap";
-/** The platform's health-check thresholds (healthy 2, unhealthy 3, every 30 s, 5 s timeout), on the readiness path. */
-const HEALTH_CHECK = { checkIntervalSec: 30, timeoutSec: 5, healthyThreshold: 2, unhealthyThreshold: 3 };
+/** The platform's health check (routes.ts), as a HealthCheckPolicy spells it. */
+const POLICY_HEALTH_CHECK = {
+    checkIntervalSec: HEALTH_CHECK.intervalSeconds, timeoutSec: HEALTH_CHECK.timeoutSeconds,
+    healthyThreshold: HEALTH_CHECK.healthyThreshold, unhealthyThreshold: HEALTH_CHECK.unhealthyThreshold,
+};
 
 export class GatewayCanary extends pulumi.ComponentResource {
     public readonly address: gcp.compute.GlobalAddress;
@@ -245,7 +248,7 @@ export class GatewayCanary extends pulumi.ComponentResource {
                 kind: "HealthCheckPolicy",
                 metadata,
                 spec: {
-                    default: { ...HEALTH_CHECK, config: { type: "HTTP", httpHealthCheck: { portSpecification: "USE_SERVING_PORT", requestPath: agent.readyPath } } },
+                    default: { ...POLICY_HEALTH_CHECK, config: { type: "HTTP", httpHealthCheck: { portSpecification: "USE_SERVING_PORT", requestPath: agent.readyPath } } },
                     targetRef,
                 },
             }, inCluster);

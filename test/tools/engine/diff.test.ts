@@ -6,14 +6,14 @@ import { diffPlans, DiffResult, FindingKind, formatDiff, Operation, PlanDocument
 import { REPLACE_TABLE } from "../../../tools/engine/replaceTable";
 import { planDocument } from "../../../tools/plan";
 import { readStackConfig, stackNames } from "../../../tools/stackConfig";
-import { awsStack, gcpStack, IMAGE, planCli, planFor, SMALL_RESOURCES, temporaryStack } from "../../fixtures";
+import { awsStack, GCP_IMAGE, gcpStack, IMAGE, planCli, planFor, SMALL_RESOURCES, temporaryStack } from "../../fixtures";
 import { ProgramRun } from "../../../tools/mockRuntime";
 import { BINDING, HPA, LISTENER, ROUTE, RULE, TARGET_GROUP } from "../../../tools/resourceTypes";
 import { routingUrns } from "../../../tools/engine/routing";
 
 const resources = SMALL_RESOURCES;
 const awsAgent = (name: string, fields: Record<string, unknown> = {}) => ({ name, image: IMAGE.replace("research-agent", name), resources, ...fields });
-const gcpAgent = (name: string, fields: Record<string, unknown> = {}) => ({ name, image: `europe-west1-docker.pkg.dev/adk-prod-123/agents/${name}:1.4.2`, resources, ...fields });
+const gcpAgent = (name: string, fields: Record<string, unknown> = {}) => ({ name, image: GCP_IMAGE.replace("research-agent", name), resources, ...fields });
 const canary = (weight: number) => ({ canary: { tag: "2.0.0", weight } });
 
 /**

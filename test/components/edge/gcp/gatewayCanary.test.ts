@@ -1,10 +1,9 @@
 import * as assert from "node:assert/strict";
-import { gcpStack, SMALL_RESOURCES } from "../../../fixtures";
+import { GCP_IMAGE as IMAGE, gcpStack, SMALL_RESOURCES } from "../../../fixtures";
 import { canaryEdge, componentPlan } from "../../../componentFixtures";
 import { Plan } from "../../../../tools/mockRuntime";
 import { CERTIFICATE, DNS_AUTHORIZATION, GATEWAY, MAP_ENTRY, ROUTE } from "../../../../tools/resourceTypes";
 
-const IMAGE = "europe-west1-docker.pkg.dev/adk-prod-123/agents/research-agent:1.4.2";
 const resources = SMALL_RESOURCES;
 /** The load balancer in front of the stack's agents, built on its own. */
 const edge = (stack: Record<string, unknown>) => componentPlan(stack, canaryEdge);
