@@ -1,9 +1,8 @@
 // `adk-platform:model` and `agents[i].model`: the defaults per cloud, and every combination that
 // would leave an agent without a working model or put a key where none belongs, refused by key.
 import * as assert from "node:assert/strict";
-import { awsStack, configProblems, FEDERATION, gcpStack, IMAGE, planFor } from "../../fixtures";
+import { awsStack, configProblems, FEDERATION, GCP_IMAGE, gcpStack, IMAGE, planFor } from "../../fixtures";
 const KEY = "AIza-model-key-in-clear";
-const GCP_IMAGE = "europe-west1-docker.pkg.dev/adk-prod-123/agents/research-agent:1.4.2";
 
 /** The one problem line that starts with `key`, which must also say `message`. */
 async function refused(config: Record<string, unknown>, key: string, message: RegExp): Promise<string[]> {

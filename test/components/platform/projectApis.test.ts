@@ -1,7 +1,7 @@
 // A new Google Cloud project has no API enabled: the stack enables the ones its resources call,
 // and its provider, through which every resource is created, waits for them.
 import assert from "node:assert/strict";
-import { gcpStack, planFor } from "../../fixtures";
+import { GCP_IMAGE, gcpStack, planFor } from "../../fixtures";
 
 const API = "gcp:projects/service:Service";
 
@@ -10,7 +10,7 @@ describe("Google APIs (GCP)", () => {
         const plan = await planFor(gcpStack({
             environment: "prod",
             agentSecrets: { "research-agent": { SEARCH_API_KEY: "k" } },
-            agents: [{ name: "research-agent", image: "europe-west1-docker.pkg.dev/adk-prod-123/agents/research-agent:1.4.2", artifacts: true }],
+            agents: [{ name: "research-agent", image: GCP_IMAGE, artifacts: true }],
             monitoring: { tracing: { backend: "cloud" }, logging: { ship: true } },
         }), { secretKeys: ["agentSecrets"] });
         const apis = plan.ofType(API);

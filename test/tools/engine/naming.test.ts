@@ -4,7 +4,7 @@ import { readStackConfig } from "../../../tools/stackConfig";
 import { fitName, nameSafe } from "../../../components/naming/names";
 import { formatViolation, nameDrivers, physicalName, ruleProblems } from "../../../tools/engine/naming";
 import { NAMING, NO_PHYSICAL_NAME } from "../../../components/naming/table";
-import { AWS_LOAD_BALANCER, awsStack, FEDERATION, gcpStack, IMAGE, planCli, SMALL_RESOURCES, temporaryStack } from "../../fixtures";
+import { AWS_LOAD_BALANCER, awsStack, FEDERATION, GCP_IMAGE, gcpStack, IMAGE, planCli, SMALL_RESOURCES, temporaryStack } from "../../fixtures";
 import { namingProblems, ProgramRun, RecordedResource, runProgram, unwrap } from "../../../tools/mockRuntime";
 import { TARGET_GROUP } from "../../../tools/resourceTypes";
 
@@ -153,7 +153,7 @@ describe("physical names (tools/engine/naming.ts)", () => {
 
         for (const [cloud, config] of [
             ["AWS", awsStack({ ...longest(IMAGE), model: { access: "vertex-ai", federation: FEDERATION } })],
-            ["GCP", gcpStack(longest("europe-west1-docker.pkg.dev/adk-prod-123/agents/research-agent:1.4.2"))],
+            ["GCP", gcpStack(longest(GCP_IMAGE))],
         ] as const) {
             it(`${cloud}: every physical name is valid and unique per type, every type is in the table`, async () => {
                 const run = await runProgram({ stack, config, secretKeys: ["agentSecrets"] });

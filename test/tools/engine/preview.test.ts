@@ -10,7 +10,7 @@ import { comparePreview } from "../../../tools/engine/preview";
 import { computedOutputs } from "../../../tools/engine/computedOutputs";
 import { evaluatePolicies } from "../../../tools/policies";
 import { readStackConfig, stackNames } from "../../../tools/stackConfig";
-import { awsStack, gcpStack, stackPlan } from "../../fixtures";
+import { awsStack, GCP_IMAGE, gcpStack, stackPlan } from "../../fixtures";
 import { ProgramRun, runProgram, UNKNOWN } from "../../../tools/mockRuntime";
 
 const SECRETS = { agentSecrets: { "research-agent": { SEARCH_API_KEY: "k" } }, environment: "prod" };
@@ -52,7 +52,7 @@ describe("preview layer", () => {
     it("registers the same resources in preview as in up, on both clouds", async () => {
         assert.deepEqual(preview.resources.map((r) => r.urn).sort(), up.resources.map((r) => r.urn).sort());
         // One agent acting as its secrets' Google service account, one as its bare ServiceAccount (the project number's invoke), both with artifacts.
-        const image = "europe-west1-docker.pkg.dev/adk-prod-123/agents/research-agent:1.4.2";
+        const image = GCP_IMAGE;
         const config = gcpStack({ ...SECRETS, agents: ["research-agent", "support-agent"].map((name) => ({ name, image, artifacts: true })) });
         const gcpPreview = await runProgram({ config, secretKeys: ["agentSecrets"], preview: true });
         const gcpUp = await runProgram({ config, secretKeys: ["agentSecrets"] });

@@ -6,10 +6,9 @@ import { ruleProblems } from "../../../../tools/engine/naming";
 import { replaceRuleFor } from "../../../../tools/engine/replaceTable";
 import { NAMING } from "../../../../components/naming/table";
 import { planDocument } from "../../../../tools/plan";
-import { gcpStack, planFor } from "../../../fixtures";
+import { GCP_IMAGE as IMAGE, gcpStack, planFor } from "../../../fixtures";
 
 const BUCKET = "gcp:storage/bucket:Bucket";
-const IMAGE = "europe-west1-docker.pkg.dev/adk-prod-123/agents/research-agent:1.4.2";
 const agent = (name: string, artifacts: boolean) => ({ name, image: IMAGE, artifacts });
 
 describe("artifact buckets on GCP (adk:gcp:ArtifactBucket)", () => {

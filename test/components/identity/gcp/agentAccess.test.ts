@@ -1,14 +1,13 @@
 // On GKE: Vertex AI and the artifact bucket granted to the agent's own principal through Workload
 // Identity, with no Google service account key and no API key.
 import * as assert from "node:assert/strict";
-import { gcpStack, planFor } from "../../../fixtures";
+import { GCP_IMAGE as IMAGE, gcpStack, planFor } from "../../../fixtures";
 import { Plan } from "../../../../tools/mockRuntime";
 import { CONFIG_MAP } from "../../../../tools/resourceTypes";
 
 const IAM = "gcp:projects/iAMMember:IAMMember";
 const BUCKET = "gcp:storage/bucket:Bucket";
 const BUCKET_IAM = "gcp:storage/bucketIAMMember:BucketIAMMember";
-const IMAGE = "europe-west1-docker.pkg.dev/adk-prod-123/agents/research-agent:1.4.2";
 const agents = [
     { name: "research-agent", image: IMAGE, artifacts: true },
     { name: "support-agent", image: IMAGE },
