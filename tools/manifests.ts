@@ -20,6 +20,43 @@ const MODEL_PACKAGES = [
     "@kubernetes-models/opentelemetry-operator",
 ];
 
+type ModelModule = Record<string, unknown>;
+
+/**
+ * The kinds the program creates, each imported by a literal path, so that the launcher's bundle
+ * (tools/launch.js) carries their models and a plan does not resolve and load these ESM-only
+ * packages through Node's ESM loader at every run (~170 ms of a cold plan). A kind missing here is
+ * still looked up in MODEL_PACKAGES; `test/tools/plan.test.ts` keeps every planned kind in the table.
+ */
+export const MODELS: Record<string, () => Promise<ModelModule>> = {
+    "apps/v1/DaemonSet": () => import("kubernetes-models/apps/v1/DaemonSet"),
+    "apps/v1/Deployment": () => import("kubernetes-models/apps/v1/Deployment"),
+    "autoscaling/v2/HorizontalPodAutoscaler": () => import("kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler"),
+    "batch/v1/Job": () => import("kubernetes-models/batch/v1/Job"),
+    "external-secrets.io/v1/ExternalSecret": () => import("@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret"),
+    "external-secrets.io/v1/SecretStore": () => import("@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore"),
+    "gateway.networking.k8s.io/v1/Gateway": () => import("@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway"),
+    "gateway.networking.k8s.io/v1/HTTPRoute": () => import("@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute"),
+    "monitoring.coreos.com/v1/PrometheusRule": () => import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule"),
+    "monitoring.coreos.com/v1/ServiceMonitor": () => import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor"),
+    "networking.gke.io/v1/GCPBackendPolicy": () => import("@kubernetes-models/gke/networking.gke.io/v1/GCPBackendPolicy"),
+    "networking.gke.io/v1/GCPGatewayPolicy": () => import("@kubernetes-models/gke/networking.gke.io/v1/GCPGatewayPolicy"),
+    "networking.gke.io/v1/HealthCheckPolicy": () => import("@kubernetes-models/gke/networking.gke.io/v1/HealthCheckPolicy"),
+    "networking.k8s.io/v1/NetworkPolicy": () => import("kubernetes-models/networking.k8s.io/v1/NetworkPolicy"),
+    "policy/v1/PodDisruptionBudget": () => import("kubernetes-models/policy/v1/PodDisruptionBudget"),
+    "rbac.authorization.k8s.io/v1/ClusterRole": () => import("kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole"),
+    "rbac.authorization.k8s.io/v1/ClusterRoleBinding": () => import("kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding"),
+    "rbac.authorization.k8s.io/v1/Role": () => import("kubernetes-models/rbac.authorization.k8s.io/v1/Role"),
+    "rbac.authorization.k8s.io/v1/RoleBinding": () => import("kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding"),
+    "v1/ConfigMap": () => import("kubernetes-models/v1/ConfigMap"),
+    "v1/LimitRange": () => import("kubernetes-models/v1/LimitRange"),
+    "v1/Namespace": () => import("kubernetes-models/v1/Namespace"),
+    "v1/ResourceQuota": () => import("kubernetes-models/v1/ResourceQuota"),
+    "v1/Secret": () => import("kubernetes-models/v1/Secret"),
+    "v1/Service": () => import("kubernetes-models/v1/Service"),
+    "v1/ServiceAccount": () => import("kubernetes-models/v1/ServiceAccount"),
+};
+
 export interface Manifest {
     apiVersion: string;
     kind: string;
@@ -65,10 +102,11 @@ function validatorFor(apiVersion: string, kind: string): Promise<Validator | und
 }
 
 async function findValidator(apiVersion: string, kind: string): Promise<Validator | undefined> {
-    const groupVersion = apiVersion.includes("/") ? apiVersion : `v1`;
-    for (const pkg of MODEL_PACKAGES) {
+    const known = MODELS[`${apiVersion}/${kind}`];
+    const loaders = known ? [known] : MODEL_PACKAGES.map((pkg) => (): Promise<ModelModule> => import(`${pkg}/${apiVersion}/${kind}`));
+    for (const load of loaders) {
         try {
-            const module = await import(`${pkg}/${groupVersion}/${kind}`);
+            const module = await load();
             if (typeof module[kind] === "function") {
                 const model = module[kind] as Model;
                 return (manifest) => new model(manifest).validate();

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { PlanResult, summary, writePlan } from "../../tools/plan";
-import { validateManifests } from "../../tools/manifests";
+import { MODELS, validateManifests } from "../../tools/manifests";
+import { CRD_SCHEMAS } from "../../tools/crdSchemas";
 import { ROOT, stackNames } from "../../tools/stackConfig";
 import { planCli, stackPlan, temporaryStack } from "../fixtures";
 
@@ -145,6 +146,13 @@ describe("offline plan (npm run plan)", () => {
             const report = await validateManifests([broken]);
             assert.equal(report.errors.length, 1);
             for (const field of ["targetType", "serviceRef.port", "targetGroupArn"]) assert.ok(report.errors[0].includes(field), `${field}: ${report.errors[0]}`);
+        });
+
+        it("finds the schema of every kind a stack plans in its table, which the launcher's bundle carries", async () => {
+            for (const stack of STACKS) {
+                const kinds = new Set((await stackPlan(stack)).manifests.map((m) => `${m.apiVersion}/${m.kind}`));
+                assert.deepEqual([...kinds].filter((kind) => !(kind in MODELS) && !(kind in CRD_SCHEMAS)), [], stack);
+            }
         });
 
         it("reports kinds it has no schema for instead of passing them silently", async () => {
