@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ConfigError, defaultMessage, formatIssues, formatKey, Problem } from "./errors";
+import { PROJECT } from "./project";
 import { agentDemand, AgentConfig, agentSchema, checkAgent, RawAgent, resolveAgent } from "../components/agents/config";
 import { AUTH_SECRET_KEYS } from "../components/edge/auth";
 import { checkLoadBalancer, LoadBalancerConfig, resolveLoadBalancer } from "../components/edge/config";
@@ -18,10 +19,10 @@ import { checkModel, ModelConfig } from "../components/model/config";
 import { checkArtifacts } from "../components/artifacts/config";
 
 export { ConfigError } from "./errors";
+export { PROJECT } from "./project";
 export type { Environment } from "./presets";
 export type { AgentConfig, Strategy } from "../components/agents/config";
 
-export const PROJECT = "adk-platform";
 
 /**
  * Keys whose values are secret whether or not the stack stored them with `--secret`: never echoed,

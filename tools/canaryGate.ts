@@ -7,7 +7,7 @@ import { appendFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { canaryQueries, requestSeries } from "../components/observability/promql";
-import { PROJECT } from "../config";
+import { PROJECT } from "../config/project";
 import { formatIssues } from "../config/errors";
 import { CanaryCriteria, monitoringSchema, RequestMetrics, resolveMonitoring } from "../components/observability/config";
 import { ENVIRONMENTS } from "../config/presets";

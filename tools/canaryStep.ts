@@ -14,7 +14,7 @@
 import { appendFileSync } from "node:fs";
 import { z } from "zod";
 import { type CanaryAnalysis, checkAnalysis, resolveAnalysis } from "../components/agents/canaryAnalysis";
-import { PROJECT } from "../config";
+import { PROJECT } from "../config/project";
 import { formatIssues, formatKey } from "../config/errors";
 import { rawConfigSchema } from "../config/schema";
 import { agentScope, type Decision, decide, EXIT, GateError, type GateSettings, gateSettings, measure, parseTarget, runCommand, type Verdict } from "./canaryGate";

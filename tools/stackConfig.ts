@@ -8,8 +8,9 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { ConfigError, PROJECT } from "../config";
-import { SECRET } from "./mockRuntime";
+import { ConfigError } from "../config/errors";
+import { PROJECT } from "../config/project";
+import { SECRET } from "./mockRuntime/records";
 
 export interface StackConfig {
     config: Record<string, unknown>;

@@ -7,9 +7,8 @@ import { PROJECT } from "../../config";
 import { aliasUrns, generateUrn } from "../engine/urns";
 import { formatViolation, NameDriver, nameDrivers, NamingViolation, physicalName } from "../engine/naming";
 import { ACCOUNT, COMPUTED, INVOKES } from "./mocks";
-import type { ComponentRunOptions, ProgramRun, RecordedResource, RunOptions } from "./records";
+import { type ComponentRunOptions, type ProgramRun, type RecordedResource, type RunOptions, SECRET } from "./records";
 
-export const SECRET = "[secret]";
 /**
  * How a value the engine does not know yet is written in a preview's records: the SDK's own
  * sentinel (`@pulumi/pulumi` runtime/rpc.ts `unknownValue`), which is also the string that
@@ -17,7 +16,7 @@ export const SECRET = "[secret]";
  */
 export const UNKNOWN = pulumi.runtime.unknownValue;
 
-export type { ComponentRunOptions, ProgramRun, RecordedResource, RunOptions } from "./records";
+export { type ComponentRunOptions, type ProgramRun, type RecordedResource, type RunOptions, SECRET } from "./records";
 
 /** What a provider would return: the inputs plus ids, ARNs and physical names (auto-names filled in). */
 function stateFor(type: string, name: string, inputs: Record<string, any>, region: string): Record<string, unknown> {

@@ -1,4 +1,8 @@
 // What a run of the mock runtime records and returns.
+
+/** How a secret value is written in records, plans and outputs: the shape stays, no value does. */
+export const SECRET = "[secret]";
+
 export interface RecordedResource {
     urn: string;
     type: string;
