@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { diffPlans, DiffResult, FindingKind, formatDiff, Operation, PlanDocument } from "../../../tools/engine/diff";
 import { REPLACE_TABLE } from "../../../tools/engine/replaceTable";
-import { planDocument } from "../../../tools/plan";
+import { plan, planDocument, writePlan } from "../../../tools/plan";
 import { readStackConfig, stackNames } from "../../../tools/stackConfig";
 import { awsStack, GCP_IMAGE, gcpStack, IMAGE, planCli, planFor, SMALL_RESOURCES, temporaryStack } from "../../fixtures";
 import { ProgramRun } from "../../../tools/mockRuntime";
@@ -312,8 +312,7 @@ describe("diff against a previous plan (--against)", () => {
         it("prints the changes as a tree with one count line, or as a table, and exits 1 on a refused change", async () => {
             const config = (first: number, second: number) => awsStack({ agents: [awsAgent("alpha", { priority: first }), awsAgent("beta", { priority: second })] });
             stack = temporaryStack("against", config(2, 3));
-            const first = await planCli("--stack", stack.stack, "--out", dir);
-            assert.equal(first.code, 0, first.stderr);
+            writePlan(await plan(stack.stack), dir);
             stack = temporaryStack("against", config(3, 2));
             const args = ["--stack", stack.stack, "--out", path.join(dir, "next"), "--against", path.join(dir, "plan.json")];
             const tree = await planCli(...args);
