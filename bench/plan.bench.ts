@@ -2,7 +2,8 @@
 //   - cold `npm run plan -- --stack prod` (a new process, bundle already built) against the floor,
 //     a process that only loads the four Pulumi SDKs: wall and CPU medians, peak RSS;
 //   - the scale curve: the prod stacks of both clouds with 1, 10, 30 and 60 agents, and the
-//     marginal milliseconds and MiB per agent (least-squares slope, r² for linearity);
+//     marginal milliseconds and MiB per agent (least-squares slope, r² for linearity), beside the
+//     SDK's own cost of registering the same resources (bench/sdkFloor.ts);
 //   - `npm run typecheck`, bench/canaryDetection.bench.ts's detection time, and
 //     the mocha suite by folder (BENCH_TESTS=0 leaves it out).
 // CPU of child processes is read from /proc/self/stat (cutime, cstime: the children waited for),
@@ -73,17 +74,31 @@ function coldPlan(): string[] {
     ];
 }
 
+/** One process per point (its peak RSS its own): `script` prints {resources, ms, rssMiB} for a stack with N agents. */
+function curve(script: string, stack: string) {
+    const points = AGENTS.map((agents) => {
+        const run = measure(process.execPath, ["tools/launch.js", script, stack, String(agents), String(RUNS)]);
+        return { agents, ...(JSON.parse(run.stdout) as { resources: number; ms: number; rssMiB: number }) };
+    });
+    return {
+        points,
+        ms: linearFit(points.map((p) => ({ x: p.agents, y: p.ms }))),
+        mib: linearFit(points.map((p) => ({ x: p.agents, y: p.rssMiB }))),
+        resources: linearFit(points.map((p) => ({ x: p.agents, y: p.resources }))).slope,
+    };
+}
+
 function scaleCurve(): string[] {
-    const lines = [`scale: plan of the stack with N agents, warm, median of ${RUNS} in one process; peak RSS of that process`];
+    const lines = [
+        `scale: plan of the stack with N agents, warm, median of ${RUNS} in one process; peak RSS of that process.`,
+        "  SDK floor: the same resources and inputs registered through @pulumi/pulumi's own mocks, as preview and update (bench/sdkFloor.ts)",
+    ];
     for (const stack of SCALE_STACKS) {
-        const points = AGENTS.map((agents) => {
-            const run = measure(process.execPath, ["tools/launch.js", "bench/scale.ts", stack, String(agents), String(RUNS)]);
-            return { agents, ...(JSON.parse(run.stdout) as { resources: number; ms: number; rssMiB: number }) };
-        });
-        const ms = linearFit(points.map((p) => ({ x: p.agents, y: p.ms })));
-        const mib = linearFit(points.map((p) => ({ x: p.agents, y: p.rssMiB })));
-        lines.push(`  ${stack}: ${points.map((p) => `${p.agents} agents ${p.resources} resources ${fmt(p.ms)} ms ${fmt(p.rssMiB)} MiB`).join("; ")}`);
-        lines.push(`  ${stack}: marginal ${fmt(ms.slope, 1)} ms/agent (r² ${fmt(ms.r2, 3)}), ${fmt(mib.slope, 2)} MiB/agent (r² ${fmt(mib.r2, 3)})`);
+        const plan = curve("bench/scale.ts", stack);
+        const floor = curve("bench/sdkFloor.ts", stack);
+        lines.push(`  ${stack}: ${plan.points.map((p) => `${p.agents} agents ${p.resources} resources ${fmt(p.ms)} ms ${fmt(p.rssMiB)} MiB`).join("; ")}`);
+        lines.push(`  ${stack}: marginal ${fmt(plan.ms.slope, 1)} ms/agent (r² ${fmt(plan.ms.r2, 3)}), ${fmt(plan.mib.slope, 2)} MiB/agent (r² ${fmt(plan.mib.r2, 3)}), ${fmt(plan.resources, 1)} resources/agent`);
+        lines.push(`  ${stack}: SDK floor ${fmt(floor.ms.slope, 1)} ms/agent (r² ${fmt(floor.ms.r2, 3)}), ${fmt(floor.mib.slope, 2)} MiB/agent; plan / floor ${fmt(plan.ms.slope / floor.ms.slope, 2)}`);
     }
     return lines;
 }
