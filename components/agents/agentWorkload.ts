@@ -1,6 +1,6 @@
 // Everything one agent needs in the cluster: identity, configuration, secret, and one track
 // (Deployment, Service, HPA, PodDisruptionBudget) per traffic track, stable and optionally canary.
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AgentConfig } from "../../config";
 import { restrictedContainer, restrictedPod } from "../kubernetes/hardening";

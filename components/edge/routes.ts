@@ -1,6 +1,6 @@
 // Where each agent is served and how its traffic splits between its tracks: cloud-neutral routes,
 // built from the agents and the load balancer settings, that the ALB and the Gateway both consume.
-import type * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "../sdk/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import type { Problem } from "../../config/errors";

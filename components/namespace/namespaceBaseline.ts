@@ -1,7 +1,7 @@
 // The agents' namespace. Pod Security Admission enforces the `restricted` standard on it, pinned
 // to a Kubernetes minor version so that a cluster upgrade cannot tighten it under running pods.
 // With it come the namespace's guardrails: quota and container defaults, and read-only operator access.
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { podSecurityLabels } from "../kubernetes/hardening";
 import type { ContainerDefaults, ResourceQuotaValues } from "./config";

@@ -1,7 +1,7 @@
 // A ceiling on what the agents' namespace can claim (ResourceQuota) and defaults for containers
 // that declare nothing (LimitRange): with a quota on requests and limits, the API server rejects a
 // pod without them, so the defaults keep debug and sidecar containers schedulable.
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { underFormerComponent } from "../naming/formerComponent";
 import type { ContainerDefaults, ResourceQuotaValues } from "./config";

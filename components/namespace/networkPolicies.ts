@@ -3,7 +3,7 @@
 // OpenTelemetry collector, Prometheus to the collector's metrics ports (its own, and the request
 // metrics it derives from the agents' spans), and HTTPS to the internet except the cloud metadata service, which
 // would otherwise hand out the node's credentials to any pod.
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AGENT_POD_SELECTOR } from "../agents/contract";
 import type { EgressRule } from "./config";

@@ -1,6 +1,6 @@
 // Read-only access for the people who run the agents: pods, their logs and events, in the agents'
 // namespace only. The agents' own ServiceAccounts are bound to nothing, so they have no API rights.
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { underFormerComponent } from "../naming/formerComponent";
 

@@ -1,7 +1,7 @@
 // One Grafana dashboard per agent, shipped as a ConfigMap that Grafana's dashboard sidecar
 // (kube-prometheus-stack's default) loads: traffic, errors and latency by track, the canary beside
 // stable, the error budget, and MCP calls and active conversations (app metrics) or tool calls (spans).
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { MonitoringConfig } from "./config";
 import { fitName } from "../naming/names";

@@ -1,6 +1,6 @@
 // The stack's alert, SLO and canary rules as one PrometheusRule, labelled so that
 // kube-prometheus-stack's rule selector picks it up.
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PART_OF } from "../kubernetes/labels";
 import type { MonitoringConfig } from "./config";

@@ -1,6 +1,6 @@
 // Scrapes one agent's Services (stable and canary) for `/metrics`, copying the pods' `track` and
 // `version` labels onto every series so that rules and dashboards can tell the tracks apart.
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 /** Pod labels every scraped series carries: rules and dashboards split by track and version. */

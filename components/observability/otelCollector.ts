@@ -4,7 +4,7 @@
 // from spans (the default) it also counts every span, before sampling drops any, into rate, error
 // and duration series for Prometheus. It runs in the agents' namespace under the restricted Pod
 // Security Standard, hardened like the agents.
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { restrictedContainer, restrictedPod } from "../kubernetes/hardening";

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../sdk/aws";
 import { AlbCanary } from "../edge/aws/albCanary";
 import { CloudWatchLogs } from "../observability/logs/aws/cloudWatchLogs";
 import { irsaRole } from "../identity/aws/irsaRole";

@@ -1,7 +1,7 @@
 // The cloud seam: index.ts asks for capabilities ("a canary load balancer", "a secret store", ...)
 // through this interface, and the AWS or GCP implementation (aws.ts, gcp.ts) builds them from each
 // capability's aws/ or gcp/ folder; components/platform.ts picks one.
-import type * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AgentConfig, PlatformConfig } from "../../config";
 import type { Track } from "../agents/contract";

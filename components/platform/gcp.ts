@@ -1,4 +1,4 @@
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "../sdk/gcp";
 import { CloudLoggingBucket } from "../observability/logs/gcp/cloudLoggingBucket";
 import { GatewayCanary } from "../edge/gcp/gatewayCanary";
 import { ProjectApis } from "./projectApis";

@@ -1,7 +1,7 @@
 // The Google APIs a stack's resources call, enabled in its project. They are enabled through a
 // provider of their own, so that the stack's provider can wait for this component and every
 // resource created through that provider waits too.
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "../sdk/gcp";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface ProjectApisArgs {

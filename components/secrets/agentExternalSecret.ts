@@ -1,7 +1,7 @@
 // Delivers one agent's cloud secret into the cluster with External Secrets Operator: a SecretStore
 // that authenticates as the agent's own ServiceAccount (so it can read that agent's secret and no
 // other), and an ExternalSecret that keeps a Kubernetes Secret in sync with it.
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 const ESO_API_VERSION = "external-secrets.io/v1";

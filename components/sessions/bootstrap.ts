@@ -5,7 +5,7 @@
 // Admin API creates databases and IAM users but grants nothing), so SQL does it from inside the
 // cluster, where the database is reachable; `pulumi up` waits for each Job to complete
 // (pulumi-kubernetes await logic for batch/v1 Job) and fails when it does not.
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { restrictedContainer, restrictedPod } from "../kubernetes/hardening";
 import { appLabels, PLATFORM_LABELS } from "../kubernetes/labels";

@@ -1,6 +1,6 @@
 // What a session store gives the agents, whatever the cloud: the Secret that holds each agent's
 // session URI, the identity and sidecars its pods need to use it, and where they connect.
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../sdk/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { AgentConfig } from "../agents/config";
 import { SESSION_URI_ENV } from "../agents/contract";

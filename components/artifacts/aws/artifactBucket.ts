@@ -1,7 +1,7 @@
 // One agent's S3 bucket for the community S3ArtifactService (`google-adk-community[s3]`, registered
 // under `s3://`): its own KMS key, public access blocked, ACLs disabled, TLS only, and object data
 // readable and writable by the agent's IRSA role alone.
-import * as aws from "@pulumi/aws";
+import * as aws from "../../sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface ArtifactBucketArgs {

@@ -1,6 +1,6 @@
 // One agent's Cloud Storage bucket for ADK's GcsArtifactService: uniform bucket-level access,
 // public access prevention enforced, and object read/write for the agent's principal only.
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "../../sdk/gcp";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface ArtifactBucketArgs {

@@ -1,6 +1,6 @@
 // The S3 bucket an Application Load Balancer writes its access logs to: private, encrypted,
 // TLS-only, kept exactly as long as the environment's audit retention.
-import * as aws from "@pulumi/aws";
+import * as aws from "../../sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { underFormerComponent } from "../../naming/formerComponent";
 

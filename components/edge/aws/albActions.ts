@@ -1,6 +1,6 @@
 // What the load balancer's listener and rules do with a request: forward it to an agent's tracks by
 // weight, authenticate it first, or answer 404.
-import * as aws from "@pulumi/aws";
+import * as aws from "../../sdk/aws";
 import type { Track } from "../../agents/contract";
 import type { AlbSettings } from "./albCanaryArgs";
 import type { EdgeAgent } from "../routes";

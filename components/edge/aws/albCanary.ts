@@ -2,8 +2,8 @@
 // only redirects, and per agent a stable and a canary target group behind a weighted forward
 // (plus a header rule for A/B tests and blue-green previews). Pods join the target groups through
 // TargetGroupBinding objects that the AWS Load Balancer Controller reconciles.
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+import * as aws from "../../sdk/aws";
+import * as k8s from "../../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DEV_ONLY_PREFIXES, Track } from "../../agents/contract";
 import { EdgeAgent, HEALTH_CHECK, PLATFORM_RULE_SLOT } from "../routes";

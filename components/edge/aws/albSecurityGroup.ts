@@ -1,6 +1,6 @@
 // The load balancer's security group: HTTPS and the redirecting HTTP in from the allowed ranges,
 // out only to the agents' ports in the pods' ranges (and, with authentication, to the IdP).
-import * as aws from "@pulumi/aws";
+import * as aws from "../../sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AlbSettings } from "./albCanaryArgs";
 import type { EdgeAgent } from "../routes";

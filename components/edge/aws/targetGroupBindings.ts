@@ -1,7 +1,7 @@
 // Pods join the target groups through TargetGroupBinding objects, which the AWS Load Balancer
 // Controller reconciles: one per agent Service, beside it.
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+import * as aws from "../../sdk/aws";
+import * as k8s from "../../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { agentSelector, SERVICE_PORT, Track } from "../../agents/contract";
 import { MANAGED_BY } from "../../kubernetes/labels";

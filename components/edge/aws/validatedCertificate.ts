@@ -1,6 +1,6 @@
 // An ACM certificate validated through DNS records in a Route 53 zone that Pulumi writes itself,
 // so that the HTTPS listener only ever sees an issued certificate.
-import * as aws from "@pulumi/aws";
+import * as aws from "../../sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface ValidatedCertificateArgs {

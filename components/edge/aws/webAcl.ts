@@ -1,6 +1,6 @@
 // A regional WAFv2 web ACL with AWS managed rule groups and a per-IP rate limit, associated with
 // one resource (the ALB).
-import * as aws from "@pulumi/aws";
+import * as aws from "../../sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface WebAclArgs {

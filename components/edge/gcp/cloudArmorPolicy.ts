@@ -8,7 +8,7 @@
 // would. Hence the order: the WAF rule sets first (they only deny), then the throttle, whose match
 // is the allow-list itself, then the default rule, which denies whoever no throttle matched when
 // there is an allow-list.
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "../../sdk/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { CLOUD_ARMOR_WAF_RULE_SETS, LIMITS } from "../limits";
 

@@ -4,8 +4,8 @@
 // redirects, and per agent an HTTPRoute with weighted stable and canary backends (plus a header
 // match for A/B tests and blue-green previews). GKE's Gateway controller creates the NEGs, backend
 // services, health checks and firewall rules itself.
-import * as gcp from "@pulumi/gcp";
-import * as k8s from "@pulumi/kubernetes";
+import * as gcp from "../../sdk/gcp";
+import * as k8s from "../../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { EdgeAuth } from "../auth";
 import { allowedCidrs, LoadBalancerConfig } from "../config";

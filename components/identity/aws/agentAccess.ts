@@ -1,7 +1,7 @@
 // What one agent reaches with its one identity on AWS: its artifact bucket through an IRSA role
 // (the role that already reads its secrets when it has one, so that the agent keeps a single
 // role), and Vertex AI through Workload Identity Federation for Kubernetes when it uses it.
-import * as aws from "@pulumi/aws";
+import * as aws from "../../sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AgentConfig } from "../../agents/config";
 import type { AgentVolume } from "../../agents/agentWorkload";

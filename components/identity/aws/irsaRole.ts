@@ -1,7 +1,7 @@
 // An IAM role that one Kubernetes ServiceAccount assumes through the cluster's OIDC provider
 // (IRSA), with an inline policy: short-lived credentials, no access keys, and no other pod can
 // assume it.
-import * as aws from "@pulumi/aws";
+import * as aws from "../../sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { underFormerComponent } from "../../naming/formerComponent";
 

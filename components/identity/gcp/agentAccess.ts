@@ -1,7 +1,7 @@
 // What one agent reaches on Google Cloud with its one identity: Vertex AI (roles/aiplatform.user)
 // and its artifact bucket, granted to the agent's Kubernetes ServiceAccount as a Workload Identity
 // principal, or to the Google service account that ServiceAccount already acts as. No key anywhere.
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "../../sdk/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { AgentConfig } from "../../agents/config";
 import { ArtifactBucket } from "../../artifacts/gcp/artifactBucket";

@@ -1,7 +1,7 @@
 // A Google service account that exactly one Kubernetes ServiceAccount may act as (GKE Workload
 // Identity): no key file, short-lived tokens from the metadata server, and no other pod can use
 // it. The GKE counterpart of components/identity/aws/irsaRole.ts.
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "../../sdk/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { underFormerComponent } from "../../naming/formerComponent";
 import { fitName, maxNameLength } from "../../naming/names";

@@ -2,7 +2,7 @@
 // projected ServiceAccount token for the pool's provider and a credential configuration that
 // tells google-auth to exchange it at Google's STS (IAM docs,
 // https://docs.cloud.google.com/iam/docs/workload-identity-federation-with-kubernetes). No key.
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AgentVolume } from "../../agents/agentWorkload";
 import { VERTEX_ENV, type Federation } from "../config";

@@ -1,7 +1,7 @@
 // One agent's secret in Secrets Manager, sealed with the stack's key and rotated by the configured
 // Lambda, and the IAM role (IRSA) that the agent's ServiceAccount, and nothing else, assumes to
 // read it. External Secrets Operator reads through that same role.
-import * as aws from "@pulumi/aws";
+import * as aws from "../../sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { irsaRole, type IrsaRole, type IrsaRoleArgs } from "../../identity/aws/irsaRole";
 import { underFormerComponent } from "../../naming/formerComponent";

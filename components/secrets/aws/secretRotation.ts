@@ -1,6 +1,6 @@
 // Rotation of a Secrets Manager secret by a Lambda function the operators deploy: Secrets Manager
 // invokes the function for rotation steps only when allowed to, and only for this secret.
-import * as aws from "@pulumi/aws";
+import * as aws from "../../sdk/aws";
 import type * as pulumi from "@pulumi/pulumi";
 
 export interface SecretRotationArgs {

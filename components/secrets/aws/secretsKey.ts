@@ -1,6 +1,6 @@
 // The stack's customer-managed key for the agents' secrets: rotated yearly by AWS (the 90-day
 // ceiling applies to the secrets themselves), with an alias so operators can find it.
-import * as aws from "@pulumi/aws";
+import * as aws from "../../sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { underFormerComponent } from "../../naming/formerComponent";
 

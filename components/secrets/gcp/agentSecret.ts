@@ -1,7 +1,7 @@
 // One agent's secret in Secret Manager, replicated in the stack's region under the stack's key,
 // announcing rotation on the stack's topic; and the Google service account that the agent's
 // Kubernetes ServiceAccount impersonates (GKE Workload Identity), allowed to read that secret only.
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "../../sdk/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { workloadIdentity, type WorkloadIdentity, type WorkloadIdentityArgs } from "../../identity/gcp/workloadIdentity";
 import { underFormerComponent } from "../../naming/formerComponent";

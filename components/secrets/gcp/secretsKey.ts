@@ -1,7 +1,7 @@
 // The stack's Cloud KMS key for the agents' secrets (rotated every 90 days at most, CKV_GCP_43),
 // the Secret Manager service agent's right to use it, and the Pub/Sub topic on which Secret
 // Manager announces that a secret is due for rotation.
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "../../sdk/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { underFormerComponent } from "../../naming/formerComponent";
 import { serviceKey } from "./serviceKey";

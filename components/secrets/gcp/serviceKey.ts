@@ -2,7 +2,7 @@
 // instance), and that service's agent allowed to use it: the service checks the grant when a
 // resource that names the key is created (Secret Manager docs, "Enable customer-managed encryption
 // keys"; Cloud SQL docs, "Use customer-managed encryption keys").
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "../../sdk/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { fitName, maxNameLength } from "../../naming/names";
 

@@ -7,8 +7,8 @@
 // instance (Multi-AZ in prod) is the cheapest highly available shape, and every setting used here
 // (managed master password, KMS, deletion protection, final snapshot) exists on both, so moving to
 // Aurora later is a restore from snapshot, not a redesign.
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+import * as aws from "../../sdk/aws";
+import * as k8s from "../../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { randomBytes } from "node:crypto";
 import { irsaRole } from "../../identity/aws/irsaRole";

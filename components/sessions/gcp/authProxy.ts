@@ -5,7 +5,7 @@
 // IAM database user (`--auto-iam-authn`), over the instance's private IP only (`--private-ip`)
 // (GoogleCloudPlatform/cloud-sql-proxy cmd/root.go flags; examples/k8s-health-check, whose
 // native-sidecar pod template this follows: health checks on 0.0.0.0:9801, exit zero on SIGTERM).
-import type * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "../../sdk/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { restrictedContainer } from "../../kubernetes/hardening";
 import { containerResources, POSTGRES_PORT, PROXY_RESOURCES } from "../store";

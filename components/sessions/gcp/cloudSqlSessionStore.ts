@@ -3,8 +3,8 @@
 // database and an IAM database user for a Google service account the agent's Kubernetes
 // ServiceAccount acts as (Workload Identity). The agent reaches it through the Cloud SQL Auth
 // Proxy beside it, which logs in as that identity: no password exists anywhere.
-import * as gcp from "@pulumi/gcp";
-import * as k8s from "@pulumi/kubernetes";
+import * as gcp from "../../sdk/gcp";
+import * as k8s from "../../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GKE_SERVICE_ACCOUNT_ANNOTATION, workloadIdentity } from "../../identity/gcp/workloadIdentity";
 import { serviceKey } from "../../secrets/gcp/serviceKey";

@@ -3,8 +3,8 @@
 // agents' JSON lines into fields and writes one stream per container. Fluent Bit reads the node's
 // /var/log through hostPath, which the restricted (and baseline) Pod Security Standard forbids, so
 // it runs in a namespace of its own; its container is otherwise locked down.
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+import * as aws from "../../../sdk/aws";
+import * as k8s from "../../../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NODE_AGENT, PROFILE_LABEL } from "../../../../policy/labels";
 import { podSecurityLabels, rootReaderContainer } from "../../../kubernetes/hardening";

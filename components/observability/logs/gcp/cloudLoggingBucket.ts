@@ -1,7 +1,7 @@
 // GKE already ships every container's stdout to Cloud Logging; this routes the agents' namespace
 // into a log bucket of its own, kept for the environment's retention, and keeps it out of the
 // project's _Default bucket so that it is neither stored twice nor kept for _Default's 30 days.
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "../../../sdk/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { fitName, maxNameLength } from "../../../naming/names";
 
