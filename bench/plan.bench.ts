@@ -91,7 +91,7 @@ function curve(script: string, stack: string) {
 function scaleCurve(): string[] {
     const lines = [
         `scale: plan of the stack with N agents, warm, median of ${RUNS} in one process; peak RSS of that process.`,
-        "  SDK floor: the same resources and inputs registered through @pulumi/pulumi's own mocks, as preview and update (bench/sdkFloor.ts)",
+        "  SDK floor: the same resources and inputs, with their SDK classes, registered through @pulumi/pulumi's own mocks as preview and update (bench/sdkFloor.ts)",
     ];
     for (const stack of SCALE_STACKS) {
         const plan = curve("bench/scale.ts", stack);
