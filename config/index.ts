@@ -23,7 +23,6 @@ export { PROJECT } from "./project";
 export type { Environment } from "./presets";
 export type { AgentConfig, Strategy } from "../components/agents/config";
 
-
 /**
  * Keys whose values are secret whether or not the stack stored them with `--secret`: never echoed,
  * and wrapped in `pulumi.secret` as soon as they are read.
