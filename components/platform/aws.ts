@@ -7,11 +7,10 @@ import { agentSecret, secretsManagerStore } from "../secrets/aws/agentSecret";
 import { secretsKey } from "../secrets/aws/secretsKey";
 import { KUBE_DNS } from "../namespace/networkPolicies";
 import type { AwsConfig } from "../../config";
-import { formerlyAtTop } from "../naming/formerComponent";
 import { RdsSessionStore } from "../sessions/aws/rdsSessionStore";
 import { POSTGRES_PORT, type SessionStore, type SessionStoreArgs } from "../sessions/store";
 import { fitName, maxNameLength, nameSafe } from "../naming/names";
-import { CLOUD_SECRETS, CLOUD_TRACING_IDENTITY, Capability } from "./capability";
+import { CLOUD_SECRETS, CLOUD_TRACING_IDENTITY, inCapability } from "./capability";
 import { required, servedAgents, type AgentCloudSecret, type AgentSecretsArgs, type CanaryLoadBalancerArgs, type CloudPlatform, type CloudTracing, type CloudTracingArgs, type ContainerLogs, type ContainerLogsArgs } from "./cloud";
 
 export function awsPlatform(config: AwsConfig): CloudPlatform {
@@ -65,7 +64,7 @@ function rdsSessions(config: AwsConfig, provider: aws.Provider, name: string, ar
 
 function secretsManager(config: AwsConfig, provider: aws.Provider, name: string, args: AgentSecretsArgs): Record<string, AgentCloudSecret> {
     const security = config.security;
-    const opts = formerlyAtTop(new Capability(CLOUD_SECRETS, name, { provider, protect: config.protect }), { provider, protect: config.protect });
+    const opts = inCapability(CLOUD_SECRETS, name, { provider, protect: config.protect });
     // Stack names may hold '.', which an alias may not.
     const key = secretsKey(name, { alias: `adk-${nameSafe(config.stack)}-agent-secrets`, deletionWindowInDays: config.protect ? 30 : 7 }, opts);
     return Object.fromEntries(args.agents.map((agent) => {
@@ -111,7 +110,7 @@ function xrayTracing(config: AwsConfig, provider: aws.Provider, name: string, ar
         description: "The OpenTelemetry Collector sends the agents' traces to X-Ray",
         // The AWSXRayDaemonWriteAccess managed policy's actions.
         statements: [{ Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"], Resource: "*" }],
-    }, formerlyAtTop(new Capability(CLOUD_TRACING_IDENTITY, name, { provider }), { provider }));
+    }, inCapability(CLOUD_TRACING_IDENTITY, name, { provider }));
     return { cloudExporter: { name: "awsxray", config: { region: config.aws.region } }, serviceAccountAnnotations: role.serviceAccountAnnotations };
 }
 

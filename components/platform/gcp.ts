@@ -13,9 +13,8 @@ import { CLOUD_SQL_PROXY_PORT } from "../sessions/gcp/authProxy";
 import { CloudSqlSessionStore } from "../sessions/gcp/cloudSqlSessionStore";
 import type { SessionStore, SessionStoreArgs } from "../sessions/store";
 import type { EgressRule } from "../namespace/config";
-import { formerlyAtTop } from "../naming/formerComponent";
 import { fitName, maxNameLength, nameSafe } from "../naming/names";
-import { CLOUD_SECRETS, CLOUD_TRACING_IDENTITY, Capability } from "./capability";
+import { CLOUD_SECRETS, CLOUD_TRACING_IDENTITY, inCapability } from "./capability";
 import { required, servedAgents, type AgentCloudSecret, type AgentSecretsArgs, type CanaryLoadBalancerArgs, type CloudPlatform } from "./cloud";
 
 /**
@@ -112,7 +111,7 @@ export function gcpPlatform(config: GcpConfig): CloudPlatform {
                 namespace: args.namespace,
                 serviceAccountName: args.serviceAccountName,
                 projectRoles: ["roles/cloudtrace.agent"],
-            }, formerlyAtTop(new Capability(CLOUD_TRACING_IDENTITY, name, { provider }), { provider }));
+            }, inCapability(CLOUD_TRACING_IDENTITY, name, { provider }));
             return { cloudExporter: { name: "googlecloud", config: { project: config.gcp.project } }, serviceAccountAnnotations: writer.serviceAccountAnnotations };
         },
         agentSecrets: (name, args) => secretManager(config, provider, name, args),
@@ -144,7 +143,7 @@ const KEY_ROTATION_DAYS = 90;
 
 function secretManager(config: GcpConfig, provider: gcp.Provider, name: string, args: AgentSecretsArgs): Record<string, AgentCloudSecret> {
     const { project, region } = config.gcp;
-    const opts = formerlyAtTop(new Capability(CLOUD_SECRETS, name, { provider, protect: config.protect }), { provider, protect: config.protect });
+    const opts = inCapability(CLOUD_SECRETS, name, { provider, protect: config.protect });
     // Secret Manager checks at creation that its service agent may use the key and the topic, so
     // every secret waits for the key, the topic and the grants on both.
     const stack = nameSafe(config.stack);
