@@ -16,8 +16,6 @@ export interface AgentExternalSecretArgs {
     /** How often ESO re-reads the cloud secret, so that a rotation reaches the cluster. */
     refreshInterval: string;
     labels?: Record<string, string>;
-    /** Name of the SecretStore and ExternalSecret, and stem of the Secret; the agent's name by default. */
-    objectName?: string;
     /** Keys of the Secret built from the cloud secret's fields (ESO template, `{{ .field }}`); the fields themselves otherwise. */
     templateData?: Record<string, pulumi.Input<string>>;
 }
@@ -28,9 +26,8 @@ export class AgentExternalSecret extends pulumi.ComponentResource {
 
     constructor(name: string, args: AgentExternalSecretArgs, opts?: pulumi.ComponentResourceOptions) {
         super("adk:security:AgentExternalSecret", name, {}, opts);
-        const objectName = args.objectName ?? args.agent;
-        this.secretName = `${objectName}-secrets`;
-        const metadata = { name: objectName, namespace: args.namespace, labels: args.labels };
+        this.secretName = `${args.agent}-secrets`;
+        const metadata = { name: args.agent, namespace: args.namespace, labels: args.labels };
         const store = new k8s.apiextensions.CustomResource(`${name}-store`, {
             apiVersion: ESO_API_VERSION,
             kind: "SecretStore",
