@@ -43,12 +43,17 @@ export function workloadIdentity(name: string, args: WorkloadIdentityArgs, opts:
     // preview, where the policy pack judges the IAM grants that name it; through `accountId` it
     // still waits for the account.
     const email = pulumi.interpolate`${account.accountId}@${args.project}.iam.gserviceaccount.com`;
-    for (const role of args.projectRoles ?? []) {
-        new gcp.projects.IAMMember(`${name}-${role.split("/").pop()!.replace(/\./g, "-").toLowerCase()}`, {
-            project: args.project,
+    projectRoleGrants(name, args.project, email, args.projectRoles ?? [], children);
+    return { email, serviceAccountAnnotations: { [GKE_SERVICE_ACCOUNT_ANNOTATION]: email } };
+}
+
+/** `${name}-<role>` per role (`roles/cloudsql.client` gives `-cloudsql-client`): the service account's grants on the project. */
+export function projectRoleGrants(name: string, project: string, email: pulumi.Input<string>, roles: string[], opts: pulumi.CustomResourceOptions): void {
+    for (const role of roles) {
+        new gcp.projects.IAMMember(`${name}-${role.slice(role.lastIndexOf("/") + 1).replace(/\./g, "-").toLowerCase()}`, {
+            project,
             role,
             member: pulumi.interpolate`serviceAccount:${email}`,
-        }, children);
+        }, opts);
     }
-    return { email, serviceAccountAnnotations: { [GKE_SERVICE_ACCOUNT_ANNOTATION]: email } };
 }

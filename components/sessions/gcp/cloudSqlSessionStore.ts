@@ -6,7 +6,7 @@
 import * as gcp from "../../sdk/gcp";
 import * as k8s from "../../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GKE_SERVICE_ACCOUNT_ANNOTATION, workloadIdentity } from "../../identity/gcp/workloadIdentity";
+import { GKE_SERVICE_ACCOUNT_ANNOTATION, projectRoleGrants, workloadIdentity } from "../../identity/gcp/workloadIdentity";
 import { serviceKey } from "../../secrets/gcp/serviceKey";
 import type { DatabaseSettings } from "../config";
 import { BOOTSTRAP_USER, SessionBootstrap } from "../bootstrap";
@@ -170,13 +170,7 @@ export class CloudSqlSessionStore extends pulumi.ComponentResource {
         const email = existing === undefined
             ? workloadIdentity(name, { project: args.project, accountName, namespace: args.namespace, serviceAccountName }, { parent: this }).email
             : pulumi.output(existing);
-        for (const role of CLOUD_SQL_ROLES) {
-            new gcp.projects.IAMMember(`${name}-${role.split("/")[1].replace(/\./g, "-").toLowerCase()}`, {
-                project: args.project,
-                role,
-                member: pulumi.interpolate`serviceAccount:${email}`,
-            }, { parent: this });
-        }
+        projectRoleGrants(name, args.project, email, CLOUD_SQL_ROLES, { parent: this });
         return { email };
     }
 }
