@@ -8,6 +8,7 @@ import { cidr, flag, intBetween, pinnedImage } from "../../config/primitives";
 import type { Problem } from "../../config/errors";
 import type { AgentDemand } from "../namespace/config";
 import { SESSION_URI_ENV } from "../agents/contract";
+import { rotationLambdaArn } from "../secrets/config";
 import { BOOTSTRAP_RESOURCES, PROXY_RESOURCES } from "./store";
 
 const SESSION_STORES = ["memory", "database", "agentengine"] as const;
@@ -29,7 +30,7 @@ const awsNetworkSchema = z.strictObject({
      * The Lambda that rotates each agent's database password: AWS's alternating-users PostgreSQL
      * rotation function (SecretsManagerRDSPostgreSQLRotationMultiUser), deployed in these subnets.
      */
-    rotationLambdaArn: pattern(/^arn:aws[\w-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(:[\w$-]+)?$/, "a Lambda function ARN").optional(),
+    rotationLambdaArn,
 });
 
 const gcpNetworkSchema = z.strictObject({
