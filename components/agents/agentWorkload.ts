@@ -12,6 +12,13 @@ export interface AgentVolume {
     mount: k8s.types.input.core.v1.VolumeMount;
 }
 
+/** A variable of the agent's container read from a key of a Secret. */
+export interface SecretEnvVar {
+    name: string;
+    secretName: pulumi.Input<string>;
+    key: string;
+}
+
 export interface AgentWorkloadArgs {
     agent: AgentConfig;
     namespace: pulumi.Input<string>;
@@ -40,7 +47,7 @@ export interface AgentWorkloadArgs {
     /** Volumes beyond `/tmp`, e.g. the token and credential configuration of a cloud identity. */
     volumes?: AgentVolume[];
     /** Variables from keys of other Secrets (the session URI), set before `trackEnv` so that it and `args` may refer to them. */
-    secretEnv?: { name: string; secretName: pulumi.Input<string>; key: string }[];
+    secretEnv?: SecretEnvVar[];
     /** Native sidecars (init containers with `restartPolicy: Always`) every pod of the agent runs, e.g. a database proxy. */
     sidecars?: k8s.types.input.core.v1.Container[];
 }

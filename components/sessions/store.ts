@@ -3,6 +3,7 @@
 import * as k8s from "../sdk/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { AgentConfig } from "../agents/config";
+import type { SecretEnvVar } from "../agents/agentWorkload";
 import { SESSION_URI_ENV } from "../agents/contract";
 
 /** PostgreSQL's port, where the agents (or the Cloud SQL Auth Proxy beside them) connect. */
@@ -76,6 +77,6 @@ export function sessionUriSecret(name: string, agent: string, uri: pulumi.Input<
 }
 
 /** The agent's `SESSION_SERVICE_URI`, from its session Secret. */
-export function sessionEnv(session: AgentSession | undefined): { name: string; secretName: pulumi.Input<string>; key: string }[] {
+export function sessionEnv(session: AgentSession | undefined): SecretEnvVar[] {
     return session === undefined ? [] : [{ name: SESSION_URI_ENV, secretName: session.uriSecret.name, key: session.uriSecret.key }];
 }
