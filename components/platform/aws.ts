@@ -4,7 +4,7 @@ import { CloudWatchLogs } from "../observability/logs/aws/cloudWatchLogs";
 import { irsaRole } from "../identity/aws/irsaRole";
 import { agentAccessOnAws } from "../identity/aws/agentAccess";
 import { agentSecret, secretsManagerStore } from "../secrets/aws/agentSecret";
-import { secretsKey } from "../secrets/aws/secretsKey";
+import { recoveryWindowDays, secretsKey } from "../secrets/aws/secretsKey";
 import { KUBE_DNS } from "../namespace/networkPolicies";
 import type { AwsConfig } from "../../config";
 import { RdsSessionStore } from "../sessions/aws/rdsSessionStore";
@@ -66,7 +66,7 @@ function secretsManager(config: AwsConfig, provider: aws.Provider, name: string,
     const security = config.security;
     const opts = inCapability(CLOUD_SECRETS, name, { provider, protect: config.protect });
     // Stack names may hold '.', which an alias may not.
-    const key = secretsKey(name, { alias: `adk-${nameSafe(config.stack)}-agent-secrets`, deletionWindowInDays: config.protect ? 30 : 7 }, opts);
+    const key = secretsKey(name, { alias: `adk-${nameSafe(config.stack)}-agent-secrets`, deletionWindowInDays: recoveryWindowDays(config.protect) }, opts);
     return Object.fromEntries(args.agents.map((agent) => {
         const secret = agentSecret(`${name}-${agent.name}`, {
             secretName: `adk/${config.stack}/${agent.name}`,
@@ -76,7 +76,7 @@ function secretsManager(config: AwsConfig, provider: aws.Provider, name: string,
             rotationLambdaArn: required(security.aws.rotationLambdaArn, "security.aws.rotationLambdaArn"),
             oidcProviderArn: required(security.aws.oidcProviderArn, "security.aws.oidcProviderArn"),
             rotationDays: security.secretRotationDays,
-            recoveryWindowInDays: config.protect ? 30 : 7,
+            recoveryWindowInDays: recoveryWindowDays(config.protect),
             namespace: args.namespace,
             serviceAccountName: agent.name,
             region: config.aws.region,

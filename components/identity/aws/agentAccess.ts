@@ -12,6 +12,7 @@ import { FederatedCredentials, federatedPrincipal } from "../../model/aws/federa
 import type { AwsConfig } from "../../../config";
 import { required, type AgentAccess as PlatformAgentAccess, type AgentAccessArgs as AgentAccessArgsOfPlatform } from "../../platform/cloud";
 import { IRSA_ANNOTATION, irsaRole } from "./irsaRole";
+import { recoveryWindowDays } from "../../secrets/aws/secretsKey";
 
 export interface AgentAccessArgs {
     agent: AgentConfig;
@@ -106,7 +107,7 @@ export function agentAccessOnAws(config: AwsConfig, provider: aws.Provider, args
             role,
             oidcProviderArn: config.security.aws.oidcProviderArn,
             federation: credentials && federation ? { credentials, projectId: federation.projectId } : undefined,
-            deletionWindowInDays: config.protect ? 30 : 7,
+            deletionWindowInDays: recoveryWindowDays(config.protect),
             protect: config.protect,
         }, { provider });
         const principals = {

@@ -11,6 +11,15 @@ export interface SecretsKeyArgs {
     deletionWindowInDays: number;
 }
 
+/**
+ * Days a deleted key or secret stays recoverable: the most AWS allows for a protected stack, the
+ * least otherwise. KMS ScheduleKeyDeletion's PendingWindowInDays and Secrets Manager DeleteSecret's
+ * RecoveryWindowInDays both take 7 to 30 (AWS KMS and Secrets Manager API references).
+ */
+export function recoveryWindowDays(protect: boolean): number {
+    return protect ? 30 : 7;
+}
+
 /** The key `${name}-key` and its alias, under `opts.parent`. */
 export function secretsKey(name: string, args: SecretsKeyArgs, opts: pulumi.CustomResourceOptions): aws.kms.Key {
     // Formerly a component of this type: its children keep their URNs.

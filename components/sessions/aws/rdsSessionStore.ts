@@ -16,6 +16,7 @@ import { fitName, maxNameLength, nameSafe } from "../../naming/names";
 import { AgentExternalSecret } from "../../secrets/agentExternalSecret";
 import { secretsManagerStore } from "../../secrets/aws/agentSecret";
 import { secretRotation } from "../../secrets/aws/secretRotation";
+import { recoveryWindowDays } from "../../secrets/aws/secretsKey";
 import type { DatabaseSettings } from "../config";
 import { fromSecret, SessionBootstrap } from "../bootstrap";
 import { databaseName, POSTGRES_PORT, SESSION_URI_KEY, type AgentSession, type SessionStoreArgs } from "../store";
@@ -72,7 +73,7 @@ export class RdsSessionStore extends pulumi.ComponentResource {
             description: `ADK session database (${args.stack})`,
             enableKeyRotation: true,
             rotationPeriodInDays: 365,
-            deletionWindowInDays: args.protect ? 30 : 7,
+            deletionWindowInDays: recoveryWindowDays(args.protect),
         }, { parent: this, protect: args.protect });
         // Named, not auto-named, so operators find it; nameSafe gives what both RDS names accept.
         const physical = fitName(`adk-${nameSafe(args.stack).replace(/-+/g, "-")}-sessions`, maxNameLength("aws:rds/instance:Instance"));
@@ -129,7 +130,7 @@ export class RdsSessionStore extends pulumi.ComponentResource {
                 name: `adk/${args.stack}/sessions/${agent.name}`,
                 description: `Session database credentials of ADK agent ${agent.name}`,
                 kmsKeyId: key.arn,
-                recoveryWindowInDays: args.protect ? 30 : 7,
+                recoveryWindowInDays: recoveryWindowDays(args.protect),
             }, parent);
             // The structure AWS's rotation functions read and write (engine, host, username,
             // password, dbname, port, and masterarn for alternating users: Secrets Manager docs,
