@@ -80,7 +80,7 @@ interface SplitAgent {
  * Blue is the stable track (`image`), green the canary track (`canary.image`): switching colours
  * moves all traffic, and the header, if any, previews the idle colour.
  */
-export function trafficSplit(agent: SplitAgent): TrafficSplit {
+function trafficSplit(agent: SplitAgent): TrafficSplit {
     const canary = agent.canary;
     if (agent.strategy === "rolling" || canary === undefined) return { weights: { stable: 100, canary: 0 } };
     const header = canary.header;
@@ -126,8 +126,14 @@ interface RoutedAgent extends SplitAgent {
     public: boolean;
 }
 
-/** One agent takes the default route; several get `<agent>.<domain>` or `<domain>/<agent>/`. */
-export function agentRoutes(agents: RoutedAgent[], lb: Pick<LoadBalancerConfig, "domain" | "routing">): AgentRoute[] {
+/** An agent as both clouds' load balancers serve it: its route and its Service per track. */
+export type EdgeAgent = AgentRoute & { services: Partial<Record<Track, k8s.core.v1.Service>> };
+
+/**
+ * One agent takes the default route; several get `<agent>.<domain>` or `<domain>/<agent>/`. Each
+ * with the agent's Services per track: what the load balancer components take.
+ */
+export function servedRoutes(agents: RoutedAgent[], lb: Pick<LoadBalancerConfig, "domain" | "routing">, services: Record<string, Partial<Record<Track, k8s.core.v1.Service>>>): EdgeAgent[] {
     const shared = agents.length === 1;
     return agents.map((agent) => ({
         agent: agent.name,
@@ -140,18 +146,9 @@ export function agentRoutes(agents: RoutedAgent[], lb: Pick<LoadBalancerConfig, 
         drainingSeconds: agent.terminationSeconds,
         ruleSlot: ruleSlot(agent),
         ...trafficSplit(agent),
+        services: services[agent.name],
     }));
 }
-
-/** A route with the agent's Service per track: what the load balancer components take. */
-export type ServedRoute<Service> = AgentRoute & { services: Partial<Record<Track, Service>> };
-
-export function servedRoutes<Service>(agents: RoutedAgent[], lb: LoadBalancerConfig, services: Record<string, Partial<Record<Track, Service>>>): ServedRoute<Service>[] {
-    return agentRoutes(agents, lb).map((route) => ({ ...route, services: services[route.agent] }));
-}
-
-/** An agent as both clouds' load balancers serve it: its route and its Service per track. */
-export type EdgeAgent = ServedRoute<k8s.core.v1.Service>;
 
 /** What both clouds' canary load balancers take, the loadBalancer section narrowed to the cloud. */
 export interface EdgeArgs<Settings> {
