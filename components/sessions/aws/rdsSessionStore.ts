@@ -68,7 +68,8 @@ export class RdsSessionStore extends pulumi.ComponentResource {
 
         // A key of its own rather than the agents' secrets key: that one exists only with
         // external-secrets delivery, and RDS can never change an instance's storage key in place
-        // (kms_key_id is ForceNew), so the database must not depend on another feature's key.
+        // (kms_key_id is ForceNew: hashicorp/terraform-provider-aws internal/service/rds/instance.go), so the
+        // database must not depend on another feature's key.
         const key = new aws.kms.Key(`${name}-key`, {
             description: `ADK session database (${args.stack})`,
             enableKeyRotation: true,
@@ -113,7 +114,8 @@ export class RdsSessionStore extends pulumi.ComponentResource {
             skipFinalSnapshot: !args.protect,
             finalSnapshotIdentifier: args.protect ? `${physical}-final` : undefined,
             autoMinorVersionUpgrade: true,
-            // RDS for PostgreSQL 15 and later default rds.force_ssl to 1: clients must use TLS.
+            // RDS for PostgreSQL 15 and later default rds.force_ssl to 1: clients must use TLS (RDS
+            // User Guide, https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.SSL.html).
             // IAM database authentication stays off: ADK's session URI carries a password, and an
             // IAM token (15 minutes) would need a connection factory ADK does not take from a URI.
             iamDatabaseAuthenticationEnabled: false,
