@@ -26,8 +26,8 @@ export interface DnsRecord {
 /** The loadBalancer section as the Gateway takes it: authentication only of a kind it performs (IAP). */
 export type GatewaySettings = Omit<LoadBalancerConfig, "aws" | "auth"> & { auth?: Extract<EdgeAuth, { kind: "iap" }> };
 
-/** Identity-Aware Proxy in front of every non-public agent, who may pass it, and the project it grants in. */
-type Iap = { project: string } & Extract<EdgeAuth, { kind: "iap" }>["config"];
+/** Identity-Aware Proxy in front of every non-public agent: its OAuth client, and who may pass it. */
+type IapConfig = Extract<EdgeAuth, { kind: "iap" }>["config"];
 
 export interface GatewayCanaryArgs extends EdgeArgs<GatewaySettings> {
     /** The project IAP's access grants are made in. */
@@ -67,7 +67,6 @@ export class GatewayCanary extends pulumi.ComponentResource {
     public readonly backends: pulumi.Output<Record<string, Partial<Record<Track, string>>>>;
     /** The OAuth client secret IAP signs users in with, where the GCPBackendPolicies can name it. */
     public readonly iapSecret?: k8s.core.v1.Secret;
-    private readonly iap?: Iap;
 
     constructor(name: string, args: GatewayCanaryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("adk:gcp:GatewayCanary", name, {}, opts);
@@ -122,8 +121,7 @@ export class GatewayCanary extends pulumi.ComponentResource {
             },
         }, { ...inCluster, dependsOn: [this.gateway] });
 
-        this.iap = lb.auth && { project: args.project, ...lb.auth.config };
-        this.iapSecret = this.iap && this.iapFor(name, args, this.iap, labels);
+        this.iapSecret = lb.auth && this.iapFor(name, args, lb.auth.config, labels);
         this.routes = Object.fromEntries(args.agents.map((agent) => [agent.agent, this.routeFor(name, args, agent, gatewayRef, labels)]));
         for (const agent of args.agents) this.policiesFor(name, args, agent, labels);
 
@@ -187,9 +185,9 @@ export class GatewayCanary extends pulumi.ComponentResource {
      * members through every IAP-secured web backend of the project, which is why a stack's agents
      * belong in a project of their own.
      */
-    private iapFor(name: string, args: GatewayCanaryArgs, iap: Iap, labels: Record<string, string>): k8s.core.v1.Secret {
+    private iapFor(name: string, args: GatewayCanaryArgs, iap: IapConfig, labels: Record<string, string>): k8s.core.v1.Secret {
         for (const member of iap.members) {
-            new gcp.projects.IAMMember(`${name}-iap-${member.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`, { project: iap.project, role: IAP_ACCESSOR_ROLE, member }, { parent: this });
+            new gcp.projects.IAMMember(`${name}-iap-${member.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`, { project: args.project, role: IAP_ACCESSOR_ROLE, member }, { parent: this });
         }
         return new k8s.core.v1.Secret(`${name}-iap-oauth`, {
             metadata: { namespace: args.namespace, labels },
@@ -253,10 +251,11 @@ export class GatewayCanary extends pulumi.ComponentResource {
                 },
             }, inCluster);
             const sticky = args.loadBalancer.stickinessSeconds > 0;
-            const iap = !agent.public && this.iap && this.iapSecret
+            const auth = args.loadBalancer.auth;
+            const iap = !agent.public && auth && this.iapSecret
                 // IAP signs the user in and passes X-Goog-Authenticated-User-Email and the signed
                 // X-Goog-IAP-JWT-Assertion to the agent.
-                ? { enabled: true, oauth2ClientSecret: { name: this.iapSecret.metadata.name }, clientID: this.iap.oauthClientId }
+                ? { enabled: true, oauth2ClientSecret: { name: this.iapSecret.metadata.name }, clientID: auth.config.oauthClientId }
                 : undefined;
             new k8s.apiextensions.CustomResource(`${name}-${agent.agent}-${track}-backend`, {
                 apiVersion: "networking.gke.io/v1",
