@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { Problem } from "../../config/errors";
 import { intBetween } from "../../config/primitives";
 
-export const ANALYSIS_DEFAULTS = { intervalSeconds: 60, failureThreshold: 5, stepSeconds: 600 } as const;
+const ANALYSIS_DEFAULTS = { intervalSeconds: 60, failureThreshold: 5, stepSeconds: 600 } as const;
 
 export const analysisSchema = z.strictObject({
     /** Seconds between two checks; Flagger's default interval. */

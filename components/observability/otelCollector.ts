@@ -65,7 +65,7 @@ export interface OtelCollectorArgs {
  * attributes the series carry, so that a pod's own attributes (process id, instance id) cannot
  * split or reset a counter (upstream README; issue open-telemetry/opentelemetry-collector-contrib#30440).
  */
-export function spanMetricsConnector(): Record<string, unknown> {
+function spanMetricsConnector(): Record<string, unknown> {
     return {
         namespace: "adk.spans",
         histogram: { unit: "s", explicit: { buckets: SPAN_DURATION_BUCKETS.map((seconds) => `${Math.round(seconds * 1000)}ms`) } },
