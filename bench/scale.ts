@@ -6,6 +6,7 @@ import { performance } from "node:perf_hooks";
 import { plan } from "../tools/plan";
 import { PROJECT } from "../config";
 import { readStackConfig, StackConfig } from "../tools/stackConfig";
+import type { ProgramRun } from "../tools/mockRuntime";
 import { median } from "./stats";
 
 const AGENTS = `${PROJECT}:agents`;
@@ -31,24 +32,31 @@ export function withAgents(stack: string, count: number): StackConfig {
     };
 }
 
-async function main(): Promise<void> {
-    const [stack, count, runs] = process.argv.slice(2);
-    const stackConfig = withAgents(stack, Number(count));
-    // As the plan command does: the SDK's per-promise stacks are not what is measured.
-    Error.stackTraceLimit = 0;
-    const { run } = await plan(stack, stackConfig);
-    const samples: number[] = [];
-    for (let i = 0; i < Number(runs); i++) {
-        const start = performance.now();
-        await plan(stack, stackConfig);
-        samples.push(performance.now() - start);
-    }
-    console.log(JSON.stringify({ resources: run.resources.length, ms: median(samples), rssMiB: process.resourceUsage().maxRSS / 1024 }));
-}
-
-if (require.main === module) {
+/**
+ * A point's command, `<stack> <agents> <runs>`: plans the stack with <agents> agents (which warms
+ * the plan up), times `measure(stack, config, run)` <runs> times after `warmUps` untimed calls, and
+ * prints {resources, ms (median), rssMiB (peak)} as JSON.
+ */
+export function runPoint(measure: (stack: string, config: StackConfig, run: ProgramRun) => Promise<unknown>, warmUps: number): void {
+    const main = async () => {
+        const [stack, count, runs] = process.argv.slice(2);
+        const stackConfig = withAgents(stack, Number(count));
+        // As the plan command does: the SDK's per-promise stacks are not what is measured.
+        Error.stackTraceLimit = 0;
+        const { run } = await plan(stack, stackConfig);
+        for (let i = 0; i < warmUps; i++) await measure(stack, stackConfig, run);
+        const samples: number[] = [];
+        for (let i = 0; i < Number(runs); i++) {
+            const start = performance.now();
+            await measure(stack, stackConfig, run);
+            samples.push(performance.now() - start);
+        }
+        console.log(JSON.stringify({ resources: run.resources.length, ms: median(samples), rssMiB: process.resourceUsage().maxRSS / 1024 }));
+    };
     main().catch((err) => {
         console.error(err instanceof Error ? err.message : err);
         process.exit(1);
     });
 }
+
+if (require.main === module) runPoint((stack, config) => plan(stack, config), 0);

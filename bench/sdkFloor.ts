@@ -10,11 +10,8 @@
 // work per resource in the SDK (prepareResource, serializing to protobuf, its promises and stacks),
 // with gRPC instead of the mock monitor.
 import * as pulumi from "@pulumi/pulumi";
-import { performance } from "node:perf_hooks";
 import type { RecordedResource } from "../tools/mockRuntime";
-import { plan } from "../tools/plan";
-import { median } from "./stats";
-import { withAgents } from "./scale";
+import { runPoint } from "./scale";
 
 // Internal to the SDK (as tools/mockRuntime uses it): resolves once every pending registration has finished.
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
@@ -79,27 +76,10 @@ async function register(resources: RecordedResource[], preview: boolean): Promis
     await waitForRPCs();
 }
 
-async function evaluate(resources: RecordedResource[]): Promise<number> {
-    const start = performance.now();
+async function evaluate(resources: RecordedResource[]): Promise<void> {
     await register(resources, true);
     await register(resources, false);
-    return performance.now() - start;
 }
 
-async function main(): Promise<void> {
-    const [stack, count, runs] = process.argv.slice(2);
-    // As the plan command does: the SDK's per-promise stacks are not what is measured.
-    Error.stackTraceLimit = 0;
-    const { run } = await plan(stack, withAgents(stack, Number(count)));
-    await evaluate(run.resources);
-    const samples: number[] = [];
-    for (let i = 0; i < Number(runs); i++) samples.push(await evaluate(run.resources));
-    console.log(JSON.stringify({ resources: run.resources.length, ms: median(samples), rssMiB: process.resourceUsage().maxRSS / 1024 }));
-}
-
-if (require.main === module) {
-    main().catch((err) => {
-        console.error(err instanceof Error ? err.message : err);
-        process.exit(1);
-    });
-}
+// One untimed evaluation first: it loads the SDK modules of the classes.
+if (require.main === module) runPoint((_stack, _config, run) => evaluate(run.resources), 1);

@@ -13,10 +13,9 @@
 // Flagger's "no values found" counted as a failure, which would roll back every quiet agent.
 import { appendFileSync } from "node:fs";
 import { z } from "zod";
-import { type CanaryAnalysis, checkAnalysis, resolveAnalysis } from "../components/agents/canaryAnalysis";
+import { analysisSchema, type CanaryAnalysis, checkAnalysis, resolveAnalysis } from "../components/agents/canaryAnalysis";
 import { PROJECT } from "../config/project";
 import { formatIssues, formatKey } from "../config/errors";
-import { rawConfigSchema } from "../config/schema";
 import { agentScope, type Decision, decide, EXIT, GateError, type GateSettings, gateSettings, measure, parseTarget, runCommand, type Verdict } from "./canaryGate";
 import { readStackConfig, ROOT } from "./stackConfig";
 
@@ -27,7 +26,7 @@ export interface Clock {
     sleep(ms: number): Promise<void>;
 }
 
-export const SYSTEM_CLOCK: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+const SYSTEM_CLOCK: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
 
 export type Outcome = Verdict | "error";
 
@@ -85,13 +84,21 @@ export interface StepSettings extends GateSettings {
     analysis: CanaryAnalysis;
 }
 
+/**
+ * The agents as far as a step reads them: each one's canary analysis, through the schema the program
+ * validates it with. Not the whole agent schema, whose module loads the Pulumi SDK, which a step
+ * has no use for; the plan and `pulumi up` have validated the rest.
+ */
+const AGENTS_SCHEMA = z.object({
+    agents: z.array(z.object({ name: z.unknown(), canary: z.object({ analysis: analysisSchema.optional() }).optional() })),
+});
+
 /** The gate's settings for the agent, its analysis settings, and its own minRequests if set. */
 export function stepSettings(stack: string, agent: string, root = ROOT): StepSettings {
     const file = readStackConfig(stack, root);
     const gate = gateSettings(stack, agent, root, file);
-    const schema = z.object({ agents: rawConfigSchema.shape.agents });
-    const parsed = schema.safeParse({ agents: file.config[`${PROJECT}:agents`] }, { reportInput: true });
-    if (!parsed.success) throw new GateError(formatIssues(PROJECT, schema, parsed.error.issues, []).join("\n"));
+    const parsed = AGENTS_SCHEMA.safeParse({ agents: file.config[`${PROJECT}:agents`] }, { reportInput: true });
+    if (!parsed.success) throw new GateError(formatIssues(PROJECT, AGENTS_SCHEMA, parsed.error.issues, []).join("\n"));
     const index = parsed.data.agents.findIndex((a) => a.name === agent);
     const raw = parsed.data.agents[index].canary?.analysis;
     const problems = checkAnalysis(raw, (...rest) => ["agents", index, ...rest]);

@@ -21,19 +21,21 @@ const OUT = path.join(ROOT, ".build");
 // bytecode instead of compiling ~1,000 files (https://nodejs.org/api/module.html#moduleenablecompilecachecachedir).
 require("node:module").enableCompileCache(path.join(OUT, "v8-cache"));
 
+/** A file's size and modification time, "-" when it does not exist: what says it changed. */
+function stamp(file) {
+    try {
+        const s = fs.statSync(path.join(ROOT, file));
+        return `${s.size}:${s.mtimeMs}`;
+    } catch {
+        return "-";
+    }
+}
+
 /**
  * Everything besides the sources that decides what a bundle contains: where the checkout is, the
  * bundler and Node, this file (the build options), the lock files (where packages resolve) and the tsconfig.
  */
 function buildKey() {
-    const stamp = (file) => {
-        try {
-            const s = fs.statSync(path.join(ROOT, file));
-            return `${s.size}:${s.mtimeMs}`;
-        } catch {
-            return "-";
-        }
-    };
     // ROOT too: packages are resolved to absolute paths at build time, so a moved checkout rebuilds.
     return [ROOT, process.version, require("esbuild/package.json").version, ...["tools/launch.js", "package-lock.json", "policy/package-lock.json", "tsconfig.json"].map(stamp)].join("|");
 }
@@ -52,14 +54,8 @@ function freshBundle(bundle) {
         return false;
     }
     if (meta.key !== buildKey() || !fs.existsSync(bundle)) return false;
-    return Object.entries(meta.inputs).every(([file, stamp]) => {
-        try {
-            const s = fs.statSync(path.join(ROOT, file));
-            return stamp === `${s.size}:${s.mtimeMs}`;
-        } catch {
-            return false;
-        }
-    });
+    // A recorded stamp is never "-": every input existed when the bundle was built.
+    return Object.entries(meta.inputs).every(([file, recorded]) => stamp(file) === recorded);
 }
 
 /**
@@ -120,10 +116,7 @@ async function build(entry, bundle) {
     });
     const inputs = {};
     // Bundled packages change only with the lock files, which the key covers.
-    for (const file of Object.keys(result.metafile.inputs).filter((f) => !f.startsWith("node_modules/"))) {
-        const s = fs.statSync(path.join(ROOT, file));
-        inputs[file] = `${s.size}:${s.mtimeMs}`;
-    }
+    for (const file of Object.keys(result.metafile.inputs).filter((f) => !f.startsWith("node_modules/"))) inputs[file] = stamp(file);
     // Renamed into place so that processes building at once never read half a file.
     fs.renameSync(`${bundle}.${process.pid}.tmp`, bundle);
     fs.writeFileSync(`${bundle}.inputs.json.${process.pid}.tmp`, JSON.stringify({ key: buildKey(), inputs }));

@@ -6,27 +6,16 @@ import { z } from "zod";
 import type { RecordedResource } from "./mockRuntime";
 import { CRD_SCHEMAS } from "./crdSchemas";
 
-/**
- * Model packages, each laid out as `<package>/<group>/<version>/<Kind>`, one module per kind (their
- * package.json `exports` map `./<group>/<version>/*`). The kind's own module, not the group's index,
- * which loads every kind of the group: `kubernetes-models/v1` alone is 225 kinds and their schemas.
- */
-const MODEL_PACKAGES = [
-    "kubernetes-models",
-    "@kubernetes-models/prometheus-operator",
-    "@kubernetes-models/external-secrets",
-    "@kubernetes-models/gateway-api",
-    "@kubernetes-models/gke",
-    "@kubernetes-models/opentelemetry-operator",
-];
-
 type ModelModule = Record<string, unknown>;
 
 /**
- * The kinds the program creates, each imported by a literal path, so that the launcher's bundle
- * (tools/launch.js) carries their models and a plan does not resolve and load these ESM-only
- * packages through Node's ESM loader at every run (~170 ms of a cold plan). A kind missing here is
- * still looked up in MODEL_PACKAGES; `test/tools/plan.test.ts` keeps every planned kind in the table.
+ * The kinds the program creates, with their models from the kubernetes-models packages. Each is
+ * imported from the kind's own module (the packages' `exports` map `./<group>/<version>/*`), not
+ * the group's index, which loads every kind of the group (`kubernetes-models/v1` alone is 225
+ * kinds and their schemas), and by a literal path, so that the launcher's bundle (tools/launch.js)
+ * carries the models and a plan does not resolve and load these ESM-only packages through Node's
+ * ESM loader at every run (~170 ms of a cold plan). A kind in neither this table nor CRD_SCHEMAS
+ * is reported unvalidated; `test/tools/plan.test.ts` keeps every planned kind in one of them.
  */
 export const MODELS: Record<string, () => Promise<ModelModule>> = {
     "apps/v1/DaemonSet": () => import("kubernetes-models/apps/v1/DaemonSet"),
@@ -88,34 +77,15 @@ interface Model {
 /** Throws, with the schema's findings, when the object is invalid. */
 type Validator = (manifest: Manifest) => void;
 
-const validators = new Map<string, Promise<Validator | undefined>>();
-
-/** One lookup per kind and process: a kind no package has costs a failed import per package. */
-function validatorFor(apiVersion: string, kind: string): Promise<Validator | undefined> {
+/** The kind's model, else our schema of its controller's API; undefined when neither knows the kind. */
+async function validatorFor(apiVersion: string, kind: string): Promise<Validator | undefined> {
     const key = `${apiVersion}/${kind}`;
-    let validator = validators.get(key);
-    if (validator === undefined) {
-        validator = findValidator(apiVersion, kind);
-        validators.set(key, validator);
+    const load = MODELS[key];
+    if (load !== undefined) {
+        const model = (await load())[kind] as Model;
+        return (manifest) => new model(manifest).validate();
     }
-    return validator;
-}
-
-async function findValidator(apiVersion: string, kind: string): Promise<Validator | undefined> {
-    const known = MODELS[`${apiVersion}/${kind}`];
-    const loaders = known ? [known] : MODEL_PACKAGES.map((pkg) => (): Promise<ModelModule> => import(`${pkg}/${apiVersion}/${kind}`));
-    for (const load of loaders) {
-        try {
-            const module = await load();
-            if (typeof module[kind] === "function") {
-                const model = module[kind] as Model;
-                return (manifest) => new model(manifest).validate();
-            }
-        } catch {
-            // Not in this package; try the next one.
-        }
-    }
-    const schema = CRD_SCHEMAS[`${apiVersion}/${kind}`];
+    const schema = CRD_SCHEMAS[key];
     return schema && ((manifest) => {
         const result = schema.safeParse(manifest);
         if (!result.success) throw new Error(z.prettifyError(result.error).replace(/\n/g, " "));

@@ -1,6 +1,7 @@
 // The step runner with a clock that advances without waiting: when it checks, when it stops, and
 // what a step with too little traffic ends with; then its settings as a stack file gives them.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { resolveAnalysis } from "../../components/agents/canaryAnalysis";
 import { type Decision, GateError, type Verdict } from "../../tools/canaryGate";
 import { runStep, stepSettings } from "../../tools/canaryStep";
@@ -117,6 +118,14 @@ describe("canary step runner", () => {
     });
 
     describe("settings", () => {
+        it("load without the Pulumi SDK, as the gate's do: a rollout runs the step runner for every step", () => {
+            // From their bundles, as `npm run canary:gate` and `canary:step` run them (tools/launch.js).
+            for (const entry of ["tools/canaryGate.ts", "tools/canaryStep.ts"]) {
+                const script = `require("./tools/launch").compiled(${JSON.stringify(entry)}).then((bundle) => { require(bundle); console.log(Object.keys(require.cache).filter((k) => k.includes("@pulumi/")).length) })`;
+                assert.equal(execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" }).trim(), "0", entry);
+            }
+        });
+
         const agent = (canary: Record<string, unknown>) => ({ name: "research-agent", image: IMAGE, canary: { tag: "2.0.0", weight: 10, ...canary } });
 
         it("are read from the stack file, with the agent's minRequests over the stack's", () => {

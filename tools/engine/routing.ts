@@ -7,7 +7,7 @@
 import type { ProgramRun, RecordedResource } from "../mockRuntime";
 import { LISTENER, ROUTE, RULE, SERVICE, TARGET_GROUP } from "../resourceTypes";
 
-export const ROUTING_TYPES: readonly string[] = [LISTENER, RULE, ROUTE];
+const ROUTING_TYPES: readonly string[] = [LISTENER, RULE, ROUTE];
 
 /** The agent's canary backend: its target group on AWS (tags), its Service on GCP (labels). */
 function isCanaryBackend(resource: RecordedResource, agent: string): boolean {

@@ -18,18 +18,14 @@ export interface AliasRequest {
 const ROOT_STACK = "pulumi:pulumi:Stack";
 
 /**
- * A registered resource's URN (pkg/resource/deploy/deployment.go, generateURN): the parent's whole
- * qualified type, then the resource's type and name; the root stack's type is left out. The SDK's
- * mock monitor keeps only the parent's last type (runtime/mocks.js newUrn), which gives a resource
- * two components down a URN the engine would not, and its old URN once a component goes.
+ * A registered resource's URN (pkg/resource/deploy/deployment.go generateURN, then CreateURN): the
+ * parent's whole qualified type, then the resource's type and name; the root stack's type is left
+ * out. The SDK's mock monitor keeps only the parent's last type (runtime/mocks.js newUrn), which
+ * gives a resource two components down a URN the engine would not, and its old URN once a
+ * component goes.
  */
 export function generateUrn(parent: string, type: string, name: string, project: string, stack: string): string {
-    return createUrn(name, type, parent !== "" && typeOf(parent) === ROOT_STACK ? "" : parent, project, stack);
-}
-
-/** CreateURN: the parent's type chain, the type, the name. */
-export function createUrn(name: string, type: string, parent: string, project: string, stack: string): string {
-    const prefix = parent === "" ? `urn:pulumi:${stack}::${project}::` : `${parent.slice(0, parent.lastIndexOf("::"))}$`;
+    const prefix = parent === "" || typeOf(parent) === ROOT_STACK ? `urn:pulumi:${stack}::${project}::` : `${parent.slice(0, parent.lastIndexOf("::"))}$`;
     return `${prefix}${type}::${name}`;
 }
 
@@ -48,8 +44,7 @@ export function aliasUrns(aliases: AliasRequest[], resource: { name: string; typ
     return aliases.map((alias) => {
         const spec = alias.getSpec();
         if (spec === undefined) return alias.getUrn();
-        let parent = spec.getParenturn() || (resource.parent ?? "");
-        if (spec.getNoparent() || (parent !== "" && typeOf(parent) === ROOT_STACK)) parent = "";
-        return createUrn(spec.getName() || resource.name, spec.getType() || resource.type, parent, spec.getProject() || project, spec.getStack() || stack);
+        const parent = spec.getNoparent() ? "" : spec.getParenturn() || (resource.parent ?? "");
+        return generateUrn(parent, spec.getType() || resource.type, spec.getName() || resource.name, spec.getProject() || project, spec.getStack() || stack);
     });
 }

@@ -1,7 +1,8 @@
 // The one mock runtime of the project: unit tests and the offline `plan` command both run
-// `index.ts` through it, and component tests the components they construct. It answers resource registrations like a provider would (ids, ARNs,
-// auto-names), records every registration with its parent, and refuses invokes it does not know,
-// so that a new data-source lookup cannot slip through with an invented answer.
+// `index.ts` through it, and component tests the components they construct. It answers resource
+// registrations like a provider would (ids, ARNs, auto-names), records every registration with its
+// parent, and refuses invokes it does not know, so that a new data-source lookup cannot slip
+// through with an invented answer.
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "../../config";
 import { aliasUrns, generateUrn } from "../engine/urns";
