@@ -7,8 +7,9 @@ import { promisify } from "node:util";
 import { stringify } from "yaml";
 import { ConfigError, PROJECT } from "../config";
 import { ROOT, stackFile } from "../tools/stackConfig";
+import { diffPlans, DiffResult, PlanDocument } from "../tools/engine/diff";
 import { Plan, ProgramRun, runProgram, RunOptions } from "../tools/mockRuntime";
-import { plan, PlanResult } from "../tools/plan";
+import { plan, planDocument, PlanResult } from "../tools/plan";
 
 const run = promisify(execFile);
 
@@ -17,6 +18,10 @@ export const GCP_IMAGE = "europe-west1-docker.pkg.dev/adk-prod-123/agents/resear
 
 /** Small enough that several agents with both tracks fit the dev namespace quota. */
 export const SMALL_RESOURCES = { cpuRequest: "100m", cpuLimit: "200m", memoryRequest: "128Mi", memoryLimit: "256Mi" };
+
+/** Agents of stacks with several: each its own image, all small enough to fit the dev quota together. */
+export const awsAgent = (name: string, fields: Record<string, unknown> = {}) => ({ name, image: IMAGE.replace("research-agent", name), resources: SMALL_RESOURCES, ...fields });
+export const gcpAgent = (name: string, fields: Record<string, unknown> = {}) => ({ name, image: GCP_IMAGE.replace("research-agent", name), resources: SMALL_RESOURCES, ...fields });
 
 /** The load balancer settings an AWS stack cannot do without: network and certificate. */
 export const AWS_LOAD_BALANCER = {
@@ -158,6 +163,21 @@ const programRuns = new Map<string, Promise<ProgramRun>>();
 export async function planFor(config: Record<string, unknown>, options: Omit<RunOptions, "config"> = {}): Promise<Plan> {
     const key = JSON.stringify([config, options.stack, options.preview ?? false, options.secretKeys ?? []]);
     return new Plan(await memoised(programRuns, key, () => runProgram({ ...options, config })));
+}
+
+/** A run's plan.json as `--against` reads it back: through JSON. */
+export function asPrevious(run: ProgramRun): PlanDocument {
+    return JSON.parse(JSON.stringify(planDocument({ run })));
+}
+
+/** The plan.json a config's plan leaves for the next `plan --against`. */
+export async function previousPlan(config: Record<string, unknown>): Promise<PlanDocument> {
+    return asPrevious((await planFor(config)).run);
+}
+
+/** The next `pulumi up`, from a stack deployed with `before` to `after`, as `plan --against` tells it. */
+export async function diffOf(before: Record<string, unknown>, after: Record<string, unknown>): Promise<DiffResult> {
+    return diffPlans(await previousPlan(before), (await planFor(after)).run);
 }
 
 const stackPlans = new Map<string, Promise<PlanResult>>();
