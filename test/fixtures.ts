@@ -8,7 +8,7 @@ import { stringify } from "yaml";
 import { ConfigError, PROJECT } from "../config";
 import { ROOT, stackFile } from "../tools/stackConfig";
 import { diffPlans, DiffResult, PlanDocument } from "../tools/engine/diff";
-import { Plan, ProgramRun, runProgram, RunOptions } from "../tools/mockRuntime";
+import { Plan, ProgramRun, registrations, runProgram, RunOptions } from "../tools/mockRuntime";
 import { plan, planDocument, PlanResult } from "../tools/plan";
 
 const run = promisify(execFile);
@@ -122,15 +122,26 @@ export function gcpStack(overrides: Record<string, unknown> = {}): Record<string
     }, GCP_AUTH), GCP_SESSIONS);
 }
 
-/** Runs the program expecting the configuration to be rejected; returns the problem lines. */
-export async function configProblems(config: Record<string, unknown>): Promise<string[]> {
+/**
+ * Runs the program; returns the problem lines it refuses the configuration with, none when it
+ * accepts it. A refusal comes before any resource is registered.
+ */
+export async function problemsOf(config: Record<string, unknown>, options: Pick<RunOptions, "secretKeys"> = {}): Promise<string[]> {
     try {
-        await runProgram({ config });
+        await runProgram({ ...options, config });
     } catch (err) {
-        if (err instanceof ConfigError) return err.problems;
-        throw err;
+        if (!(err instanceof ConfigError)) throw err;
+        assert.equal(registrations().length, 0, "a resource was registered before validation failed");
+        return err.problems;
     }
-    throw new Error("expected the configuration to be rejected");
+    return [];
+}
+
+/** Runs the program expecting the configuration to be rejected; returns the problem lines. */
+export async function configProblems(config: Record<string, unknown>, options: Pick<RunOptions, "secretKeys"> = {}): Promise<string[]> {
+    const problems = await problemsOf(config, options);
+    if (problems.length === 0) throw new Error("expected the configuration to be rejected");
+    return problems;
 }
 
 /** One test per case: the configuration is refused, with a line that starts with the expected one. */
