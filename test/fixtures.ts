@@ -23,6 +23,9 @@ export const SMALL_RESOURCES = { cpuRequest: "100m", cpuLimit: "200m", memoryReq
 export const awsAgent = (name: string, fields: Record<string, unknown> = {}) => ({ name, image: IMAGE.replace("research-agent", name), resources: SMALL_RESOURCES, ...fields });
 export const gcpAgent = (name: string, fields: Record<string, unknown> = {}) => ({ name, image: GCP_IMAGE.replace("research-agent", name), resources: SMALL_RESOURCES, ...fields });
 
+/** The `agents` of a stack with the one agent `awsStack` starts from, with these fields besides. */
+export const oneAgent = (fields: Record<string, unknown>) => ({ agents: [{ name: "research-agent", image: IMAGE, ...fields }] });
+
 /** The load balancer settings an AWS stack cannot do without: network and certificate. */
 export const AWS_LOAD_BALANCER = {
     domain: "agents.example.com",

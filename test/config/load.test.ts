@@ -1,8 +1,7 @@
 import * as assert from "node:assert/strict";
-import { awsStack, configProblems, gcpStack, IMAGE } from "../fixtures";
+import { awsStack, configProblems, gcpStack, IMAGE, oneAgent as agent } from "../fixtures";
 import { runProgram, SECRET } from "../../tools/mockRuntime";
 
-const agent = (fields: Record<string, unknown>) => ({ agents: [{ name: "research-agent", image: IMAGE, ...fields }] });
 
 // Each case: a bad stack, and the one line that must name the full key and the problem.
 const BAD: [string, Record<string, unknown>, string][] = [
