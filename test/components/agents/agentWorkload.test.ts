@@ -64,6 +64,7 @@ describe("AgentWorkload (adk:k8s:AgentWorkload)", () => {
             // Grafana dashboards go where Grafana's sidecar looks (monitoring.dashboards.namespace).
             const dashboards = new Set(plan.ofType("adk:monitoring:AgentDashboard").map((d) => d.urn));
             const namespaced = plan.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "kubernetes:core/v1:Namespace" && r.custom && !r.type.startsWith("pulumi:") && !dashboards.has(r.parent!));
+            assert.ok(namespaced.length > 10);
             for (const object of namespaced) assert.equal(object.inputs.metadata.namespace, "agents-dev", object.name);
         });
     });
