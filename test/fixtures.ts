@@ -8,8 +8,9 @@ import { stringify } from "yaml";
 import { ConfigError, PROJECT } from "../config";
 import { ROOT, stackFile } from "../tools/stackConfig";
 import { diffPlans, DiffResult, PlanDocument } from "../tools/engine/diff";
-import { Plan, ProgramRun, registrations, runProgram, RunOptions } from "../tools/mockRuntime";
+import { Plan, ProgramRun, RecordedResource, registrations, runProgram, RunOptions } from "../tools/mockRuntime";
 import { plan, planDocument, PlanResult } from "../tools/plan";
+import { CONFIG_MAP } from "../tools/resourceTypes";
 
 const run = promisify(execFile);
 
@@ -199,6 +200,15 @@ const stackPlans = new Map<string, Promise<PlanResult>>();
 /** `plan(stack)` of a stack file, evaluated once per process while the file stays the same. */
 export function stackPlan(stack: string): Promise<PlanResult> {
     return memoised(stackPlans, `${stack}\n${readFileSync(stackFile(stack), "utf8")}`, () => plan(stack));
+}
+
+/** A planned workload's pod spec, and its first container (the agent's, in an agent Deployment). */
+export const podSpec = (workload: RecordedResource) => workload.inputs.spec.template.spec;
+export const container = (workload: RecordedResource) => podSpec(workload).containers[0];
+
+/** An agent's non-secret environment: its AgentWorkload's ConfigMap. */
+export function agentEnv(plan: Plan, agent = "research-agent"): Record<string, string> {
+    return plan.one(CONFIG_MAP, `${agent}-config`).inputs.data;
 }
 
 /**

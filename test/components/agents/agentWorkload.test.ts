@@ -1,13 +1,11 @@
 import * as assert from "node:assert/strict";
 import { agentWorkloads, componentPlan } from "../../componentFixtures";
-import { awsStack, IMAGE, planFor } from "../../fixtures";
+import { awsStack, container, IMAGE, planFor, podSpec } from "../../fixtures";
 import { Plan, RecordedResource, RunOptions, SECRET } from "../../../tools/mockRuntime";
 import { CONFIG_MAP, DEPLOYMENT, HPA, PDB, SERVICE, SERVICE_ACCOUNT } from "../../../tools/resourceTypes";
 
 const SECRET_TYPE = "kubernetes:core/v1:Secret";
 
-const podSpec = (d: RecordedResource) => d.inputs.spec.template.spec;
-const container = (d: RecordedResource) => podSpec(d).containers[0];
 
 const workloads = (stack: Record<string, unknown>, options: Pick<RunOptions, "secretKeys"> = {}) => componentPlan(stack, (context) => void agentWorkloads(context), options);
 
