@@ -2,19 +2,8 @@
 // bash with stand-ins for npm and pulumi: what triggers them, in which order a rollback runs, and
 // what reaches `pulumi up --target`.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { parse } from "yaml";
-import { ROOT } from "../tools/stackConfig";
-
-type Step = { name?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown> };
-type Workflow = { on: Record<string, unknown>; jobs: Record<string, { if?: string; steps: Step[] }> };
-
-const WORKFLOWS = path.join(".github", "workflows");
-const ACTIONS = path.join(".github", "actions");
-const read = (file: string) => parse(readFileSync(path.join(ROOT, file), "utf8"));
+import { ACTIONS, read, runStep, Step, Workflow, WORKFLOWS } from "./githubFiles";
 
 describe("canary promotion and rollback", () => {
     const PROMOTION = "canary-promotion.yml";
@@ -24,28 +13,6 @@ describe("canary promotion and rollback", () => {
         "urn:pulumi:prod::adk-platform::adk:aws:AlbCanary$aws:lb/listenerRule:ListenerRule::edge-research-agent",
         "urn:pulumi:prod::adk-platform::adk:aws:AlbCanary$aws:lb/listener:Listener::edge-https",
     ];
-
-    /** Runs a step's script as `shell: bash` does, with stubs that log their arguments one per line. */
-    function runStep(script: string, env: Record<string, string>, stubs: Record<string, string> = {}) {
-        const dir = mkdtempSync(path.join(tmpdir(), "adk-rollback-"));
-        try {
-            for (const [name, body] of Object.entries(stubs)) {
-                writeFileSync(path.join(dir, name), `#!/usr/bin/env bash
-{ echo "${name}"; printf '%s\n' "$@"; echo; } >> "$STUB_LOG"
-${body}`);
-                chmodSync(path.join(dir, name), 0o755);
-            }
-            const log = path.join(dir, "log");
-            writeFileSync(log, "");
-            const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], {
-                encoding: "utf8", cwd: ROOT, env: { PATH: `${dir}:${process.env.PATH}`, STUB_LOG: log, RUNNER_TEMP: dir, ...env },
-            });
-            const calls = readFileSync(log, "utf8").split("\n\n").filter(Boolean).map((c) => c.split("\n"));
-            return { status: result.status, output: result.stdout + result.stderr, calls };
-        } finally {
-            rmSync(dir, { recursive: true, force: true });
-        }
-    }
 
     it("runs on a manual dispatch and on Alertmanager's repository_dispatch of type canary-rollback", () => {
         assert.deepEqual(Object.keys(promotion().on), ["workflow_dispatch", "repository_dispatch"]);

@@ -7,8 +7,10 @@ import { promisify } from "node:util";
 import { stringify } from "yaml";
 import { ConfigError, PROJECT } from "../config";
 import { ROOT, stackFile } from "../tools/stackConfig";
-import { Plan, ProgramRun, runProgram, RunOptions } from "../tools/mockRuntime";
-import { plan, PlanResult } from "../tools/plan";
+import { diffPlans, DiffResult, PlanDocument } from "../tools/engine/diff";
+import { Plan, ProgramRun, RecordedResource, registrations, runProgram, RunOptions } from "../tools/mockRuntime";
+import { plan, planDocument, PlanResult } from "../tools/plan";
+import { CONFIG_MAP } from "../tools/resourceTypes";
 
 const run = promisify(execFile);
 
@@ -17,6 +19,13 @@ export const GCP_IMAGE = "europe-west1-docker.pkg.dev/adk-prod-123/agents/resear
 
 /** Small enough that several agents with both tracks fit the dev namespace quota. */
 export const SMALL_RESOURCES = { cpuRequest: "100m", cpuLimit: "200m", memoryRequest: "128Mi", memoryLimit: "256Mi" };
+
+/** Agents of stacks with several: each its own image, all small enough to fit the dev quota together. */
+export const awsAgent = (name: string, fields: Record<string, unknown> = {}) => ({ name, image: IMAGE.replace("research-agent", name), resources: SMALL_RESOURCES, ...fields });
+export const gcpAgent = (name: string, fields: Record<string, unknown> = {}) => ({ name, image: GCP_IMAGE.replace("research-agent", name), resources: SMALL_RESOURCES, ...fields });
+
+/** The `agents` of a stack with the one agent `awsStack` starts from, with these fields besides. */
+export const oneAgent = (fields: Record<string, unknown>) => ({ agents: [{ name: "research-agent", image: IMAGE, ...fields }] });
 
 /** The load balancer settings an AWS stack cannot do without: network and certificate. */
 export const AWS_LOAD_BALANCER = {
@@ -117,15 +126,26 @@ export function gcpStack(overrides: Record<string, unknown> = {}): Record<string
     }, GCP_AUTH), GCP_SESSIONS);
 }
 
-/** Runs the program expecting the configuration to be rejected; returns the problem lines. */
-export async function configProblems(config: Record<string, unknown>): Promise<string[]> {
+/**
+ * Runs the program; returns the problem lines it refuses the configuration with, none when it
+ * accepts it. A refusal comes before any resource is registered.
+ */
+export async function problemsOf(config: Record<string, unknown>, options: Pick<RunOptions, "secretKeys"> = {}): Promise<string[]> {
     try {
-        await runProgram({ config });
+        await runProgram({ ...options, config });
     } catch (err) {
-        if (err instanceof ConfigError) return err.problems;
-        throw err;
+        if (!(err instanceof ConfigError)) throw err;
+        assert.equal(registrations().length, 0, "a resource was registered before validation failed");
+        return err.problems;
     }
-    throw new Error("expected the configuration to be rejected");
+    return [];
+}
+
+/** Runs the program expecting the configuration to be rejected; returns the problem lines. */
+export async function configProblems(config: Record<string, unknown>, options: Pick<RunOptions, "secretKeys"> = {}): Promise<string[]> {
+    const problems = await problemsOf(config, options);
+    if (problems.length === 0) throw new Error("expected the configuration to be rejected");
+    return problems;
 }
 
 /** One test per case: the configuration is refused, with a line that starts with the expected one. */
@@ -160,11 +180,35 @@ export async function planFor(config: Record<string, unknown>, options: Omit<Run
     return new Plan(await memoised(programRuns, key, () => runProgram({ ...options, config })));
 }
 
+/** A run's plan.json as `--against` reads it back: through JSON. */
+export function asPrevious(run: ProgramRun): PlanDocument {
+    return JSON.parse(JSON.stringify(planDocument({ run })));
+}
+
+/** The plan.json a config's plan leaves for the next `plan --against`. */
+export async function previousPlan(config: Record<string, unknown>): Promise<PlanDocument> {
+    return asPrevious((await planFor(config)).run);
+}
+
+/** The next `pulumi up`, from a stack deployed with `before` to `after`, as `plan --against` tells it. */
+export async function diffOf(before: Record<string, unknown>, after: Record<string, unknown>): Promise<DiffResult> {
+    return diffPlans(await previousPlan(before), (await planFor(after)).run);
+}
+
 const stackPlans = new Map<string, Promise<PlanResult>>();
 
 /** `plan(stack)` of a stack file, evaluated once per process while the file stays the same. */
 export function stackPlan(stack: string): Promise<PlanResult> {
     return memoised(stackPlans, `${stack}\n${readFileSync(stackFile(stack), "utf8")}`, () => plan(stack));
+}
+
+/** A planned workload's pod spec, and its first container (the agent's, in an agent Deployment). */
+export const podSpec = (workload: RecordedResource) => workload.inputs.spec.template.spec;
+export const container = (workload: RecordedResource) => podSpec(workload).containers[0];
+
+/** An agent's non-secret environment: its AgentWorkload's ConfigMap. */
+export function agentEnv(plan: Plan, agent = "research-agent"): Record<string, string> {
+    return plan.one(CONFIG_MAP, `${agent}-config`).inputs.data;
 }
 
 /**

@@ -3,38 +3,12 @@
 // scripts run as a runner would: the cluster-credentials scripts by bash with stand-ins for gcloud
 // and kubectl, the commenting script with a stand-in for GitHub's API.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { parse } from "yaml";
 import { ROOT } from "../tools/stackConfig";
+import { ACTIONS, Job, read, runStep, Step, Workflow, WORKFLOWS } from "./githubFiles";
 
-interface Step {
-    name?: string;
-    uses?: string;
-    run?: string;
-    if?: string;
-    with?: Record<string, unknown>;
-}
-
-interface Job {
-    if?: string;
-    permissions?: Record<string, string>;
-    steps: Step[];
-}
-
-interface Workflow {
-    name: string;
-    on: Record<string, unknown>;
-    permissions?: Record<string, string>;
-    jobs: Record<string, Job>;
-}
-
-const WORKFLOWS = path.join(".github", "workflows");
-const ACTIONS = path.join(".github", "actions");
-
-const read = (file: string) => parse(readFileSync(path.join(ROOT, file), "utf8"));
 const text = (file: string) => readFileSync(path.join(ROOT, WORKFLOWS, file), "utf8");
 
 /** Every workflow's jobs and every composite action, each as a named list of steps. */
@@ -61,35 +35,22 @@ const FORK = "github.event.pull_request.head.repo.full_name != github.repository
  * ("cannot rename the context ..., the context ... already exists").
  */
 function runCredentials(script: string, expressions: Record<string, string>, env: Record<string, string>, generatedContext: string) {
-    const dir = mkdtempSync(path.join(tmpdir(), "adk-workflow-"));
-    try {
-        const body = script.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_, expr: string) => {
-            assert.ok(expr in expressions, `no value for \${{ ${expr} }}`);
-            return expressions[expr];
-        });
-        const stub = (name: string, text: string) => {
-            writeFileSync(path.join(dir, name), `#!/usr/bin/env bash\necho "${name} $*" >> "$STUB_LOG"\n${text}`);
-            chmodSync(path.join(dir, name), 0o755);
-        };
-        stub("gcloud", `[ "$1 $2 $3" = "container clusters get-credentials" ] && echo "$CONTEXT_GENERATED" > "$STUB_DIR/context"\nexit 0`);
-        stub("kubectl", [
+    const body = script.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_, expr: string) => {
+        assert.ok(expr in expressions, `no value for \${{ ${expr} }}`);
+        return expressions[expr];
+    });
+    const result = runStep(body, { CONTEXT_GENERATED: generatedContext, ...env }, {
+        gcloud: `[ "$1 $2 $3" = "container clusters get-credentials" ] && echo "$CONTEXT_GENERATED" > "$STUB_DIR/context"\nexit 0`,
+        kubectl: [
             `case "$1 $2" in`,
             `  "config current-context") cat "$STUB_DIR/context" ;;`,
             `  "config rename-context") [ "$(cat "$STUB_DIR/context")" = "$3" ] || exit 1; [ "$3" != "$4" ] || { echo "error: the context \\"$4\\" already exists" >&2; exit 1; }; echo "$4" > "$STUB_DIR/context" ;;`,
             `  "config use-context") [ "$(cat "$STUB_DIR/context")" = "$3" ] || { echo "error: no context named \\"$3\\"" >&2; exit 1; } ;;`,
             `  *) exit 1 ;;`,
             `esac`,
-        ].join("\n"));
-        const log = path.join(dir, "log");
-        writeFileSync(log, "");
-        const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", body], {
-            encoding: "utf8",
-            env: { PATH: `${dir}:${process.env.PATH}`, STUB_DIR: dir, STUB_LOG: log, CONTEXT_GENERATED: generatedContext, ...env },
-        });
-        return { status: result.status, output: result.stdout + result.stderr, calls: readFileSync(log, "utf8").trim().split("\n"), context: readFileSync(path.join(dir, "context"), "utf8").trim() };
-    } finally {
-        rmSync(dir, { recursive: true, force: true });
-    }
+        ].join("\n"),
+    }, ["context"]);
+    return { status: result.status, output: result.output, calls: result.calls.map((call) => call.join(" ")), context: result.files.context.trim() };
 }
 
 describe("GitHub workflows and actions", () => {

@@ -1,21 +1,7 @@
 import * as assert from "node:assert/strict";
-import { ConfigError } from "../../config";
-import { awsStack, gcpStack, IMAGE } from "../fixtures";
-import { registrations, runProgram, SECRET } from "../../tools/mockRuntime";
+import { awsStack, configProblems, gcpStack, IMAGE, oneAgent as agent } from "../fixtures";
+import { runProgram, SECRET } from "../../tools/mockRuntime";
 
-/** Runs the program expecting a ConfigError; returns its lines and checks nothing was registered. */
-async function problems(config: Record<string, unknown>, secretKeys?: string[]): Promise<string[]> {
-    try {
-        await runProgram({ config, secretKeys });
-    } catch (err) {
-        if (!(err instanceof ConfigError)) throw err;
-        assert.equal(registrations().length, 0, "a resource was registered before validation failed");
-        return err.problems;
-    }
-    assert.fail("expected the configuration to be rejected");
-}
-
-const agent = (fields: Record<string, unknown>) => ({ agents: [{ name: "research-agent", image: IMAGE, ...fields }] });
 
 // Each case: a bad stack, and the one line that must name the full key and the problem.
 const BAD: [string, Record<string, unknown>, string][] = [
@@ -72,14 +58,14 @@ describe("stack configuration", () => {
     describe("rejects bad input with one line per problem, naming the full key", () => {
         for (const [title, config, line] of BAD) {
             it(title, async () => {
-                const lines = await problems(config);
+                const lines = await configProblems(config);
                 assert.ok(lines.some((l) => l.startsWith(line)), `expected a line starting with\n  ${line}\ngot\n  ${lines.join("\n  ")}`);
             });
         }
     });
 
     it("reports every problem at once, across keys and agents", async () => {
-        const lines = await problems(awsStack({
+        const lines = await configProblems(awsStack({
             cloud: "azure",
             replicsa: 2,
             agents: [
@@ -100,7 +86,7 @@ describe("stack configuration", () => {
     });
 
     it("never echoes a secret value, even a malformed one", async () => {
-        const lines = await problems(awsStack({ agentSecrets: { "research-agent": { API_KEY: 12345678 } } }), ["agentSecrets"]);
+        const lines = await configProblems(awsStack({ agentSecrets: { "research-agent": { API_KEY: 12345678 } } }), { secretKeys: ["agentSecrets"] });
         assert.ok(lines.some((l) => l.startsWith("adk-platform:agentSecrets.research-agent.API_KEY:")), lines.join("\n"));
         assert.ok(!lines.join("\n").includes("12345678"));
     });

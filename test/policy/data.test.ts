@@ -8,8 +8,7 @@ import { secretEncryption } from "../../policy/data/secretEncryption";
 import { secretRotation } from "../../policy/data/secretRotation";
 import assert from "node:assert/strict";
 import { RecordedResource, UNKNOWN } from "../../tools/mockRuntime";
-import { evaluatePolicies } from "../../tools/policies";
-import { assertPasses, assertViolates, awsProvider, dependsOn, gcpProvider, plannedAgent, PROD_TAGS, res, TAGS, viaAws } from "./support";
+import { assertPasses, assertViolates, awsProvider, dependsOn, gcpProvider, plannedAgent, previewMessages, PROD_TAGS, res, TAGS, viaAws } from "./support";
 
 describe("CrossGuard policy pack", () => {
     /** The planned agent Deployment, a labelled Kubernetes object. */
@@ -78,7 +77,7 @@ describe("CrossGuard policy pack", () => {
             const first = res("aws:s3/bucket:Bucket", { bucket: UNKNOWN });
             const second = res("aws:s3/bucket:Bucket", { bucket: UNKNOWN });
             const parts = (to: RecordedResource, name: string) => [sse, block(true), owned].map((r) => unknownBucket(r, to, name));
-            const preview = async (...resources: RecordedResource[]) => (await evaluatePolicies({ stack: "test", preview: true, resources, outputs: {}, namingProblems: [] }, [bucketsPrivateEncrypted])).map((v) => v.message);
+            const preview = (...resources: RecordedResource[]) => previewMessages(bucketsPrivateEncrypted, ...resources);
             assert.deepEqual(await preview(first, second, ...parts(first, "a"), ...parts(second, "b")), []);
             const [, ...unencrypted] = parts(second, "b");
             assert.match((await preview(first, second, ...parts(first, "a"), ...unencrypted)).join("\n"), /ServerSideEncryption/);

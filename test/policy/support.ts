@@ -25,10 +25,14 @@ export const gcpProvider = (labels: Record<string, string>) => res("pulumi:provi
 export const viaAws = (provider: RecordedResource, type: string, props: Record<string, any>, extra: Partial<RecordedResource> = {}) => res(type, props, { provider: provider.urn, ...extra });
 export const dependsOn = (deps: Record<string, RecordedResource[]>) => ({ propertyDependencies: Object.fromEntries(Object.entries(deps).map(([k, rs]) => [k, rs.map((r) => r.urn)])) });
 
-export async function messages(policy: AdkPolicy, ...resources: RecordedResource[]): Promise<string[]> {
-    const run: ProgramRun = { stack: "test", preview: false, resources, outputs: {}, namingProblems: [] };
+async function verdicts(preview: boolean, policy: AdkPolicy, resources: RecordedResource[]): Promise<string[]> {
+    const run: ProgramRun = { stack: "test", preview, resources, outputs: {}, namingProblems: [] };
     return (await evaluatePolicies(run, [policy])).map((v) => v.message);
 }
+
+export const messages = (policy: AdkPolicy, ...resources: RecordedResource[]) => verdicts(false, policy, resources);
+/** The policy's messages in a preview, where outputs the provider has not computed yet are unknown. */
+export const previewMessages = (policy: AdkPolicy, ...resources: RecordedResource[]) => verdicts(true, policy, resources);
 
 export async function assertPasses(policy: AdkPolicy, ...resources: RecordedResource[]) {
     assert.deepEqual(await messages(policy, ...resources), []);

@@ -8,7 +8,7 @@ import { GraphvizMissing, renderSvg, stackGraph } from "../../tools/render/graph
 import { renderFailureMarkdown, renderMarkdown } from "../../tools/render/markdown";
 import { renderTree, TreeResource } from "../../tools/render/tree";
 import { ROOT } from "../../tools/stackConfig";
-import { awsStack, gcpStack, IMAGE, planCli, planFor, stackPlan } from "../fixtures";
+import { awsAgent, awsStack, gcpStack, planCli, planFor, previousPlan, stackPlan } from "../fixtures";
 import { ProgramRun } from "../../tools/mockRuntime";
 
 const STACK = "urn:pulumi:dev::adk-platform::";
@@ -144,15 +144,13 @@ describe("rendering a plan", () => {
     });
 
     describe("a pull request that moves a canary weight, adds an agent and removes one (AWS)", () => {
-        const resources = { cpuRequest: "100m", cpuLimit: "200m", memoryRequest: "128Mi", memoryLimit: "256Mi" };
-        const agent = (name: string, fields: Record<string, unknown> = {}) => ({ name, image: IMAGE.replace("research-agent", name), resources, ...fields });
         let previous: PlanDocument;
         let head: ProgramRun;
         let diff: DiffResult;
         let parents: Map<string, string | null>;
         before(async () => {
-            previous = JSON.parse(JSON.stringify(planDocument({ run: (await planFor(awsStack({ agents: [agent("alpha", { canary: { tag: "2.0.0", weight: 10 } }), agent("beta")] }))).run })));
-            head = (await planFor(awsStack({ agents: [agent("alpha", { canary: { tag: "2.0.0", weight: 20 } }), agent("gamma")] }))).run;
+            previous = await previousPlan(awsStack({ agents: [awsAgent("alpha", { canary: { tag: "2.0.0", weight: 10 } }), awsAgent("beta")] }));
+            head = (await planFor(awsStack({ agents: [awsAgent("alpha", { canary: { tag: "2.0.0", weight: 20 } }), awsAgent("gamma")] }))).run;
             diff = diffPlans(previous, head);
             parents = new Map([...previous.resources, ...head.resources].map((r) => [r.urn, r.parent]));
         });

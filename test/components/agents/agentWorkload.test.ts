@@ -1,13 +1,11 @@
 import * as assert from "node:assert/strict";
 import { agentWorkloads, componentPlan } from "../../componentFixtures";
-import { awsStack, IMAGE, planFor } from "../../fixtures";
+import { awsStack, container, IMAGE, planFor, podSpec } from "../../fixtures";
 import { Plan, RecordedResource, RunOptions, SECRET } from "../../../tools/mockRuntime";
 import { CONFIG_MAP, DEPLOYMENT, HPA, PDB, SERVICE, SERVICE_ACCOUNT } from "../../../tools/resourceTypes";
 
 const SECRET_TYPE = "kubernetes:core/v1:Secret";
 
-const podSpec = (d: RecordedResource) => d.inputs.spec.template.spec;
-const container = (d: RecordedResource) => podSpec(d).containers[0];
 
 const workloads = (stack: Record<string, unknown>, options: Pick<RunOptions, "secretKeys"> = {}) => componentPlan(stack, (context) => void agentWorkloads(context), options);
 
@@ -64,6 +62,7 @@ describe("AgentWorkload (adk:k8s:AgentWorkload)", () => {
             // Grafana dashboards go where Grafana's sidecar looks (monitoring.dashboards.namespace).
             const dashboards = new Set(plan.ofType("adk:monitoring:AgentDashboard").map((d) => d.urn));
             const namespaced = plan.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "kubernetes:core/v1:Namespace" && r.custom && !r.type.startsWith("pulumi:") && !dashboards.has(r.parent!));
+            assert.ok(namespaced.length > 10);
             for (const object of namespaced) assert.equal(object.inputs.metadata.namespace, "agents-dev", object.name);
         });
     });

@@ -2,14 +2,13 @@
 // as ADK serves them, the timeout budget and its contradictions, authentication at the load
 // balancer with its secrets kept secret, and ADK's development endpoints closed outside dev.
 import * as assert from "node:assert/strict";
-import { AWS_AUTH, AWS_COGNITO_AUTH, AWS_LOAD_BALANCER, awsStack, configProblems, GCP_AUTH, gcpStack, IAP_CLIENT_SECRET, IMAGE, OIDC_CLIENT_SECRET, planFor, SMALL_RESOURCES } from "../../fixtures";
+import { AWS_AUTH, AWS_COGNITO_AUTH, AWS_LOAD_BALANCER, awsStack, configProblems, container, GCP_AUTH, gcpStack, IAP_CLIENT_SECRET, IMAGE, OIDC_CLIENT_SECRET, planFor, SMALL_RESOURCES } from "../../fixtures";
 import { Plan, RecordedResource, SECRET } from "../../../tools/mockRuntime";
 import { planDocument } from "../../../tools/plan";
 import { DEPLOYMENT, LISTENER, ROUTE, RULE } from "../../../tools/resourceTypes";
 
 const BACKEND_POLICY = "kubernetes:networking.gke.io/v1:GCPBackendPolicy";
 
-const container = (d: RecordedResource) => d.inputs.spec.template.spec.containers[0];
 const envOf = (d: RecordedResource) => Object.fromEntries(container(d).env.filter((e: any) => "value" in e).map((e: any) => [e.name, e.value]));
 const agent = (name: string, extra: Record<string, unknown> = {}) => ({ name, image: IMAGE, resources: SMALL_RESOURCES, ...extra });
 

@@ -1,8 +1,7 @@
 import * as assert from "node:assert/strict";
-import { AWS_LOAD_BALANCER, awsStack, configProblems, gcpStack, IMAGE } from "../../fixtures";
+import { AWS_LOAD_BALANCER, awsStack, configProblems, gcpStack, IMAGE, oneAgent as agent } from "../../fixtures";
 import { registrations, runProgram } from "../../../tools/mockRuntime";
 
-const agent = (fields: Record<string, unknown>) => ({ agents: [{ name: "research-agent", image: IMAGE, ...fields }] });
 const lb = (fields: Record<string, unknown>) => ({ loadBalancer: { ...AWS_LOAD_BALANCER, ...fields } });
 const network = (fields: Record<string, unknown>) => lb({ aws: { ...AWS_LOAD_BALANCER.aws, ...fields } });
 

@@ -1,19 +1,6 @@
 import * as assert from "node:assert/strict";
-import { ConfigError } from "../../../config";
 import { LIMITS } from "../../../components/edge/limits";
-import { AWS_LOAD_BALANCER, awsStack, gcpStack, IMAGE } from "../../fixtures";
-import { runProgram } from "../../../tools/mockRuntime";
-
-/** The problem lines of a configuration; none when the program accepts it. */
-async function problems(config: Record<string, unknown>): Promise<string[]> {
-    try {
-        await runProgram({ config });
-        return [];
-    } catch (err) {
-        if (err instanceof ConfigError) return err.problems;
-        throw err;
-    }
-}
+import { AWS_LOAD_BALANCER, awsStack, gcpStack, IMAGE, problemsOf } from "../../fixtures";
 
 const agents = (n: number, fields: (i: number) => Record<string, unknown> = () => ({})) =>
     Array.from({ length: n }, (_, i) => ({ name: `agent-${i}`, image: IMAGE, ...fields(i) }));
@@ -65,25 +52,25 @@ describe("cloud limits (components/edge/limits.ts)", () => {
     for (const [id, edge, past, line] of EDGES) {
         describe(id, () => {
             it("accepts the edge", async () => {
-                const lines = await problems(edge);
+                const lines = await problemsOf(edge);
                 const limit = LIMITS[id];
                 const about = lines.filter((l) => l.includes(limit.unit) && l.includes(limit.source));
                 assert.deepEqual(about, []);
             });
 
             it("refuses one past it, naming the key", async () => {
-                const lines = await problems(past);
+                const lines = await problemsOf(past);
                 assert.ok(lines.some((l) => l.startsWith(line)), `expected a line starting with\n  ${line}\ngot\n  ${lines.join("\n  ")}`);
             });
         });
     }
 
     it("checks the WAF's rate limit only when there is a WAF", async () => {
-        assert.deepEqual(await problems(awsStack(awsLb({ waf: false, wafRateLimit: 9 }))), []);
-        assert.deepEqual(await problems(gcpStack({ loadBalancer: { domain: "agents.example.com", wafRateLimit: 1_000_001 } })), []);
+        assert.deepEqual(await problemsOf(awsStack(awsLb({ waf: false, wafRateLimit: 9 }))), []);
+        assert.deepEqual(await problemsOf(gcpStack({ loadBalancer: { domain: "agents.example.com", wafRateLimit: 1_000_001 } })), []);
     });
 
     it("applies only the limits of the stack's cloud", async () => {
-        assert.deepEqual(await problems(gcpStack(gcpLb({ ingressCidrs: ipv4(31) }))), []);
+        assert.deepEqual(await problemsOf(gcpStack(gcpLb({ ingressCidrs: ipv4(31) }))), []);
     });
 });

@@ -1,7 +1,7 @@
 // `adk-platform:model` and `agents[i].model`: the defaults per cloud, and every combination that
 // would leave an agent without a working model or put a key where none belongs, refused by key.
 import * as assert from "node:assert/strict";
-import { awsStack, configProblems, FEDERATION, GCP_IMAGE, gcpStack, IMAGE, planFor } from "../../fixtures";
+import { awsStack, configProblems, FEDERATION, GCP_IMAGE, gcpStack, oneAgent as agentWith, planFor } from "../../fixtures";
 const KEY = "AIza-model-key-in-clear";
 
 /** The one problem line that starts with `key`, which must also say `message`. */
@@ -70,7 +70,3 @@ describe("model access config (adk-platform:model, agents[i].model)", () => {
         await refused(awsStack({ ...agentWith({ artifacts: true }), security: {} }), "adk-platform:agents[0].artifacts", /needs adk-platform:security\.aws\.oidcProviderArn/);
     });
 });
-
-function agentWith(fields: Record<string, unknown>): Record<string, unknown> {
-    return { agents: [{ name: "research-agent", image: IMAGE, ...fields }] };
-}

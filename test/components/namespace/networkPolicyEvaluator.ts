@@ -53,7 +53,8 @@ export function selects(selector: LabelSelector | undefined, labels: Record<stri
     return byLabels && byExpressions;
 }
 
-function inCidr(ip: string, cidr: string): boolean {
+/** Whether `ip` is inside `cidr` (an address of the other family never is). */
+export function inCidr(ip: string, cidr: string): boolean {
     const [network, prefix] = cidr.split("/");
     const family = isIPv4(network) ? "ipv4" : "ipv6";
     if ((family === "ipv4") !== isIPv4(ip)) return false;

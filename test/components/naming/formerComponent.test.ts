@@ -5,7 +5,7 @@ import * as assert from "node:assert/strict";
 import { diffPlans, PlanDocument } from "../../../tools/engine/diff";
 import { ProgramRun } from "../../../tools/mockRuntime";
 import { planDocument } from "../../../tools/plan";
-import { awsStack, gcpStack, IMAGE, planFor } from "../../fixtures";
+import { asPrevious, awsStack, gcpStack, IMAGE, planFor } from "../../fixtures";
 
 /**
  * Where resources sat while their functions were components, as the stacks deployed then hold
@@ -41,7 +41,7 @@ const prefixOf = (stack: string, parent: string | null) =>
  * with the former components' own entries. Returns the document and how many resources moved.
  */
 function deployedBefore(run: ProgramRun): { previous: PlanDocument; moved: number } {
-    const previous: PlanDocument = JSON.parse(JSON.stringify(planDocument({ run })));
+    const previous = asPrevious(run);
     const groups = new Set(previous.resources.filter((r) => NEW_GROUPS.has(r.type)).map((r) => r.urn));
     previous.resources = previous.resources.filter((r) => !groups.has(r.urn));
     const components = new Map<string, PlanDocument["resources"][number]>();

@@ -1,18 +1,9 @@
 // `adk-platform:monitoring`: defaults per environment and one message per bad key.
 import assert from "node:assert/strict";
-import { ConfigError } from "../../../config";
 import { resolveMonitoring } from "../../../components/observability/config";
-import { awsStack, planFor } from "../../fixtures";
+import { awsStack, problemsOf } from "../../fixtures";
 
-async function problems(monitoring: unknown): Promise<string[]> {
-    try {
-        await planFor(awsStack({ monitoring }));
-    } catch (err) {
-        if (err instanceof ConfigError) return err.problems;
-        throw err;
-    }
-    return [];
-}
+const problems = (monitoring: unknown) => problemsOf(awsStack({ monitoring }));
 
 describe("monitoring config", () => {
     it("defaults to the documented objectives and canary criteria, as ratios", () => {

@@ -1,7 +1,7 @@
 // The OpenTelemetry Collector and the OTEL_* environment that points the agents at it.
 import assert from "node:assert/strict";
 import { parse } from "yaml";
-import { awsStack, gcpStack, planFor } from "../../fixtures";
+import { agentEnv, awsStack, gcpStack, planFor } from "../../fixtures";
 import { componentPlan } from "../../componentFixtures";
 import { OTEL_COLLECTOR_NAME, OtelCollector, SPAN_METRICS_RELABELINGS } from "../../../components/observability/otelCollector";
 import { platformFor } from "../../../components/platform";
@@ -22,10 +22,6 @@ function collector(stack: Record<string, unknown>): Promise<Plan> {
 function collectorConfig(plan: Plan): any {
     const map = plan.ofType("kubernetes:core/v1:ConfigMap").find((c) => c.name === "traces-config")!;
     return parse(map.inputs.data["config.yaml"]);
-}
-
-function agentEnv(plan: Plan, agent = "research-agent"): Record<string, string> {
-    return plan.ofType("kubernetes:core/v1:ConfigMap").find((c) => c.name === `${agent}-config`)!.inputs.data;
 }
 
 describe("OtelCollector", () => {

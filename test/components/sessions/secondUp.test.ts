@@ -1,17 +1,8 @@
 // The next `pulumi up` of a stack with a session database: a new agent adds its own database,
 // user and Job and touches no other agent's; losing a database is called out.
 import * as assert from "node:assert/strict";
-import { diffPlans, DiffResult, PlanDocument } from "../../../tools/engine/diff";
-import { planDocument } from "../../../tools/plan";
-import { awsStack, gcpStack, IMAGE, planFor, SMALL_RESOURCES } from "../../fixtures";
-
-const awsAgent = (name: string) => ({ name, image: IMAGE.replace("research-agent", name), resources: SMALL_RESOURCES });
-const gcpAgent = (name: string) => ({ name, image: `europe-west1-docker.pkg.dev/adk-prod-123/agents/${name}:1.4.2`, resources: SMALL_RESOURCES });
-
-async function diffOf(before: Record<string, unknown>, after: Record<string, unknown>): Promise<DiffResult> {
-    const previous: PlanDocument = JSON.parse(JSON.stringify(planDocument({ run: (await planFor(before)).run })));
-    return diffPlans(previous, (await planFor(after)).run);
-}
+import { diffPlans } from "../../../tools/engine/diff";
+import { awsAgent, awsStack, diffOf, gcpAgent, gcpStack, planFor, previousPlan } from "../../fixtures";
 
 const SESSION_TYPES = /^(aws:rds|aws:secretsmanager|gcp:sql|kubernetes:batch\/v1:Job|kubernetes:external-secrets)/;
 
@@ -37,7 +28,7 @@ describe("session store on the next up (--against)", () => {
 
     it("aws: a change that replaces the instance is refused in prod (protected) and warns of the lost sessions", async () => {
         // The storage key forces a new instance (kms_key_id is ForceNew).
-        const before = JSON.parse(JSON.stringify(planDocument({ run: (await planFor(awsStack({ environment: "prod" }))).run }))) as PlanDocument;
+        const before = await previousPlan(awsStack({ environment: "prod" }));
         const db = before.resources.find((r) => r.type === "aws:rds/instance:Instance")!;
         db.inputs.kmsKeyId = "arn:aws:kms:eu-west-1:123456789012:key/previous";
         const result = diffPlans(before, (await planFor(awsStack({ environment: "prod" }))).run);

@@ -6,14 +6,11 @@ import { diffPlans, DiffResult, FindingKind, formatDiff, Operation, PlanDocument
 import { REPLACE_TABLE } from "../../../tools/engine/replaceTable";
 import { plan, planDocument, writePlan } from "../../../tools/plan";
 import { readStackConfig, stackNames } from "../../../tools/stackConfig";
-import { awsStack, GCP_IMAGE, gcpStack, IMAGE, planCli, planFor, SMALL_RESOURCES, temporaryStack } from "../../fixtures";
+import { awsAgent, awsStack, diffOf, gcpAgent, gcpStack, planCli, planFor, previousPlan, temporaryStack } from "../../fixtures";
 import { ProgramRun } from "../../../tools/mockRuntime";
 import { BINDING, HPA, LISTENER, ROUTE, RULE, TARGET_GROUP } from "../../../tools/resourceTypes";
 import { routingUrns } from "../../../tools/engine/routing";
 
-const resources = SMALL_RESOURCES;
-const awsAgent = (name: string, fields: Record<string, unknown> = {}) => ({ name, image: IMAGE.replace("research-agent", name), resources, ...fields });
-const gcpAgent = (name: string, fields: Record<string, unknown> = {}) => ({ name, image: GCP_IMAGE.replace("research-agent", name), resources, ...fields });
 const canary = (weight: number) => ({ canary: { tag: "2.0.0", weight } });
 
 /**
@@ -25,15 +22,6 @@ const CLOUDS = [
     { cloud: "aws", stack: awsStack, agent: awsAgent, routing: [RULE, LISTENER], hostBound: [] },
     { cloud: "gcp", stack: gcpStack, agent: gcpAgent, routing: [ROUTE], hostBound: [] },
 ] as const;
-
-/** The previous plan as `--against` reads it: plan.json, through JSON. */
-async function previousPlan(config: Record<string, unknown>): Promise<PlanDocument> {
-    return JSON.parse(JSON.stringify(planDocument({ run: (await planFor(config)).run })));
-}
-
-async function diffOf(before: Record<string, unknown>, after: Record<string, unknown>): Promise<DiffResult> {
-    return diffPlans(await previousPlan(before), (await planFor(after)).run);
-}
 
 function ofOp(result: DiffResult, op: Operation) {
     return result.steps.filter((s) => s.op === op);

@@ -1,12 +1,10 @@
 // The agents' Cloud Storage buckets across two `pulumi up`s: names Cloud Storage accepts, and a
 // bucket that only its own agent's changes touch.
 import * as assert from "node:assert/strict";
-import { diffPlans, PlanDocument } from "../../../../tools/engine/diff";
 import { ruleProblems } from "../../../../tools/engine/naming";
 import { replaceRuleFor } from "../../../../tools/engine/replaceTable";
 import { NAMING } from "../../../../components/naming/table";
-import { planDocument } from "../../../../tools/plan";
-import { GCP_IMAGE as IMAGE, gcpStack, planFor } from "../../../fixtures";
+import { diffOf, GCP_IMAGE as IMAGE, gcpStack } from "../../../fixtures";
 
 const BUCKET = "gcp:storage/bucket:Bucket";
 const agent = (name: string, artifacts: boolean) => ({ name, image: IMAGE, artifacts });
@@ -23,8 +21,7 @@ describe("artifact buckets on GCP (adk:gcp:ArtifactBucket)", () => {
     it("adding artifacts to one agent creates its bucket and grant, and leaves the other agent's alone", async () => {
         const before = gcpStack({ agents: [agent("research-agent", true), agent("support-agent", false)] });
         const after = gcpStack({ agents: [agent("research-agent", true), agent("support-agent", true)] });
-        const previous: PlanDocument = JSON.parse(JSON.stringify(planDocument({ run: (await planFor(before)).run })));
-        const result = diffPlans(previous, (await planFor(after)).run);
+        const result = await diffOf(before, after);
         const touched = result.steps.filter((s) => s.type.startsWith("gcp:storage/"));
         assert.deepEqual(touched.map((s) => [s.op, s.name]), [["create", "support-agent-artifacts-bucket"], ["create", "support-agent-artifacts-object-user"]]);
         assert.deepEqual(result.refusals, []);

@@ -1,15 +1,13 @@
 import * as assert from "node:assert/strict";
 import { DEFAULT_SSL_POLICY } from "../../../../components/edge/config";
-import { AWS_COGNITO_AUTH, AWS_LOAD_BALANCER, awsStack, IMAGE, SMALL_RESOURCES } from "../../../fixtures";
+import { AWS_COGNITO_AUTH, AWS_LOAD_BALANCER, awsAgent, awsStack, IMAGE } from "../../../fixtures";
 import { canaryEdge, componentPlan } from "../../../componentFixtures";
 import { Plan } from "../../../../tools/mockRuntime";
 import { BINDING, LISTENER, RULE, TARGET_GROUP } from "../../../../tools/resourceTypes";
 
-const SUPPORT = IMAGE.replace("research-agent", "support-agent");
-const resources = SMALL_RESOURCES;
 /** The load balancer in front of the stack's agents, built on its own. */
 const edge = (stack: Record<string, unknown>) => componentPlan(stack, canaryEdge);
-const canary = (weight: number) => ({ name: "research-agent", image: IMAGE, resources, strategy: "canary", canary: { tag: "1.5.0", weight } });
+const canary = (weight: number) => awsAgent("research-agent", { strategy: "canary", canary: { tag: "1.5.0", weight } });
 
 /** The target group ARN a forward action entry points at, as the mock provider names it. */
 /** The agents' own objects of a kind, not what other concerns (collectors, ...) add. */
@@ -209,7 +207,7 @@ describe("AlbCanary (AWS)", () => {
     });
 
     describe("several agents", () => {
-        const agents = [canary(10), { name: "support-agent", image: SUPPORT, resources }];
+        const agents = [canary(10), awsAgent("support-agent")];
 
         it("host routing: each agent on <agent>.<domain> with its own weights; unknown hosts get 404", async () => {
             const plan = await edge(awsStack({ agents }));
@@ -233,7 +231,7 @@ describe("AlbCanary (AWS)", () => {
         it("path routing: /<agent> prefixes, stripped before the pods; the header rule keeps the agent's path", async () => {
             const plan = await edge(awsStack({
                 loadBalancer: { ...AWS_LOAD_BALANCER, routing: "path" },
-                agents: [agents[0], { name: "support-agent", image: SUPPORT, resources, strategy: "ab-testing", canary: { tag: "3.0.0", header: { name: "x-v", value: "b" } } }],
+                agents: [agents[0], awsAgent("support-agent", { strategy: "ab-testing", canary: { tag: "3.0.0", header: { name: "x-v", value: "b" } } })],
             }));
             const support = plan.one(RULE, "edge-support-agent").inputs;
             assert.deepEqual(support.conditions, [{ pathPattern: { values: ["/support-agent", "/support-agent/*"] } }]);
@@ -244,7 +242,7 @@ describe("AlbCanary (AWS)", () => {
         });
 
         it("gives an agent the priorities of its rule slot, header rule first, wherever it stands in the list", async () => {
-            const support = { name: "support-agent", image: SUPPORT, resources, priority: 42, strategy: "ab-testing", canary: { tag: "3.0.0", header: { name: "x-v", value: "b" } } };
+            const support = awsAgent("support-agent", { priority: 42, strategy: "ab-testing", canary: { tag: "3.0.0", header: { name: "x-v", value: "b" } } });
             for (const order of [[agents[0], support], [support, agents[0]]]) {
                 const plan = await edge(awsStack({ agents: order }));
                 assert.deepEqual([plan.one(RULE, "edge-support-agent-header").inputs.priority, plan.one(RULE, "edge-support-agent").inputs.priority], [83, 84]);

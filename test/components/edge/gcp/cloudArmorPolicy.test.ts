@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { BlockList, isIPv6 } from "node:net";
 import { gcpStack, planFor } from "../../../fixtures";
+import { inCidr } from "../../namespace/networkPolicyEvaluator";
 
 interface Rule {
     priority: number;
@@ -13,15 +13,7 @@ const policyRules = async (loadBalancer: Record<string, unknown>): Promise<Rule[
     (await planFor(gcpStack({ environment: "prod", loadBalancer: { domain: "agents.example.com", ...loadBalancer } })))
         .one("gcp:compute/securityPolicy:SecurityPolicy", "edge-armor").inputs.rules;
 
-function inRanges(ip: string, ranges: string[]): boolean {
-    if (ranges.includes("*")) return true;
-    const list = new BlockList();
-    for (const range of ranges) {
-        const [address, prefix] = range.split("/");
-        list.addSubnet(address, Number(prefix), isIPv6(address) ? "ipv6" : "ipv4");
-    }
-    return list.check(ip, isIPv6(ip) ? "ipv6" : "ipv4");
-}
+const inRanges = (ip: string, ranges: string[]) => ranges.includes("*") || ranges.some((range) => inCidr(ip, range));
 
 /**
  * What Cloud Armor does with a benign request (no WAF signature) from `ip` that is under the rate

@@ -1,13 +1,12 @@
 import * as assert from "node:assert/strict";
-import { GCP_IMAGE as IMAGE, gcpStack, SMALL_RESOURCES } from "../../../fixtures";
+import { gcpAgent, gcpStack } from "../../../fixtures";
 import { canaryEdge, componentPlan } from "../../../componentFixtures";
 import { Plan } from "../../../../tools/mockRuntime";
 import { CERTIFICATE, DNS_AUTHORIZATION, GATEWAY, MAP_ENTRY, ROUTE } from "../../../../tools/resourceTypes";
 
-const resources = SMALL_RESOURCES;
 /** The load balancer in front of the stack's agents, built on its own. */
 const edge = (stack: Record<string, unknown>) => componentPlan(stack, canaryEdge);
-const research = (fields: Record<string, unknown> = {}) => ({ name: "research-agent", image: IMAGE, resources, ...fields });
+const research = (fields: Record<string, unknown> = {}) => gcpAgent("research-agent", fields);
 
 function route(plan: Plan, agent: string) {
     return plan.one(ROUTE, `edge-${agent}-route`).inputs.spec;
@@ -127,8 +126,7 @@ describe("GatewayCanary (GCP)", () => {
     });
 
     describe("several agents", () => {
-        const agent = (name: string) => ({ name, image: IMAGE.replace("research-agent", name), resources });
-        const two = [agent("research-agent"), agent("support-agent")];
+        const two = [gcpAgent("research-agent"), gcpAgent("support-agent")];
 
         it("host routing: one host each, each with its own certificate and map entry", async () => {
             const hosts = await edge(gcpStack({ agents: two }));
@@ -147,7 +145,7 @@ describe("GatewayCanary (GCP)", () => {
 
         it("adding an agent adds its certificate, authorization and entry and changes no other one", async () => {
             const before = await edge(gcpStack({ agents: two }));
-            const after = await edge(gcpStack({ agents: [...two, agent("billing-agent")] }));
+            const after = await edge(gcpStack({ agents: [...two, gcpAgent("billing-agent")] }));
             for (const type of [CERTIFICATE, DNS_AUTHORIZATION, MAP_ENTRY, "gcp:certificatemanager/certificateMap:CertificateMap"]) {
                 const later = new Map(after.ofType(type).map((r) => [r.urn, r.inputs]));
                 for (const existing of before.ofType(type)) assert.deepEqual(later.get(existing.urn), existing.inputs, `${existing.urn} changed`);

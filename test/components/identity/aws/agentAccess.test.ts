@@ -1,8 +1,8 @@
 // On AWS: Vertex AI through Workload Identity Federation for Kubernetes (no key), and an S3 bucket
 // per agent that only the agent's one IRSA role reads and writes.
 import * as assert from "node:assert/strict";
-import { AWS_SECURITY, awsStack, FEDERATION, IMAGE, planFor, SMALL_RESOURCES } from "../../../fixtures";
-import { Plan, RecordedResource, SECRET } from "../../../../tools/mockRuntime";
+import { agentEnv, AWS_SECURITY, awsStack, FEDERATION, IMAGE, planFor, podSpec, SMALL_RESOURCES } from "../../../fixtures";
+import { Plan, SECRET } from "../../../../tools/mockRuntime";
 import { CONFIG_MAP, DEPLOYMENT, SERVICE_ACCOUNT } from "../../../../tools/resourceTypes";
 
 const ROLE = "aws:iam/role:Role";
@@ -10,16 +10,10 @@ const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const BUCKET = "aws:s3/bucket:Bucket";
 const KEY = "AIza-model-key-in-clear";
 
-const podSpec = (d: RecordedResource) => d.inputs.spec.template.spec;
 const agents = [
     { name: "research-agent", image: IMAGE, resources: SMALL_RESOURCES, artifacts: true },
     { name: "support-agent", image: "ghcr.io/acme/support:2.0.0", resources: SMALL_RESOURCES },
 ];
-
-/** The agent's own ConfigMap (the AgentWorkload's), not the namespace's federation ConfigMap. */
-function agentConfig(plan: Plan, agent: string): Record<string, string> {
-    return plan.one(CONFIG_MAP, `${agent}-config`).inputs.data;
-}
 
 describe("agent access on AWS (adk:aws:AgentAccess)", () => {
     describe("vertex-ai through Workload Identity Federation for Kubernetes", () => {
@@ -58,7 +52,7 @@ describe("agent access on AWS (adk:aws:AgentAccess)", () => {
         });
 
         it("tells the agent where Vertex AI is and where its credentials are, with no key anywhere", () => {
-            assert.deepEqual(Object.fromEntries(Object.entries(agentConfig(plan, "support-agent")).filter(([k]) => k.startsWith("GOOGLE_"))), {
+            assert.deepEqual(Object.fromEntries(Object.entries(agentEnv(plan, "support-agent")).filter(([k]) => k.startsWith("GOOGLE_"))), {
                 GOOGLE_CLOUD_PROJECT: "adk-models-123",
                 GOOGLE_CLOUD_LOCATION: "europe-west1",
                 GOOGLE_GENAI_USE_VERTEXAI: "True",
@@ -126,7 +120,7 @@ describe("agent access on AWS (adk:aws:AgentAccess)", () => {
             const trust = JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Condition.StringEquals;
             assert.ok(Object.values(trust).includes("system:serviceaccount:adk-agents:research-agent"), "only the agent's ServiceAccount assumes it");
             assert.equal(dev.one(SERVICE_ACCOUNT, "research-agent-sa").inputs.metadata.annotations["eks.amazonaws.com/role-arn"], role.state.arn);
-            assert.match(agentConfig(dev, "research-agent").ADK_ARTIFACT_SERVICE_URI, /^s3:\/\/research-agent-artifacts-[0-9a-f]{7}$/);
+            assert.match(agentEnv(dev, "research-agent").ADK_ARTIFACT_SERVICE_URI, /^s3:\/\/research-agent-artifacts-[0-9a-f]{7}$/);
         });
 
         it("keeps one role per agent: the artifacts join the role that already reads the agent's secret", () => {
@@ -141,7 +135,7 @@ describe("agent access on AWS (adk:aws:AgentAccess)", () => {
         });
 
         it("keeps api-key as today's path: the key only in the secret store, never in clear", () => {
-            assert.equal(agentConfig(prod, "support-agent").GOOGLE_API_KEY, undefined);
+            assert.equal(agentEnv(prod, "support-agent").GOOGLE_API_KEY, undefined);
             assert.equal(prod.one("aws:secretsmanager/secretVersion:SecretVersion", "secrets-support-agent-value").inputs.secretString, SECRET);
             assert.ok(!JSON.stringify(prod.run).includes(KEY));
         });
