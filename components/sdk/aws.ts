@@ -4,7 +4,8 @@
 // (pulumi/pulumi-aws#1015; each service's index registers its resource modules). What the index
 // adds besides, the registration of the package for turning provider references that the engine
 // returns into Provider objects, this program never needs: it passes its providers, never reads
-// one back. Components import `* as aws` from here; a service missing below is a type error.
+// one back (unregistered, such a reference would read as its URN or id: @pulumi/pulumi
+// runtime/rpc.ts `deserializeProperty`). Components import `* as aws` from here; a service missing below is a type error.
 export * as acm from "@pulumi/aws/acm";
 export * as cloudwatch from "@pulumi/aws/cloudwatch";
 export * as ec2 from "@pulumi/aws/ec2";
