@@ -1,5 +1,5 @@
-// The labels and tags by which the program marks a resource for the policy pack. Free of imports,
-// so that the program uses them without loading @pulumi/policy at `pulumi up`.
+// The labels and tags by which the program marks a resource for the policy pack, and the names both
+// check. Free of imports, so that the program uses them without loading @pulumi/policy at `pulumi up`.
 
 /**
  * The pack's one exemption: a node agent (a log shipper tailing the node's /var/log) needs hostPath
@@ -17,3 +17,9 @@ export const NODE_AGENT = "node-agent";
  * forgotten one.
  */
 export const PUBLIC_ROUTE_LABEL = "adk-platform/public";
+
+/**
+ * The environment variables through which the google-genai client takes a model API key
+ * (GEMINI_API_KEY is its alias): the program refuses them in an agent's literal env, the pack in clear.
+ */
+export const MODEL_KEY_NAMES: readonly string[] = ["GOOGLE_API_KEY", "GEMINI_API_KEY"];

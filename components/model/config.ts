@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { Problem } from "../../config/errors";
 import type { CheckContext, Cloud, ConfigContext } from "../../config/presets";
+import { MODEL_KEY_NAMES } from "../../policy/labels";
 
 const MODEL_ACCESS = ["vertex-ai", "api-key", "none"] as const;
 const access = z.enum(MODEL_ACCESS, { error: (issue) => `must be one of ${MODEL_ACCESS.join(", ")}, got ${JSON.stringify(issue.input)}` });
@@ -18,8 +19,6 @@ const location = z.string().regex(/^(global|us|eu|[a-z]+-[a-z]+\d+)$/, {
     error: (issue) => `must be global, us, eu or a region such as europe-west1, got ${JSON.stringify(issue.input)}`,
 });
 
-/** The environment variables through which the google-genai client takes a key (GEMINI_API_KEY is its alias). */
-const MODEL_KEY_VARIABLES = ["GOOGLE_API_KEY", "GEMINI_API_KEY"] as const;
 
 export const agentModelSchema = z.strictObject({
     access: access.optional(),
@@ -110,8 +109,8 @@ export function checkModel(model: RawModel, agents: [number, AgentEntry][], agen
     for (const [i, agent] of agents) {
         const { access, path } = accessOf(agent, i, model, cloud);
         const secrets = agentSecrets[agent.name] ?? {};
-        const keys = MODEL_KEY_VARIABLES.filter((k) => k in secrets);
-        for (const name of MODEL_KEY_VARIABLES.filter((k) => k in agent.env)) {
+        const keys = MODEL_KEY_NAMES.filter((k) => k in secrets);
+        for (const name of MODEL_KEY_NAMES.filter((k) => k in agent.env)) {
             problems.push({ path: ["agents", i, "env", name], message: `is a secret and env goes into a ConfigMap in clear: set it in adk-platform:agentSecrets.${agent.name}.${name}` });
         }
         if (access === "api-key" && keys.length === 0) {

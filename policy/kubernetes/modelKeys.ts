@@ -2,10 +2,8 @@
 // env, where it is readable by anyone who may read the object. And on GKE in prod, not at all:
 // there every agent reaches Vertex AI through its own Workload Identity (README, "Model access and
 // artifacts"), so a key is only something to leak and to rotate.
+import { MODEL_KEY_NAMES } from "../labels";
 import { containersOf, define, isProd, ofType, podSpecOf, WORKLOAD_TYPES } from "../lib";
-
-/** The variables through which the google-genai client takes a key. */
-export const MODEL_KEY_NAMES = ["GOOGLE_API_KEY", "GEMINI_API_KEY"];
 
 export const modelKeysNotInClear = define({
     name: "model-key-not-in-clear",
